@@ -1,0 +1,104 @@
+"""Language-aware text helpers shared by every stage: sentence spans, token counts, language.
+
+>>> [s for s, e in [(0, 3)]]
+[0]
+>>> count_tokens("多头注意力 is multi-head attention")
+8
+>>> detect_language("注意力机制是 Transformer 的核心")
+'zh'
+>>> [text[s:e] for text in ["It works. See Fig. 2 for details! 好的。"] for s, e in sentence_spans(text)]
+['It works.', 'See Fig. 2 for details!', '好的。']
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "CJK_RE",
+    "count_tokens",
+    "sentence_spans",
+    "detect_language",
+    "normalize_space",
+]
+
+# CJK ideographs (incl. extension A and compatibility), kana and hangul.
+_CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+CJK_RE = re.compile(f"[{_CJK_CHARS}]")
+_TOKEN_RE = re.compile(f"[{_CJK_CHARS}]|[^\\W{_CJK_CHARS}_]+(?:['’.-][^\\W{_CJK_CHARS}_]+)*")
+
+# Abbreviations after which a period does not end an English sentence.
+_ABBREV = {
+    "e.g", "i.e", "etc", "et al", "al", "fig", "figs", "eq", "eqs", "sec", "secs", "tab",
+    "vs", "cf", "approx", "dr", "mr", "mrs", "ms", "prof", "no", "vol", "pp", "p", "ch",
+    "appx", "resp", "jr", "sr", "st", "inc", "ltd", "dept", "univ",
+}
+_END_ZH = "。！？；!?…"
+_CLOSERS = "\"'”’」』）)]】"
+_C = re.escape(_CLOSERS)
+# group 1: Chinese end marks; group 2: English ones (need whitespace after); group 3: blank line.
+_SENT_END_RE = re.compile(rf"([{_END_ZH}]+[{_C}]*)|([.!?]+[{_C}]*)(?=\s+|$)|(\n[ \t]*\n)")
+
+
+def count_tokens(text: str) -> int:
+    """Approximate token count: each CJK character, and each run of letters or digits, is one."""
+    return len(_TOKEN_RE.findall(text))
+
+
+def normalize_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the period at index ``dot`` belongs to an abbreviation, initial or number."""
+    m = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
+    if not m:
+        # "3.5" never reaches here (needs following whitespace); keep numbered list items together.
+        return bool(re.search(r"(?:^|\s)\d{1,2}$", text[:dot]))
+    word = m.group(1).lower().rstrip(".")
+    if word in _ABBREV:
+        return True
+    return len(word) == 1 and word.isalpha() and m.group(1)[0].isupper()  # an initial: "A. Smith"
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans ``(s, e)`` (absolute offsets, whitespace trimmed) in ``text[start:end]``.
+
+    Chinese sentences end at 。！？；, English ones at . ! ? followed by whitespace, except
+    after common abbreviations ("e.g.", "et al.", "Fig.") and initials.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for m in _SENT_END_RE.finditer(text, start, end):
+        stop = m.end()
+        if m.group(2) is not None and m.group(2).startswith(".") and _is_abbreviation(text, m.start()):
+            continue
+        if m.group(2) is not None:
+            # An English period must be followed by something that can start a sentence.
+            nxt = re.match(r"\s+(\S)", text[stop:end])
+            if nxt and (nxt.group(1).islower() and not CJK_RE.match(nxt.group(1))):
+                continue
+        _append_trimmed(text, cursor, stop, spans)
+        cursor = stop
+    _append_trimmed(text, cursor, end, spans)
+    return spans
+
+
+def _append_trimmed(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        spans.append((s, e))
+
+
+def detect_language(text: str) -> str:
+    """'zh' when CJK characters make up a fair share of the letters, else 'en'."""
+    sample = text[:20000]
+    cjk = len(CJK_RE.findall(sample))
+    latin = len(re.findall(r"[A-Za-z]+", sample))
+    if cjk == 0 and latin == 0:
+        return "und"
+    return "zh" if cjk >= latin * 0.5 else "en"

@@ -1,0 +1,147 @@
+"""Typed records passed between pipeline stages.
+
+A :class:`Source` is one ingested file; its text is cut into :class:`Passage` records, each with
+a :class:`Locator` precise enough for a reader to find it (PDF page, timestamp range, heading
+path and chunk number) and its character span in the source's extracted text::
+
+    >>> loc = Locator(page=3, section="4 Evaluation")
+    >>> loc.label()
+    'p. 3, 4 Evaluation'
+    >>> Locator(start=724.0, end=761.5).label()
+    '12:04-12:41'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "SourceKind",
+    "PassageRole",
+    "Locator",
+    "Bibliography",
+    "Source",
+    "Passage",
+    "SearchHit",
+    "format_timestamp",
+    "parse_timestamp",
+]
+
+
+class SourceKind(str, Enum):
+    pdf = "pdf"
+    subtitles = "subtitles"
+    media = "media"
+    web = "web"
+    markdown = "markdown"
+    text = "text"
+    docx = "docx"
+
+
+class PassageRole(str, Enum):
+    """What part of a document a passage comes from."""
+
+    front = "front"  # title block, authors, affiliations
+    abstract = "abstract"
+    body = "body"
+    references = "references"
+    appendix = "appendix"
+
+
+def format_timestamp(seconds: float) -> str:
+    """``724.3`` -> ``'12:04'``; ``3725`` -> ``'1:02:05'``."""
+    total = int(seconds)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def parse_timestamp(text: str) -> float:
+    """``'12:04'`` -> 724.0; ``'1:02:05.5'`` -> 3725.5; ``'00:01:02,500'`` -> 62.5."""
+    parts = text.strip().replace(",", ".").split(":")
+    if not 1 <= len(parts) <= 3:
+        raise ValueError(f"not a timestamp: {text!r}")
+    value = 0.0
+    for part in parts:
+        value = value * 60 + float(part)
+    return value
+
+
+class Locator(BaseModel):
+    """Where a passage is: page (PDF), time range (media, subtitles), heading path and chunk."""
+
+    page: int | None = None  # 1-based PDF page
+    section: str | None = None  # heading, or heading path "A > B" for web/markdown/docx
+    start: float | None = None  # seconds
+    end: float | None = None
+    chunk: int | None = None  # 1-based chunk number within the source (web, text, docx)
+
+    def label(self) -> str:
+        parts: list[str] = []
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        if self.start is not None and self.end is not None:
+            parts.append(f"{format_timestamp(self.start)}-{format_timestamp(self.end)}")
+        if self.section:
+            parts.append(self.section)
+        if self.chunk is not None and self.page is None and self.start is None:
+            parts.append(f"chunk {self.chunk}")
+        return ", ".join(parts) if parts else "whole document"
+
+    def contains_time(self, seconds: float) -> bool:
+        return (
+            self.start is not None
+            and self.end is not None
+            and self.start <= seconds < self.end
+        )
+
+
+class Bibliography(BaseModel):
+    """Bibliographic facts read from the document itself, never from a model's memory."""
+
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    affiliations: list[str] = Field(default_factory=list)
+    abstract: str | None = None
+    venue: str | None = None
+    year: int | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None  # canonical URL of a web page, or https://arxiv.org/abs/<id>
+
+
+class Source(BaseModel):
+    id: int | None = None
+    path: str  # absolute path (or URL) it was ingested from
+    kind: SourceKind
+    title: str
+    sha256: str
+    size: int = 0
+    pages: int | None = None
+    duration: float | None = None  # seconds, for media and subtitles
+    language: str | None = None  # "en", "zh", ...
+    bibliography: Bibliography | None = None
+    passage_count: int = 0
+    ingested_at: datetime | None = None
+
+
+class Passage(BaseModel):
+    id: int | None = None
+    source_id: int | None = None
+    ordinal: int  # 0-based order within the source
+    text: str
+    locator: Locator
+    char_start: int  # span in the source's extracted text: text == source_text[start:end]
+    char_end: int
+    role: PassageRole = PassageRole.body
+
+
+class SearchHit(BaseModel):
+    passage: Passage
+    source: Source
+    score: float
+    lexical_rank: int | None = None  # 1-based rank in the lexical list, None if absent
+    dense_rank: int | None = None
