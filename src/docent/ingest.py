@@ -1,0 +1,140 @@
+"""The ingest stage: files and folders in, sources with located, embedded passages out.
+
+>>> from docent.ingest import ingest
+>>> report = ingest([Path("examples/sources")], store, settings, embedder)
+>>> [(r.path, r.status) for r in report]          # added / updated / unchanged / duplicate / failed
+
+Ingest is idempotent by content hash: the same file twice does nothing the second time; a
+changed file replaces its passages in one transaction. Embeddings are cached by text hash and
+committed batch by batch, so an interrupted ingest resumes without embedding again, and never
+leaves a half-written source. One bad file does not stop the others: its error is returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from docent.config import Settings
+from docent.errors import DocentError, SourceError
+from docent.index.dense import Embedder
+from docent.index.retriever import ProgressFn, dense_text, embed_texts
+from docent.sources import iter_files, parse
+from docent.store import Store, text_sha
+from docent.types import Source
+
+__all__ = ["IngestStatus", "IngestResult", "ingest", "expand_paths", "file_sha256"]
+
+
+class IngestStatus(str, Enum):
+    added = "added"
+    updated = "updated"
+    unchanged = "unchanged"
+    duplicate = "duplicate"
+    failed = "failed"
+
+
+@dataclass
+class IngestResult:
+    path: str
+    status: IngestStatus
+    source: Source | None = None
+    error: DocentError | None = None
+    note: str = ""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[IngestResult]]:
+    """Files to ingest (folders expanded recursively) and failures for paths that don't exist."""
+    files: list[Path] = []
+    failures: list[IngestResult] = []
+    for path in paths:
+        if path.is_dir():
+            found = list(iter_files(path))
+            if not found:
+                failures.append(_failed(path, SourceError(path, "folder holds no supported file")))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            failures.append(_failed(path, SourceError(path, "no such file or folder")))
+    return list(dict.fromkeys(p.resolve() for p in files)), failures
+
+
+def _failed(path: Path, error: DocentError) -> IngestResult:
+    return IngestResult(str(path), IngestStatus.failed, error=error)
+
+
+def ingest_file(
+    path: Path,
+    store: Store,
+    settings: Settings,
+    embedder: Embedder | None,
+    progress: ProgressFn | None = None,
+) -> IngestResult:
+    """Ingest one file; a :class:`DocentError` is returned in the result, not raised."""
+    key = str(path.resolve())
+    try:
+        sha = file_sha256(path)
+    except OSError as exc:
+        return _failed(path, SourceError(path, f"cannot read the file ({exc.strerror or exc})"))
+    existing = store.source_by_path(key)
+    if existing and existing.sha256 == sha:
+        return IngestResult(key, IngestStatus.unchanged, source=existing)
+    twin = store.source_by_sha(sha)
+    if twin and twin.path != key:
+        return IngestResult(
+            key, IngestStatus.duplicate, source=twin, note=f"same content as {twin.path}"
+        )
+    try:
+        doc = parse(path)
+    except DocentError as exc:
+        return _failed(path, exc)
+    if not doc.passages:
+        return _failed(path, SourceError(path, "no text found in the file"))
+
+    dense_texts = [dense_text(p.text, p.locator.section) for p in doc.passages]
+    shas = [text_sha(t) for t in dense_texts]
+    if embedder is not None:
+        try:
+            embed_texts(
+                store, embedder, list(zip(shas, dense_texts)), batch=settings.embed_batch,
+                progress=progress, label=f"embedding {path.name}",
+            )
+        except DocentError as exc:
+            return _failed(path, exc)
+    source = Source(
+        path=key, kind=doc.kind, title=doc.title, sha256=sha, size=path.stat().st_size,
+        pages=doc.pages, duration=doc.duration, language=doc.language,
+        bibliography=doc.bibliography,
+    )
+    saved = store.save_source(source, doc.text, doc.passages, shas)
+    status = IngestStatus.updated if existing else IngestStatus.added
+    return IngestResult(key, status, source=saved)
+
+
+def ingest(
+    paths: list[Path],
+    store: Store,
+    settings: Settings,
+    embedder: Embedder | None,
+    progress: ProgressFn | None = None,
+) -> list[IngestResult]:
+    """Ingest files and folders; one result per file (and per missing path)."""
+    files, results = expand_paths(paths)
+    for i, path in enumerate(files):
+        if progress:
+            progress("files", i, len(files))
+        results.append(ingest_file(path, store, settings, embedder, progress))
+    if progress:
+        progress("files", len(files), len(files))
+    return results

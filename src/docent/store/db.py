@@ -1,0 +1,281 @@
+"""The workspace database: the only module that runs SQL.
+
+>>> from docent.store import Store
+>>> store = Store.open(Path("docent-workspace"))      # creates the folder, migrates
+>>> [s.title for s in store.sources()]
+[...]
+
+Writes of a source and its passages happen in one transaction, so an interrupted ingest never
+leaves a half-written source. Every change to sources bumps ``generation``, which tells the
+search indexes cached on disk that they are stale.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from docent.errors import WorkspaceError
+from docent.store.migrations import MIGRATIONS
+from docent.types import Bibliography, Locator, Passage, PassageRole, Source, SourceKind
+
+__all__ = ["Store", "text_sha"]
+
+
+def text_sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_SOURCE_COLS = (
+    "s.id, s.path, s.kind, s.title, s.sha256, s.size, s.pages, s.duration, s.language, "
+    "s.bibliography, s.ingested_at, (SELECT COUNT(*) FROM passages p WHERE p.source_id = s.id)"
+)
+_PASSAGE_COLS = (
+    "id, source_id, ordinal, text, char_start, char_end, page, section, t_start, t_end, chunk, role"
+)
+
+
+def _row_to_source(row: Sequence) -> Source:
+    bib = Bibliography.model_validate_json(row[9]) if row[9] else None
+    return Source(
+        id=row[0], path=row[1], kind=SourceKind(row[2]), title=row[3], sha256=row[4],
+        size=row[5], pages=row[6], duration=row[7], language=row[8], bibliography=bib,
+        ingested_at=datetime.fromisoformat(row[10]), passage_count=row[11],
+    )
+
+
+def _row_to_passage(row: Sequence) -> Passage:
+    return Passage(
+        id=row[0], source_id=row[1], ordinal=row[2], text=row[3], char_start=row[4],
+        char_end=row[5],
+        locator=Locator(page=row[6], section=row[7], start=row[8], end=row[9], chunk=row[10]),
+        role=PassageRole(row[11]),
+    )
+
+
+class Store:
+    """A workspace folder: ``docent.db`` (SQLite, migrated) and ``cache/``."""
+
+    def __init__(self, root: Path, conn: sqlite3.Connection) -> None:
+        self.root = root
+        self.conn = conn
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: Path) -> Store:
+        root = Path(root)
+        try:
+            (root / "cache").mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(root / "docent.db", timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise WorkspaceError(
+                f"{root}: cannot open the workspace ({exc})",
+                fix="choose another folder with --workspace or DOCENT_WORKSPACE",
+            ) from exc
+        store = cls(root, conn)
+        store._migrate()
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    def _migrate(self) -> None:
+        try:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+            )
+            done = {r[0] for r in self.conn.execute("SELECT name FROM _migrations")}
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                with self.conn:
+                    for statement in _split_sql(sql):
+                        self.conn.execute(statement)
+                    self.conn.execute(
+                        "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
+                        (name, _now()),
+                    )
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(
+                f"{self.root / 'docent.db'}: not a usable Docent database ({exc})",
+                fix="move it away or use another --workspace",
+            ) from exc
+
+    def migrations(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit: everything inside commits together or not at all."""
+        with self.conn:
+            yield self.conn
+
+    # -- sources ---------------------------------------------------------------------------
+    def sources(self) -> list[Source]:
+        rows = self.conn.execute(f"SELECT {_SOURCE_COLS} FROM sources s ORDER BY s.id")
+        return [_row_to_source(r) for r in rows]
+
+    def source(self, source_id: int) -> Source | None:
+        row = self.conn.execute(
+            f"SELECT {_SOURCE_COLS} FROM sources s WHERE s.id = ?", (source_id,)
+        ).fetchone()
+        return _row_to_source(row) if row else None
+
+    def source_by_path(self, path: str) -> Source | None:
+        row = self.conn.execute(
+            f"SELECT {_SOURCE_COLS} FROM sources s WHERE s.path = ?", (path,)
+        ).fetchone()
+        return _row_to_source(row) if row else None
+
+    def source_by_sha(self, sha256: str) -> Source | None:
+        row = self.conn.execute(
+            f"SELECT {_SOURCE_COLS} FROM sources s WHERE s.sha256 = ? ORDER BY s.id", (sha256,)
+        ).fetchone()
+        return _row_to_source(row) if row else None
+
+    def source_text(self, source_id: int) -> str:
+        row = self.conn.execute("SELECT text FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return row[0] if row else ""
+
+    def save_source(
+        self, source: Source, text: str, passages: Sequence[Passage], shas: Sequence[str]
+    ) -> Source:
+        """Insert ``source`` with its passages, replacing any source at the same path, atomically."""
+        bib = source.bibliography.model_dump_json() if source.bibliography else None
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sources WHERE path = ?", (source.path,))
+            cur = conn.execute(
+                "INSERT INTO sources(path, kind, title, sha256, size, pages, duration, language,"
+                " bibliography, text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (source.path, source.kind.value, source.title, source.sha256, source.size,
+                 source.pages, source.duration, source.language, bib, text, _now()),
+            )
+            source_id = cur.lastrowid
+            conn.executemany(
+                "INSERT INTO passages(source_id, ordinal, text, text_sha, char_start, char_end,"
+                " page, section, t_start, t_end, chunk, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (source_id, p.ordinal, p.text, sha, p.char_start, p.char_end, p.locator.page,
+                     p.locator.section, p.locator.start, p.locator.end, p.locator.chunk,
+                     p.role.value)
+                    for p, sha in zip(passages, shas, strict=True)
+                ],
+            )
+            self._bump(conn)
+        saved = self.source(source_id)
+        assert saved is not None
+        return saved
+
+    def delete_source(self, source_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+            self._bump(conn)
+
+    # -- passages --------------------------------------------------------------------------
+    def passages(self, source_id: int) -> list[Passage]:
+        rows = self.conn.execute(
+            f"SELECT {_PASSAGE_COLS} FROM passages WHERE source_id = ? ORDER BY ordinal",
+            (source_id,),
+        )
+        return [_row_to_passage(r) for r in rows]
+
+    def passages_by_id(self, ids: Iterable[int]) -> dict[int, Passage]:
+        ids = list(ids)
+        out: dict[int, Passage] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT {_PASSAGE_COLS} FROM passages WHERE id IN ({marks})", chunk
+            ):
+                out[r[0]] = _row_to_passage(r)
+        return out
+
+    def iter_passage_texts(self) -> Iterator[tuple[int, str, str | None]]:
+        """``(passage id, text, section)`` for every passage, in id order (for indexing)."""
+        yield from self.conn.execute("SELECT id, text, section FROM passages ORDER BY id")
+
+    def passage_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    # -- vectors (embedding cache) ---------------------------------------------------------
+    def cached_vectors(self, model: str, shas: Iterable[str]) -> dict[str, np.ndarray]:
+        shas = list(dict.fromkeys(shas))
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(shas), 500):
+            chunk = shas[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for sha, blob in self.conn.execute(
+                f"SELECT text_sha, vector FROM vectors WHERE model = ? AND text_sha IN ({marks})",
+                [model, *chunk],
+            ):
+                out[sha] = np.frombuffer(blob, dtype="<f4")
+        return out
+
+    def put_vectors(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        """Store vectors (committed at once, so an interrupted ingest keeps what it embedded)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors(model, text_sha, dim, vector) VALUES (?,?,?,?)",
+                [(model, sha, int(v.shape[0]), np.asarray(v, dtype="<f4").tobytes())
+                 for sha, v in items],
+            )
+
+    def passage_vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(passage ids, matrix)`` of every passage that has a vector for ``model``."""
+        rows = self.conn.execute(
+            "SELECT p.id, v.vector FROM passages p JOIN vectors v"
+            " ON v.text_sha = p.text_sha AND v.model = ? ORDER BY p.id",
+            (model,),
+        ).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.vstack([np.frombuffer(r[1], dtype="<f4") for r in rows])
+        return ids, matrix
+
+    def texts_missing_vectors(self, model: str) -> list[tuple[str, str, str | None]]:
+        """``(text_sha, text, section)`` of passages with no vector for ``model`` yet."""
+        return self.conn.execute(
+            "SELECT DISTINCT p.text_sha, p.text, p.section FROM passages p WHERE NOT EXISTS"
+            " (SELECT 1 FROM vectors v WHERE v.model = ? AND v.text_sha = p.text_sha)",
+            (model,),
+        ).fetchall()
+
+    # -- index generation ------------------------------------------------------------------
+    def generation(self) -> int:
+        return int(self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
+    def _bump(self, conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Statements of a migration (``--`` comments dropped; migrations keep ';' out of strings)."""
+    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
