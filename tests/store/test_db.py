@@ -1,0 +1,74 @@
+import sqlite3
+
+import numpy as np
+import pytest
+
+from docent.errors import WorkspaceError
+from docent.store import Store, text_sha
+from docent.types import Locator, Passage, Source, SourceKind
+
+
+def _source(path="/x/a.txt", sha="aa"):
+    return Source(path=path, kind=SourceKind.text, title="A", sha256=sha)
+
+
+def _passages(n):
+    return [Passage(ordinal=i, text=f"text {i}", locator=Locator(chunk=i + 1),
+                    char_start=i * 7, char_end=i * 7 + 6) for i in range(n)]
+
+
+def test_migrations_apply_once_and_reopen(tmp_path):
+    with Store.open(tmp_path / "ws") as store:
+        assert store.migrations() == ["m001_initial"]
+        assert store.generation() == 0
+    with Store.open(tmp_path / "ws") as store:
+        assert store.migrations() == ["m001_initial"]
+        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert {"sources", "passages", "vectors", "meta", "_migrations"} <= tables
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "docent.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(WorkspaceError, match="docent.db"):
+        Store.open(tmp_path / "ws")
+
+
+def test_save_replaces_by_path_and_bumps_generation(tmp_path):
+    store = Store.open(tmp_path / "ws")
+    ps = _passages(3)
+    first = store.save_source(_source(), "x" * 30, ps, [text_sha(p.text) for p in ps])
+    assert first.passage_count == 3 and store.generation() == 1
+    ps2 = _passages(2)
+    second = store.save_source(_source(sha="bb"), "y" * 30, ps2, [text_sha(p.text) for p in ps2])
+    assert [s.id for s in store.sources()] == [second.id]
+    assert store.passage_count() == 2 and store.generation() == 2
+    assert store.passages(second.id)[1].locator.chunk == 2
+
+
+def test_failed_save_leaves_nothing_half_written(tmp_path):
+    store = Store.open(tmp_path / "ws")
+    ps = _passages(3)
+    store.save_source(_source(), "x" * 30, ps, [text_sha(p.text) for p in ps])
+    with pytest.raises(ValueError):  # one sha short: the insert of passages fails midway
+        store.save_source(_source(sha="cc"), "z", _passages(3), ["1", "2"])
+    # the old version of the source is still there, whole
+    (only,) = store.sources()
+    assert only.sha256 == "aa" and only.passage_count == 3
+    assert store.generation() == 1
+
+
+def test_vectors_round_trip_and_join(tmp_path):
+    store = Store.open(tmp_path / "ws")
+    ps = _passages(2)
+    shas = [text_sha(p.text) for p in ps]
+    store.save_source(_source(), "x" * 30, ps, shas)
+    assert len(store.texts_missing_vectors("m")) == 2
+    v = np.array([0.6, 0.8], dtype=np.float32)
+    store.put_vectors("m", [(shas[0], v)])
+    assert np.allclose(store.cached_vectors("m", shas)[shas[0]], v)
+    ids, matrix = store.passage_vectors("m")
+    assert len(ids) == 1 and matrix.shape == (1, 2)
+    assert [r[0] for r in store.texts_missing_vectors("m")] == [shas[1]]
+    assert store.passage_vectors("other")[0].size == 0
+    assert isinstance(store.conn, sqlite3.Connection)
