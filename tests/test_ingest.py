@@ -3,8 +3,8 @@
 import shutil
 
 import pytest
-
 from conftest import KB_ZH, HashEmbedder
+
 from docent.errors import ModelError
 from docent.index import Retriever
 from docent.ingest import IngestStatus, ingest

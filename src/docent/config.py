@@ -15,6 +15,7 @@ Point Docent at any OpenAI-compatible ``/v1/embeddings`` endpoint instead with::
 from __future__ import annotations
 
 from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     embed_query_prefix: str = Field("", description="prefix for queries (e5 models: 'query: ')")
     embed_passage_prefix: str = Field("", description="prefix for passages ('passage: ')")
     embed_max_tokens: int = Field(
-        128,
+        160,
         ge=16,
         le=512,
         description="embedded model: tokens of each passage's lead that are embedded "

@@ -23,7 +23,7 @@ from docent.index.dense import Embedder
 from docent.index.retriever import ProgressFn, dense_text, embed_texts
 from docent.sources import iter_files, parse
 from docent.store import Store, text_sha
-from docent.types import Source
+from docent.types import PassageRole, Source
 
 __all__ = ["IngestStatus", "IngestResult", "ingest", "expand_paths", "file_sha256"]
 
@@ -105,9 +105,13 @@ def ingest_file(
     dense_texts = [dense_text(p.text, p.locator.section) for p in doc.passages]
     shas = [text_sha(t) for t in dense_texts]
     if embedder is not None:
+        todo = [
+            (sha, text) for sha, text, p in zip(shas, dense_texts, doc.passages)
+            if p.role is not PassageRole.references  # names and titles: BM25 does better
+        ]
         try:
             embed_texts(
-                store, embedder, list(zip(shas, dense_texts)), batch=settings.embed_batch,
+                store, embedder, todo, batch=settings.embed_batch,
                 progress=progress, label=f"embedding {path.name}",
             )
         except DocentError as exc:

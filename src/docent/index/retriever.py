@@ -12,15 +12,17 @@ generation (bumped by every ingest) no longer matches.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable, Sequence
 
+import numpy as np
 
 from docent.config import Settings
 from docent.index.dense import DenseIndex, Embedder
 from docent.index.fusion import fuse
 from docent.index.lexical import LexicalIndex
-from docent.store import Store, text_sha
+from docent.store import Store
 from docent.types import SearchHit
 
 __all__ = ["Retriever", "dense_text", "embed_texts", "ProgressFn"]
@@ -28,9 +30,19 @@ __all__ = ["Retriever", "dense_text", "embed_texts", "ProgressFn"]
 ProgressFn = Callable[[str, int, int], None]  # (what, done, total)
 
 
+_NUMBER_RE = re.compile(r"(?<!\w)[-+]?\d[\d.,%]*(?!\w)")
+_MARKUP_RE = re.compile(r"\\[A-Za-z]+|[|&\\$^_{}=<>*#~`\[\]()]+")
+
+
 def dense_text(text: str, section: str | None) -> str:
-    """What gets embedded for a passage: its heading, then its text."""
-    return f"{section}\n{text}" if section else text
+    """What gets embedded for a passage: its own heading, then its words.
+
+    Bare numbers and markup (table cells, LaTeX, Markdown) are dropped: they cost the slow
+    embedded model tokens and carry no meaning for it; BM25 still indexes them.
+    """
+    heading = section.rsplit(" > ", 1)[-1] if section else ""
+    body = _MARKUP_RE.sub(" ", _NUMBER_RE.sub(" ", text))
+    return " ".join(f"{heading}\n{body}".split()) if heading else " ".join(body.split())
 
 
 def embed_texts(
@@ -74,7 +86,7 @@ class Retriever:
         return {
             "generation": self.store.generation(),
             "embedder": self.embedder.name if self.embedder else None,
-            "format": 1,
+            "format": 2,
         }
 
     def ensure(self, progress: ProgressFn | None = None) -> None:
@@ -96,9 +108,11 @@ class Retriever:
     def rebuild(self, progress: ProgressFn | None = None) -> None:
         ids: list[int] = []
         texts: list[str] = []
-        for pid, text, section in self.store.iter_passage_texts():
+        langs: dict[int, str] = {}
+        for pid, text, section, language in self.store.iter_passage_texts():
             ids.append(pid)
             texts.append(f"{section}\n{text}" if section else text)
+            langs[pid] = language or "und"
         if progress:
             progress("lexical index", 0, 1)
         lexical = LexicalIndex.build(ids, texts)
@@ -113,7 +127,11 @@ class Retriever:
                     [(sha, dense_text(text, section)) for sha, text, section in missing],
                     batch=self.settings.embed_batch, progress=progress,
                 )
-            dense = DenseIndex(*self.store.passage_vectors(self.embedder.name))
+            dense_ids, matrix = self.store.passage_vectors(self.embedder.name)
+            dense = DenseIndex(
+                dense_ids, matrix,
+                np.array([langs.get(int(i), "und") for i in dense_ids], dtype="<U8"),
+            )
         shutil.rmtree(self.folder, ignore_errors=True)
         lexical.save(self.folder)
         if dense is not None:
@@ -132,7 +150,7 @@ class Retriever:
         }
         if self.embedder is not None and self._dense is not None:
             qv = self.embedder.embed_query(query)
-            lists["dense"] = [pid for pid, _ in self._dense.search(qv, depth)]
+            lists["dense"] = [pid for pid, _ in self._dense.search_balanced(qv, depth)]
         fused = fuse(
             lists, k=self.settings.fusion_k, weights={"dense": self.settings.dense_weight}
         )

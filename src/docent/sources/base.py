@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from docent.types import Bibliography, Passage, PassageRole, SourceKind, Locator
+from docent.types import Bibliography, Locator, Passage, PassageRole, SourceKind
 
 __all__ = ["ParsedDocument", "Parser", "Segment"]
 

@@ -35,7 +35,7 @@ from webvtt.errors import MalformedFileError
 
 from docent.errors import EmptySourceError, SourceError
 from docent.sources.base import ParsedDocument
-from docent.sources.text import readable_stem, read_text
+from docent.sources.text import read_text, readable_stem
 from docent.text import detect_language, normalize_space, sentence_spans
 from docent.types import Locator, Passage, SourceKind, parse_timestamp
 

@@ -12,7 +12,6 @@ search indexes cached on disk that they are stale.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -80,7 +79,7 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as exc:
             raise WorkspaceError(
-                f"{root}: cannot open the workspace ({exc})",
+                f"{root / 'docent.db'}: cannot open the workspace database ({exc})",
                 fix="choose another folder with --workspace or DOCENT_WORKSPACE",
             ) from exc
         store = cls(root, conn)
@@ -212,9 +211,12 @@ class Store:
                 out[r[0]] = _row_to_passage(r)
         return out
 
-    def iter_passage_texts(self) -> Iterator[tuple[int, str, str | None]]:
-        """``(passage id, text, section)`` for every passage, in id order (for indexing)."""
-        yield from self.conn.execute("SELECT id, text, section FROM passages ORDER BY id")
+    def iter_passage_texts(self) -> Iterator[tuple[int, str, str | None, str | None]]:
+        """``(passage id, text, section, source language)`` for every passage, in id order."""
+        yield from self.conn.execute(
+            "SELECT p.id, p.text, p.section, s.language FROM passages p"
+            " JOIN sources s ON s.id = p.source_id ORDER BY p.id"
+        )
 
     def passage_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
@@ -256,9 +258,13 @@ class Store:
         return ids, matrix
 
     def texts_missing_vectors(self, model: str) -> list[tuple[str, str, str | None]]:
-        """``(text_sha, text, section)`` of passages with no vector for ``model`` yet."""
+        """``(text_sha, text, section)`` of passages with no vector for ``model`` yet.
+
+        Reference-list passages are never embedded (BM25 finds names and titles better).
+        """
         return self.conn.execute(
-            "SELECT DISTINCT p.text_sha, p.text, p.section FROM passages p WHERE NOT EXISTS"
+            "SELECT DISTINCT p.text_sha, p.text, p.section FROM passages p"
+            " WHERE p.role != 'references' AND NOT EXISTS"
             " (SELECT 1 FROM vectors v WHERE v.model = ? AND v.text_sha = p.text_sha)",
             (model,),
         ).fetchall()
