@@ -121,11 +121,12 @@ def sources(workspace: WorkspaceOpt = None) -> None:
     from docent.store import Store
 
     store = Store.open(_settings(workspace).workspace)
-    table = Table("id", "kind", "title", "passages", "pages/duration", "path")
+    table = Table("id", "kind", "title", "passages", "pages/duration", "file")
     for s in store.sources():
         size = f"{s.pages} pages" if s.pages else (
             format_timestamp(s.duration) if s.duration else "")
-        table.add_row(str(s.id), s.kind.value, s.title, str(s.passage_count), size, s.path)
+        table.add_row(str(s.id), s.kind.value, s.title, str(s.passage_count), size,
+                      Path(s.path).name)
     if not table.rows:
         err.print("no sources yet: add some with `docent ingest PATH`")
         return

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     embed_query_prefix: str = Field("", description="prefix for queries (e5 models: 'query: ')")
     embed_passage_prefix: str = Field("", description="prefix for passages ('passage: ')")
     embed_max_tokens: int = Field(
-        160,
+        128,
         ge=16,
         le=512,
         description="embedded model: tokens of each passage's lead that are embedded "

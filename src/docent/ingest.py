@@ -102,7 +102,7 @@ def ingest_file(
     if not doc.passages:
         return _failed(path, SourceError(path, "no text found in the file"))
 
-    dense_texts = [dense_text(p.text, p.locator.section) for p in doc.passages]
+    dense_texts = [dense_text(p.text, p.locator.section, p.role) for p in doc.passages]
     shas = [text_sha(t) for t in dense_texts]
     if embedder is not None:
         todo = [

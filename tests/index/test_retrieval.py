@@ -70,16 +70,16 @@ def test_timestamp_round_trips_from_the_srt(retriever):
     import srt
 
     cues = list(srt.parse(LECTURE_SRT.read_text(encoding="utf-8")))
-    cue = next(c for c in cues if "tiny shakespeare" in c.content.lower())
+    cue = next(c for c in cues if "first 1000 characters of the tiny" in c.content.lower())
     seconds = cue.start.total_seconds()
     store = retriever.store
     lecture = next(s for s in store.sources() if s.kind.value == "subtitles")
     holding = [p for p in store.passages(lecture.id) if p.locator.contains_time(seconds)]
     assert len(holding) == 1
     passage = holding[0]
-    assert "tiny shakespeare" in " ".join(passage.text.split()).lower()
+    assert "first 1000 characters of the tiny shakespeare" in " ".join(passage.text.split()).lower()
     start, end = passage.locator.label().split("-")
     assert parse_timestamp(start) <= seconds < parse_timestamp(end) + 1
     # and search finds it by what was said
-    hits = retriever.search("tiny shakespeare dataset", top=5)
+    hits = retriever.search("the first 1000 characters of the tiny shakespeare dataset", top=3)
     assert any(h.passage.id == passage.id for h in hits)

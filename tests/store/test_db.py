@@ -70,5 +70,6 @@ def test_vectors_round_trip_and_join(tmp_path):
     ids, matrix = store.passage_vectors("m")
     assert len(ids) == 1 and matrix.shape == (1, 2)
     assert [r[0] for r in store.texts_missing_vectors("m")] == [shas[1]]
+    assert store.texts_missing_vectors("m")[0][3] == "body"
     assert store.passage_vectors("other")[0].size == 0
     assert isinstance(store.conn, sqlite3.Connection)

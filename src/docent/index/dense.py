@@ -188,24 +188,18 @@ class DenseIndex:
         self.ids = ids
         self.matrix = matrix
         self.langs = langs if langs is not None else np.full(len(ids), "und", dtype="<U8")
-        self._groups = {str(lang): np.flatnonzero(self.langs == lang)
-                        for lang in np.unique(self.langs)}
-
-    @staticmethod
-    def _top(sims: np.ndarray, rows: np.ndarray, ids: np.ndarray, k: int) -> list[tuple[int, float]]:
-        k = min(k, len(rows))
-        if k == 0:
-            return []
-        sub = sims[rows]
-        top = np.argpartition(-sub, k - 1)[:k]
-        top = top[np.argsort(-sub[top], kind="stable")]
-        return [(int(ids[rows[i]]), float(sub[i])) for i in top]
+        names, self._gid = np.unique(self.langs, return_inverse=True)
+        self._groups = [str(name) for name in names]
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top ``k`` by plain cosine."""
         if len(self.ids) == 0:
             return []
         sims = self.matrix @ query.astype(np.float32)
-        return self._top(sims, np.arange(len(self.ids)), self.ids, k)
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(int(self.ids[i]), float(sims[i])) for i in top]
 
     def search_balanced(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top ``k`` by cosine standardised within each language (a z-score per language).
@@ -213,17 +207,21 @@ class DenseIndex:
         This removes the model's pull towards the query's own language while keeping the order
         inside each language; a language with few passages is standardised with global figures.
         """
-        if len(self.ids) == 0:
+        n = len(self.ids)
+        if n == 0:
             return []
         sims = self.matrix @ query.astype(np.float32)
-        z = np.empty_like(sims)
-        g_mean, g_std = float(sims.mean()), float(sims.std()) or 1e-6
-        for rows in self._groups.values():
-            part = sims[rows]
-            mean, std = (float(part.mean()), float(part.std())) if len(rows) >= 20 else (
-                g_mean, g_std)
-            z[rows] = (part - mean) / max(std, 1e-6)
-        return self._top(z, np.arange(len(self.ids)), self.ids, k)
+        counts = np.bincount(self._gid, minlength=len(self._groups)).astype(np.float64)
+        means = np.bincount(self._gid, weights=sims, minlength=len(counts)) / counts
+        sq = np.bincount(self._gid, weights=sims.astype(np.float64) ** 2, minlength=len(counts))
+        stds = np.sqrt(np.maximum(sq / counts - means**2, 0.0))
+        small = counts < 20
+        means[small], stds[small] = float(sims.mean()), float(sims.std())
+        z = (sims - means[self._gid]) / np.maximum(stds[self._gid], 1e-6)
+        k = min(k, n)
+        top = np.argpartition(-z, k - 1)[:k]
+        top = top[np.argsort(-z[top], kind="stable")]
+        return [(int(self.ids[i]), float(z[i])) for i in top]
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

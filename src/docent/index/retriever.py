@@ -23,7 +23,7 @@ from docent.index.dense import DenseIndex, Embedder
 from docent.index.fusion import fuse
 from docent.index.lexical import LexicalIndex
 from docent.store import Store
-from docent.types import SearchHit
+from docent.types import PassageRole, SearchHit
 
 __all__ = ["Retriever", "dense_text", "embed_texts", "ProgressFn"]
 
@@ -34,15 +34,21 @@ _NUMBER_RE = re.compile(r"(?<!\w)[-+]?\d[\d.,%]*(?!\w)")
 _MARKUP_RE = re.compile(r"\\[A-Za-z]+|[|&\\$^_{}=<>*#~`\[\]()]+")
 
 
-def dense_text(text: str, section: str | None) -> str:
+APPENDIX_LEAD_WORDS = 48
+
+
+def dense_text(text: str, section: str | None, role: PassageRole | str = "body") -> str:
     """What gets embedded for a passage: its own heading, then its words.
 
     Bare numbers and markup (table cells, LaTeX, Markdown) are dropped: they cost the slow
-    embedded model tokens and carry no meaning for it; BM25 still indexes them.
+    embedded model tokens and carry no meaning for it; BM25 still indexes them. Appendix
+    passages (prompts, examples, extra tables) contribute only their lead.
     """
     heading = section.rsplit(" > ", 1)[-1] if section else ""
-    body = _MARKUP_RE.sub(" ", _NUMBER_RE.sub(" ", text))
-    return " ".join(f"{heading}\n{body}".split()) if heading else " ".join(body.split())
+    words = _MARKUP_RE.sub(" ", _NUMBER_RE.sub(" ", text)).split()
+    if PassageRole(role) is PassageRole.appendix:
+        words = words[:APPENDIX_LEAD_WORDS]
+    return f"{heading}\n{' '.join(words)}" if heading else " ".join(words)
 
 
 def embed_texts(
@@ -124,7 +130,7 @@ class Retriever:
             if missing:  # e.g. passages ingested while another embedder was configured
                 embed_texts(
                     self.store, self.embedder,
-                    [(sha, dense_text(text, section)) for sha, text, section in missing],
+                    [(sha, dense_text(text, section, role)) for sha, text, section, role in missing],
                     batch=self.settings.embed_batch, progress=progress,
                 )
             dense_ids, matrix = self.store.passage_vectors(self.embedder.name)

@@ -257,13 +257,13 @@ class Store:
         matrix = np.vstack([np.frombuffer(r[1], dtype="<f4") for r in rows])
         return ids, matrix
 
-    def texts_missing_vectors(self, model: str) -> list[tuple[str, str, str | None]]:
-        """``(text_sha, text, section)`` of passages with no vector for ``model`` yet.
+    def texts_missing_vectors(self, model: str) -> list[tuple[str, str, str | None, str]]:
+        """``(text_sha, text, section, role)`` of passages with no vector for ``model`` yet.
 
         Reference-list passages are never embedded (BM25 finds names and titles better).
         """
         return self.conn.execute(
-            "SELECT DISTINCT p.text_sha, p.text, p.section FROM passages p"
+            "SELECT DISTINCT p.text_sha, p.text, p.section, p.role FROM passages p"
             " WHERE p.role != 'references' AND NOT EXISTS"
             " (SELECT 1 FROM vectors v WHERE v.model = ? AND v.text_sha = p.text_sha)",
             (model,),
