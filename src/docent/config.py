@@ -49,6 +49,30 @@ class Settings(BaseSettings):
     embed_batch: int = Field(32, ge=1, le=1024)
     embed_timeout: float = Field(60.0, description="seconds per request to an endpoint")
 
+    # --- models on disk ------------------------------------------------------------------
+    models_dir: Path = Field(
+        Path("~/.cache/docent/models").expanduser(),
+        description="where embedded models are assembled from their PyPI parts (verified)",
+    )
+
+    # --- speech recognition (media sources) -------------------------------------------------
+    asr: str = Field("whisper", description="whisper (local faster-whisper) or openai")
+    whisper_model: Path | None = Field(
+        None,
+        description="a faster-whisper (CTranslate2) model folder to use instead of the embedded "
+        "Whisper base, e.g. a large-v3 conversion (much better on Chinese)",
+    )
+    whisper_compute_type: str = Field("int8", description="CTranslate2 compute type")
+    whisper_beam_size: int = Field(1, ge=1, le=10, description="1 = greedy (fastest)")
+    asr_base_url: str | None = Field(None, description="OpenAI-compatible base URL (.../v1)")
+    asr_api_key: SecretStr | None = Field(None)
+    asr_model: str = Field("whisper-1", description="model name at the endpoint")
+    asr_timeout: float = Field(600.0)
+    asr_language: str | None = Field(None, description="spoken language (default: detect)")
+    asr_window: float = Field(
+        300.0, ge=30.0, description="seconds of audio per checkpoint while transcribing"
+    )
+
     # --- chunking and retrieval -------------------------------------------------------------
     search_top: int = Field(10, ge=1, le=200)
     fusion_k: int = Field(60, ge=1, description="reciprocal rank fusion constant")

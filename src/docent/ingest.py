@@ -21,7 +21,9 @@ from docent.config import Settings
 from docent.errors import DocentError, SourceError
 from docent.index.dense import Embedder
 from docent.index.retriever import ProgressFn, dense_text, embed_texts
-from docent.sources import iter_files, parse
+from docent.sources import ParseContext, iter_files, parse
+from docent.sources.media import MEDIA_SUFFIXES, sidecar_subtitles
+from docent.sources.remote import download_audio, is_url
 from docent.store import Store, text_sha
 from docent.types import PassageRole, Source
 
@@ -54,7 +56,11 @@ def file_sha256(path: Path) -> str:
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[IngestResult]]:
-    """Files to ingest (folders expanded recursively) and failures for paths that don't exist."""
+    """Files to ingest (folders expanded recursively) and failures for paths that don't exist.
+
+    A subtitle file that sits beside a media file of the same call (``lecture.srt`` next to
+    ``lecture.mp4``) is not a source of its own: the media source uses it.
+    """
     files: list[Path] = []
     failures: list[IngestResult] = []
     for path in paths:
@@ -67,7 +73,12 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[IngestResult]]:
             files.append(path)
         else:
             failures.append(_failed(path, SourceError(path, "no such file or folder")))
-    return list(dict.fromkeys(p.resolve() for p in files)), failures
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    sidecars = {
+        sub for p in unique if p.suffix.lower() in MEDIA_SUFFIXES
+        for sub in [sidecar_subtitles(p)] if sub is not None
+    }
+    return [p for p in unique if p not in sidecars], failures
 
 
 def _failed(path: Path, error: DocentError) -> IngestResult:
@@ -80,9 +91,17 @@ def ingest_file(
     settings: Settings,
     embedder: Embedder | None,
     progress: ProgressFn | None = None,
+    *,
+    subtitles: Path | None = None,
+    language: str | None = None,
+    key: str | None = None,
+    title: str | None = None,
 ) -> IngestResult:
-    """Ingest one file; a :class:`DocentError` is returned in the result, not raised."""
-    key = str(path.resolve())
+    """Ingest one file; a :class:`DocentError` is returned in the result, not raised.
+
+    ``key`` is what the source is known by (default: the absolute path; a URL for downloads).
+    """
+    key = key or str(path.resolve())
     try:
         sha = file_sha256(path)
     except OSError as exc:
@@ -95,10 +114,14 @@ def ingest_file(
         return IngestResult(
             key, IngestStatus.duplicate, source=twin, note=f"same content as {twin.path}"
         )
+    ctx = ParseContext(settings=settings, store=store, progress=progress, sha256=sha,
+                       subtitles=subtitles, language=language)
     try:
-        doc = parse(path)
+        doc = parse(path, ctx)
     except DocentError as exc:
-        return _failed(path, exc)
+        return _failed(path if key == str(path.resolve()) else Path(key), exc)
+    if title:
+        doc.title = title
     if not doc.passages:
         return _failed(path, SourceError(path, "no text found in the file"))
 
@@ -126,19 +149,49 @@ def ingest_file(
     return IngestResult(key, status, source=saved)
 
 
+def ingest_url(
+    url: str, store: Store, settings: Settings, embedder: Embedder | None,
+    progress: ProgressFn | None = None, *, language: str | None = None,
+) -> IngestResult:
+    """Download a recording from a video site (yt-dlp) and ingest it under its URL."""
+    existing = store.source_by_path(url)
+    if existing:
+        return IngestResult(url, IngestStatus.unchanged, source=existing)
+    try:
+        path, title = download_audio(url, store.cache_dir)
+    except DocentError as exc:
+        return IngestResult(url, IngestStatus.failed, error=exc)
+    return ingest_file(path, store, settings, embedder, progress, language=language, key=url,
+                       title=title)
+
+
 def ingest(
-    paths: list[Path],
+    paths: list[Path | str],
     store: Store,
     settings: Settings,
     embedder: Embedder | None,
     progress: ProgressFn | None = None,
+    *,
+    subtitles: Path | None = None,
+    language: str | None = None,
 ) -> list[IngestResult]:
-    """Ingest files and folders; one result per file (and per missing path)."""
-    files, results = expand_paths(paths)
+    """Ingest files, folders and video URLs; one result per file (and per failed path).
+
+    ``subtitles`` (a .srt/.vtt) is used for the media files of this call instead of speech
+    recognition; ``language`` is their spoken language (default: detected).
+    """
+    urls = [p for p in paths if isinstance(p, str) and is_url(p)]
+    files, results = expand_paths([Path(p) for p in paths if p not in urls])
+    for url in urls:
+        results.append(ingest_url(url, store, settings, embedder, progress, language=language))
     for i, path in enumerate(files):
         if progress:
             progress("files", i, len(files))
-        results.append(ingest_file(path, store, settings, embedder, progress))
+        is_media = path.suffix.lower() in MEDIA_SUFFIXES
+        results.append(ingest_file(
+            path, store, settings, embedder, progress,
+            subtitles=subtitles if is_media else None, language=language,
+        ))
     if progress:
         progress("files", len(files), len(files))
     return results

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from docent.errors import SourceError, UnsupportedSourceError
-from docent.sources.base import ParsedDocument, Parser, Segment
+from docent.sources.base import ParseContext, ParsedDocument, Parser, Segment
 
 __all__ = [
+    "ParseContext",
     "ParsedDocument",
     "Parser",
     "Segment",
@@ -41,13 +42,14 @@ def _load_builtin() -> None:
     if _REGISTRY:
         return
     from docent.sources.docx import DocxParser
+    from docent.sources.media import MediaParser
     from docent.sources.pdf import PdfParser
     from docent.sources.subtitles import SubtitleParser
     from docent.sources.text import MarkdownParser, PlainTextParser
     from docent.sources.web import HtmlParser
 
     for parser in (PdfParser(), SubtitleParser(), MarkdownParser(), PlainTextParser(),
-                   HtmlParser(), DocxParser()):
+                   HtmlParser(), DocxParser(), MediaParser()):
         register(parser)
 
 
@@ -68,13 +70,13 @@ def parser_for(path: Path) -> Parser:
     return parser
 
 
-def parse(path: Path) -> ParsedDocument:
+def parse(path: Path, ctx: ParseContext | None = None) -> ParsedDocument:
     """Parse one file; raises :class:`~docent.errors.SourceError` naming the file on bad input."""
     if not path.exists():
         raise SourceError(path, "no such file")
     if path.is_dir():
         raise SourceError(path, "is a folder", fix="ingest a folder's files with iter_files")
-    return parser_for(path).parse(path)
+    return parser_for(path).parse(path, ctx)
 
 
 def iter_files(folder: Path) -> Iterator[Path]:

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from docent.types import Bibliography, Locator, Passage, PassageRole, SourceKind
 
-__all__ = ["ParsedDocument", "Parser", "Segment"]
+if TYPE_CHECKING:
+    from docent.config import Settings
+    from docent.store import Store
+
+__all__ = ["ParsedDocument", "Parser", "Segment", "ParseContext"]
 
 
 @dataclass
@@ -43,10 +47,23 @@ class ParsedDocument:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass
+class ParseContext:
+    """What a parser may need beyond the file: settings, the workspace (for caches and
+    checkpoints, e.g. transcripts), a progress callback and per-call options."""
+
+    settings: Settings | None = None
+    store: Store | None = None
+    progress: Callable[[str, int, int], None] | None = None
+    sha256: str | None = None  # content hash of the file, when the caller has it
+    subtitles: Path | None = None  # media: use this subtitle file instead of recognising speech
+    language: str | None = None  # media: spoken language, instead of detecting it
+
+
 class Parser(Protocol):
     """Parses files of some suffixes. Raise :class:`~docent.errors.SourceError` on bad input."""
 
     kind: SourceKind
     suffixes: tuple[str, ...]
 
-    def parse(self, path: Path) -> ParsedDocument: ...
+    def parse(self, path: Path, ctx: ParseContext | None = None) -> ParsedDocument: ...

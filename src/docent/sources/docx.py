@@ -26,7 +26,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from docent.errors import EmptySourceError, SourceError
-from docent.sources.base import ParsedDocument
+from docent.sources.base import ParseContext, ParsedDocument
 from docent.sources.chunking import chunk_segments
 from docent.sources.text import Heading, heading_segments, readable_stem
 from docent.text import detect_language, normalize_space
@@ -92,7 +92,7 @@ class DocxParser:
     kind = SourceKind.docx
     suffixes: tuple[str, ...] = (".docx",)
 
-    def parse(self, path: Path) -> ParsedDocument:
+    def parse(self, path: Path, ctx: ParseContext | None = None) -> ParsedDocument:
         document = _open(path)
         blocks: list[str] = []
         headings: list[Heading] = []

@@ -30,7 +30,7 @@ from pathlib import Path
 import pymupdf
 
 from docent.errors import EmptySourceError, SourceError
-from docent.sources.base import ParsedDocument, Segment
+from docent.sources.base import ParseContext, ParsedDocument, Segment
 from docent.sources.chunking import chunk_segments
 from docent.text import detect_language, normalize_space
 from docent.types import Bibliography, Locator, PassageRole, SourceKind
@@ -528,7 +528,7 @@ class PdfParser:
     kind = SourceKind.pdf
     suffixes = (".pdf",)
 
-    def parse(self, path: Path) -> ParsedDocument:
+    def parse(self, path: Path, ctx: ParseContext | None = None) -> ParsedDocument:
         doc = _open(path)
         try:
             meta = dict(doc.metadata or {})

@@ -34,7 +34,7 @@ import webvtt
 from webvtt.errors import MalformedFileError
 
 from docent.errors import EmptySourceError, SourceError
-from docent.sources.base import ParsedDocument
+from docent.sources.base import ParseContext, ParsedDocument
 from docent.sources.text import read_text, readable_stem
 from docent.text import detect_language, normalize_space, sentence_spans
 from docent.types import Locator, Passage, SourceKind, parse_timestamp
@@ -217,7 +217,7 @@ class SubtitleParser:
         self.min_seconds = min_seconds
         self.max_seconds = max_seconds
 
-    def parse(self, path: Path) -> ParsedDocument:
+    def parse(self, path: Path, ctx: ParseContext | None = None) -> ParsedDocument:
         content = read_text(path)
         if path.suffix.lower() == ".vtt":
             cues = _vtt_cues(path, content)

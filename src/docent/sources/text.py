@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from docent.errors import EmptySourceError, SourceError
-from docent.sources.base import ParsedDocument, Segment
+from docent.sources.base import ParseContext, ParsedDocument, Segment
 from docent.sources.chunking import chunk_segments
 from docent.text import detect_language, normalize_space
 from docent.types import Locator, SourceKind
@@ -178,7 +178,7 @@ class MarkdownParser:
     kind = SourceKind.markdown
     suffixes: tuple[str, ...] = (".md", ".markdown")
 
-    def parse(self, path: Path) -> ParsedDocument:
+    def parse(self, path: Path, ctx: ParseContext | None = None) -> ParsedDocument:
         text = read_text(path)
         headings = markdown_headings(text)
         segments = heading_segments(text, headings)
@@ -215,7 +215,7 @@ class PlainTextParser:
     kind = SourceKind.text
     suffixes: tuple[str, ...] = (".txt",)
 
-    def parse(self, path: Path) -> ParsedDocument:
+    def parse(self, path: Path, ctx: ParseContext | None = None) -> ParsedDocument:
         text = read_text(path)
         passages = chunk_segments(text, [Segment(0, len(text), Locator())])
         if not passages:

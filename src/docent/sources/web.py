@@ -23,7 +23,7 @@ from typing import Any
 import trafilatura
 
 from docent.errors import EmptySourceError, SourceError
-from docent.sources.base import ParsedDocument
+from docent.sources.base import ParseContext, ParsedDocument
 from docent.sources.chunking import chunk_segments
 from docent.sources.text import decode_text, heading_segments, markdown_headings, readable_stem
 from docent.text import count_tokens, detect_language, normalize_space
@@ -92,7 +92,7 @@ class HtmlParser:
     kind = SourceKind.web
     suffixes: tuple[str, ...] = (".html", ".htm")
 
-    def parse(self, path: Path) -> ParsedDocument:
+    def parse(self, path: Path, ctx: ParseContext | None = None) -> ParsedDocument:
         try:
             data = path.read_bytes()
         except OSError as exc:

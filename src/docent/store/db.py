@@ -12,6 +12,7 @@ search indexes cached on disk that they are stale.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -268,6 +269,26 @@ class Store:
             " (SELECT 1 FROM vectors v WHERE v.model = ? AND v.text_sha = p.text_sha)",
             (model,),
         ).fetchall()
+
+    # -- transcripts (checkpoints of speech recognition) -------------------------------------
+    def transcript_windows(self, media_sha: str, model: str) -> dict[float, tuple[str | None, list]]:
+        """Finished windows: ``{window start: (language, [[start, end, text], ...])}``."""
+        rows = self.conn.execute(
+            "SELECT window_start, language, segments FROM transcript_windows"
+            " WHERE media_sha = ? AND model = ?",
+            (media_sha, model),
+        )
+        return {r[0]: (r[1], json.loads(r[2])) for r in rows}
+
+    def put_transcript_window(
+        self, media_sha: str, model: str, start: float, end: float, language: str | None,
+        segments: list,
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO transcript_windows VALUES (?,?,?,?,?,?)",
+                (media_sha, model, start, end, language, json.dumps(segments, ensure_ascii=False)),
+            )
 
     # -- index generation ------------------------------------------------------------------
     def generation(self) -> int:

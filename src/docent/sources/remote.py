@@ -1,0 +1,66 @@
+"""Recordings from a video site (yt-dlp): the audio is downloaded into the workspace cache.
+
+>>> path, title = download_audio("https://www.youtube.com/watch?v=kCc8FmEb1nY", cache_dir)
+
+Without network (or for a site yt-dlp cannot read) this raises one clear
+:class:`~docent.errors.SourceError` naming the URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from docent.errors import SourceError
+
+__all__ = ["is_url", "download_audio"]
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+class _QuietLogger:
+    def debug(self, msg: str) -> None: ...
+
+    def info(self, msg: str) -> None: ...
+
+    def warning(self, msg: str) -> None: ...
+
+    def error(self, msg: str) -> None: ...
+
+
+def download_audio(url: str, cache_dir: Path, timeout: float = 20.0) -> tuple[Path, str | None]:
+    """Download the best audio of ``url``; return the file and the video's title."""
+    try:
+        import yt_dlp
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise SourceError(url, "yt-dlp is not installed", fix="pip install yt-dlp") from exc
+    folder = cache_dir / "downloads" / hashlib.sha256(url.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    options = {
+        "format": "bestaudio/best",
+        "outtmpl": str(folder / "media.%(ext)s"),
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "logger": _QuietLogger(),
+        "socket_timeout": timeout,
+        "retries": 1,
+        "extractor_retries": 0,
+        "noplaylist": True,
+    }
+    try:
+        with yt_dlp.YoutubeDL(options) as ydl:
+            info = ydl.extract_info(url, download=True)
+            path = Path(ydl.prepare_filename(info))
+    except Exception as exc:  # noqa: BLE001 - yt-dlp raises many kinds; all mean "not fetched"
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = reason.replace("ERROR: ", "")
+        raise SourceError(
+            url, f"cannot download the recording ({reason[:160]})",
+            fix="check the network, or download it yourself and ingest the file",
+        ) from exc
+    if not path.exists():
+        raise SourceError(url, "the download produced no file")
+    return path, info.get("title")

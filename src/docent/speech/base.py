@@ -1,0 +1,64 @@
+"""Speech recognition behind one small interface, chosen by configuration (``DOCENT_ASR``).
+
+>>> from docent.speech import get_transcriber
+>>> asr = get_transcriber(Settings())                 # embedded Whisper base, offline
+>>> segments, language = asr.transcribe(audio_16k_mono, language=None)
+
+Providers: ``whisper`` (faster-whisper in-process; the embedded Whisper base or any
+CTranslate2 model folder in ``DOCENT_WHISPER_MODEL``) and ``openai`` (any OpenAI-compatible
+``/v1/audio/transcriptions`` endpoint). Register more with :func:`register_transcriber`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from docent.errors import ConfigError
+
+if TYPE_CHECKING:
+    from docent.config import Settings
+
+__all__ = ["SAMPLE_RATE", "Segment", "Transcriber", "register_transcriber", "get_transcriber"]
+
+SAMPLE_RATE = 16_000
+
+
+@dataclass
+class Segment:
+    start: float  # seconds from the start of the recording
+    end: float
+    text: str
+
+
+class Transcriber(Protocol):
+    name: str  # identity of the transcripts it makes (model, settings); keys the cache
+
+    def transcribe(
+        self, audio: np.ndarray, *, language: str | None = None
+    ) -> tuple[list[Segment], str | None]:
+        """Segments of 16 kHz mono float32 ``audio`` (times relative to it) and the language."""
+        ...
+
+
+_FACTORIES: dict[str, Callable[[Settings], Transcriber]] = {}
+
+
+def register_transcriber(name: str, factory: Callable[[Settings], Transcriber]) -> None:
+    _FACTORIES[name] = factory
+
+
+def get_transcriber(settings: Settings) -> Transcriber:
+    if not _FACTORIES:
+        from docent.speech import local, openai  # noqa: F401 - they register themselves
+    try:
+        factory = _FACTORIES[settings.asr]
+    except KeyError:
+        raise ConfigError(
+            f"DOCENT_ASR={settings.asr!r} is not a known speech recogniser",
+            fix="use one of: " + ", ".join(sorted(_FACTORIES)),
+        ) from None
+    return factory(settings)
