@@ -12,11 +12,11 @@ leaves a half-written source. One bad file does not stop the others: its error i
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from docent.assets import sha256_file as file_sha256
 from docent.config import Settings
 from docent.errors import DocentError, SourceError
 from docent.index.dense import Embedder
@@ -45,14 +45,6 @@ class IngestResult:
     source: Source | None = None
     error: DocentError | None = None
     note: str = ""
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def expand_paths(paths: list[Path]) -> tuple[list[Path], list[IngestResult]]:

@@ -13,9 +13,9 @@ workspace, and the segments are grouped into 30-60 s passages that end at senten
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from docent.assets import sha256_file
 from docent.config import Settings
 from docent.errors import SourceError
 from docent.sources.base import ParseContext, ParsedDocument
@@ -61,7 +61,7 @@ class MediaParser:
                               fix="give the recording with sound, or its subtitles with "
                               "--subtitles")
         transcriber = get_transcriber(settings)
-        sha = ctx.sha256 or _sha256(path)
+        sha = ctx.sha256 or sha256_file(path)
         transcript = transcribe_media(
             path, sha, ctx.store, settings, transcriber,
             language=ctx.language or settings.asr_language, progress=ctx.progress,
@@ -83,10 +83,3 @@ class MediaParser:
             },
         )
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

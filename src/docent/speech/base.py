@@ -52,8 +52,7 @@ def register_transcriber(name: str, factory: Callable[[Settings], Transcriber]) 
 
 
 def get_transcriber(settings: Settings) -> Transcriber:
-    if not _FACTORIES:
-        from docent.speech import local, openai  # noqa: F401 - they register themselves
+    from docent.speech import local, openai  # noqa: F401 - built-ins register on import
     try:
         factory = _FACTORIES[settings.asr]
     except KeyError:
