@@ -24,7 +24,6 @@ import wave
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 
 from docent.config import Settings
 from docent.speech.audio import load_audio

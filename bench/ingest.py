@@ -23,14 +23,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 
-from docent.config import Settings  # noqa: E402
-from docent.index import Retriever, dense_text, get_embedder  # noqa: E402
-from docent.ingest import ingest  # noqa: E402
-from docent.sources import parse  # noqa: E402
-from docent.store import Store, text_sha  # noqa: E402
-from docent.types import Source, SourceKind  # noqa: E402
+from docent.config import Settings
+from docent.index import Retriever, dense_text, get_embedder
+from docent.ingest import ingest
+from docent.sources import parse
+from docent.store import Store, text_sha
+from docent.types import Source, SourceKind
 
 EX = ROOT / "examples" / "sources"
 PDFS = [EX / "papers" / "alce-2305.14627.pdf", EX / "papers" / "word2vec-1301.3781.pdf"]
