@@ -23,12 +23,12 @@ import time
 import wave
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from docent.config import Settings
 from docent.speech.audio import load_audio
 from docent.speech.base import SAMPLE_RATE, get_transcriber
 from docent.speech.transcribe import transcribe_media
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WPM = 146  # espeak-ng en-us at -s 160, pauses included (measured); recalibrated per run
 

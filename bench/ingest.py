@@ -22,14 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from docent.config import Settings
 from docent.index import Retriever, dense_text, get_embedder
 from docent.ingest import ingest
 from docent.sources import parse
 from docent.store import Store, text_sha
 from docent.types import Source, SourceKind
+
+ROOT = Path(__file__).resolve().parents[1]
 
 EX = ROOT / "examples" / "sources"
 PDFS = [EX / "papers" / "alce-2305.14627.pdf", EX / "papers" / "word2vec-1301.3781.pdf"]
