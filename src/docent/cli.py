@@ -173,6 +173,62 @@ def search(
                   highlight=False)
 
 
+@app.command()
+def brief(
+    assignment: Annotated[str, typer.Argument(
+        help="The assignment text, the path of a .txt/.md file holding it, or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the brief as JSON.")] = False,
+) -> None:
+    """Show what Docent understood of an assignment: sections, length, language, sources.
+
+    Example: docent brief examples/assignments/reading-report-zh.txt
+    """
+    from rich.markup import escape
+
+    from docent.brief import parse_brief
+
+    text = assignment
+    path = Path(assignment) if "\n" not in assignment and len(assignment) < 1024 else None
+    try:
+        is_file = path is not None and path.is_file()
+    except OSError:  # text too long to be a file name
+        is_file = False
+    if assignment == "-":
+        text = sys.stdin.read()
+    elif path is not None and is_file:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DocentError(f"{path}: cannot read the assignment ({type(exc).__name__})",
+                              fix="save it as UTF-8 text") from exc
+    elif path is not None and path.suffix.lower() in (".txt", ".md") and " " not in assignment:
+        raise DocentError(f"{path}: no such file",
+                          fix="check the path, or pass the assignment text itself")
+    result = parse_brief(text)
+    if as_json:
+        out.print(result.model_dump_json(indent=2), markup=False, highlight=False, emoji=False,
+                  soft_wrap=True)
+        return
+    sources = ", ".join(result.expected_sources) or "none named"
+    rows = [
+        ("title", result.title or "-"), ("language", result.language),
+        ("audience", result.audience or "-"), ("tone", result.tone or "-"),
+        ("length", result.length.label() if result.length else "not given"),
+        ("sources", sources), ("citations", "required" if result.citations_required else "-"),
+    ]
+    grid = Table.grid(padding=(0, 2))
+    for key, value in rows:
+        grid.add_row(f"[bold]{key}[/bold]", escape(value))
+    out.print(grid)
+    out.print(f"[bold]sections[/bold] ({len(result.sections)})")
+    for i, s in enumerate(result.sections, start=1):
+        about = f" [cyan]\\[{s.about_source}][/cyan]" if s.about_source else ""
+        details = f" [dim]- {escape(s.details)}[/dim]" if s.details else ""
+        out.print(f"  {s.number or i}. {escape(s.title)}{about}{details}", highlight=False)
+    for note in result.notes:
+        out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     """Entry point: one-line errors and a non-zero exit, tracebacks only with DOCENT_DEBUG."""
     debug = os.environ.get("DOCENT_DEBUG", "").lower() not in ("", "0", "false", "no")

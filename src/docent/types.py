@@ -28,6 +28,10 @@ __all__ = [
     "SearchHit",
     "format_timestamp",
     "parse_timestamp",
+    "LengthUnit",
+    "LengthRange",
+    "BriefSection",
+    "Brief",
 ]
 
 
@@ -145,3 +149,61 @@ class SearchHit(BaseModel):
     score: float
     lexical_rank: int | None = None  # 1-based rank in the lexical list, None if absent
     dense_rank: int | None = None
+
+
+class LengthUnit(str, Enum):
+    """How a report's length is counted; the rule is ``docent.brief.count_length``."""
+
+    zh_chars = "zh_chars"  # 字, as a word processor counts Chinese
+    words = "words"  # English words (whitespace-separated)
+
+    @property
+    def symbol(self) -> str:
+        return "字" if self is LengthUnit.zh_chars else "words"
+
+
+class LengthRange(BaseModel):
+    """A length requirement: ``min``/``max`` inclusive, either open (None)."""
+
+    min: int | None = None
+    max: int | None = None
+    unit: LengthUnit
+
+    def contains(self, n: int) -> bool:
+        return (self.min is None or n >= self.min) and (self.max is None or n <= self.max)
+
+    def label(self) -> str:
+        """``'2000-3000 字'``, ``'1500-2000 words'``, ``'≥2000 字'``, ``'≤800 words'``."""
+        unit = self.unit.symbol
+        if self.min is not None and self.max is not None:
+            span = str(self.min) if self.min == self.max else f"{self.min}-{self.max}"
+            return f"{span} {unit}"
+        if self.min is not None:
+            return f"≥{self.min} {unit}"
+        if self.max is not None:
+            return f"≤{self.max} {unit}"
+        return f"any length ({unit})"
+
+
+class BriefSection(BaseModel):
+    """One required section of the report, in the order the assignment gives."""
+
+    number: str | None = None  # "1", "2", ... for numbered lists; None for bullets and lists
+    title: str
+    about_source: str | None = None  # "paper" / "video" / "web" when about one kind of source
+    details: str | None = None  # what the assignment says the section holds, if anything
+
+
+class Brief(BaseModel):
+    """What an assignment asks for (``docent.brief.parse_brief``)."""
+
+    assignment: str
+    title: str | None = None
+    sections: list[BriefSection] = Field(default_factory=list)
+    length: LengthRange | None = None
+    language: str  # "zh" or "en": the language to write the report in
+    audience: str | None = None
+    tone: str | None = None
+    expected_sources: list[str] = Field(default_factory=list)  # provided: paper / video / web
+    citations_required: bool = False
+    notes: list[str] = Field(default_factory=list)  # what the parser was unsure of
