@@ -19,8 +19,15 @@ if [ "${1:-}" = "--test" ]; then
 fi
 # llama-cpp-python compiles llama.cpp here (a few minutes, once). Its default native build
 # enables Intel AMX kernels, which crash (SIGSEGV in ggml_backend_amx_mul_mat) on CPUs that
-# report AMX but whose kernel does not grant it, as on these machines: build for AVX2 instead.
-export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}"
+# report AMX but whose kernel does not grant it, as on these machines: name the instruction
+# sets instead (AVX2, plus AVX-512 where this CPU has it: ~20% faster prompt processing).
+if [ -z "${CMAKE_ARGS:-}" ]; then
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+  if grep -qw avx512f /proc/cpuinfo 2>/dev/null && grep -qw avx512_vnni /proc/cpuinfo; then
+    CMAKE_ARGS="$CMAKE_ARGS -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON"
+  fi
+  export CMAKE_ARGS
+fi
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
