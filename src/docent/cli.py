@@ -229,6 +229,97 @@ def brief(
         out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False, soft_wrap=True)
 
 
+@app.command()
+def write(
+    assignment: Annotated[str, typer.Option(
+        "--assignment", "-a", help="The assignment: its text, or a .txt/.md file holding it.")],
+    source: Annotated[Optional[list[str]], typer.Option(
+        "--source", "-s", help="A source to ingest first (file, folder or URL); repeatable.")]
+    = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Where to write the report.")]
+    = Path("report.md"),
+    fast: Annotated[bool, typer.Option(
+        "--fast", help="Write with the small model (quicker, weaker).")] = False,
+    new: Annotated[bool, typer.Option(
+        "--new", help="Start a new run instead of resuming an unfinished one.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write a cited report for an assignment from the ingested sources (and --source ones).
+
+    Example: docent write -a examples/assignments/reading-report-zh.txt -s examples/sources/papers/alce-2305.14627.pdf -s examples/sources/lectures -o report.md
+    """
+    import time
+
+    from docent.brief import parse_brief
+    from docent.index import Retriever, get_embedder
+    from docent.ingest import IngestStatus
+    from docent.ingest import ingest as run_ingest
+    from docent.llm import get_model
+    from docent.llm.log import attach_call_log
+    from docent.store import Store
+    from docent.write import to_markdown, write_report
+
+    started = time.perf_counter()
+    settings = _settings(workspace)
+    text = _read_assignment(assignment)
+    brief = parse_brief(text)
+    store = Store.open(settings.workspace)
+    embedder = get_embedder(settings)
+    retriever = Retriever(store, settings, embedder)
+    with _progress() as progress:
+        if source:
+            results = run_ingest(list(source), store, settings, embedder, progress)
+            for r in results:
+                if r.status is IngestStatus.failed:
+                    err.print(f"[red]error:[/red] {r.error}", highlight=False, soft_wrap=True)
+            if any(r.status is IngestStatus.failed for r in results):
+                raise typer.Exit(1)
+        if store.passage_count() == 0:
+            raise DocentError(f"{settings.workspace}: no sources to write from",
+                              fix="give them with --source PATH, or run `docent ingest` first")
+        retriever.ensure(progress)
+        model = get_model(settings, role="small" if fast else "writer")
+        options = {"model": model.name, "sources": sorted(s.sha256 for s in store.sources())}
+        run_id = None if new else store.unfinished_run("write", text, options)
+        resumed = run_id is not None
+        if run_id is None:
+            run_id = store.create_run("write", text, brief.model_dump_json(), options)
+        attach_call_log(model, store, run_id=run_id, stage="write")
+        try:
+            draft = write_report(brief, store, settings, retriever, model, embedder,
+                                 run_id=run_id, progress=progress)
+        except BaseException as exc:
+            store.set_run_status(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt)
+                                 else "failed", error=str(exc))
+            raise
+    markdown = to_markdown(draft)
+    try:
+        out_path.write_text(markdown, encoding="utf-8")
+    except OSError as exc:
+        raise DocentError(f"{out_path}: cannot write the report ({exc.strerror})") from exc
+    store.set_run_status(run_id, "done", output=str(out_path.resolve()))
+    rng = draft.length_range
+    within = "" if rng is None else (" (within range)" if rng.contains(draft.length)
+                                     else f" (OUTSIDE {rng.label()})")
+    out.print(f"report: {out_path}  run {run_id}{' (resumed)' if resumed else ''}",
+              highlight=False)
+    out.print(f"length: {draft.length} {draft.length_unit.symbol}{within}; "
+              f"{len(draft.sections)} sections; {len(draft.citations)} citations; "
+              f"{time.perf_counter() - started:.0f} s", highlight=False)
+    for section in draft.sections:
+        if section.note:
+            out.print(f"note: {section.heading}: {section.note}", highlight=False)
+
+
+def _read_assignment(value: str) -> str:
+    path = Path(value)
+    if len(value) < 4096 and path.suffix.lower() in (".txt", ".md") :
+        if not path.is_file():
+            raise DocentError(f"{value}: no such assignment file")
+        return path.read_text(encoding="utf-8")
+    return value
+
+
 def main() -> None:
     """Entry point: one-line errors and a non-zero exit, tracebacks only with DOCENT_DEBUG."""
     debug = os.environ.get("DOCENT_DEBUG", "").lower() not in ("", "0", "false", "no")

@@ -26,6 +26,9 @@ __all__ = [
     "Source",
     "Passage",
     "SearchHit",
+    "Citation",
+    "DraftSection",
+    "Draft",
     "format_timestamp",
     "parse_timestamp",
     "LengthUnit",
@@ -207,3 +210,39 @@ class Brief(BaseModel):
     expected_sources: list[str] = Field(default_factory=list)  # provided: paper / video / web
     citations_required: bool = False
     notes: list[str] = Field(default_factory=list)  # what the parser was unsure of
+
+
+class Citation(BaseModel):
+    """One entry of a report's reference list: ``[number]`` -> a passage and its locator."""
+
+    number: int
+    passage_id: int
+    source_id: int
+    source_title: str
+    source_kind: SourceKind
+    locator: Locator
+    excerpt: str  # the start of the passage, for the reader
+
+    def label(self) -> str:
+        return f"{self.source_title}, {self.locator.label()}"
+
+
+class DraftSection(BaseModel):
+    title: str
+    heading: str  # as printed, e.g. "（1）论文基本信息" or "1. Summary"
+    paragraphs: list[str] = Field(default_factory=list)  # Markdown; citations as [n]
+    status: str = "written"  # written / metadata / missing_source / no_evidence
+    note: str | None = None  # why a section could not be written from sources
+
+
+class Draft(BaseModel):
+    """A written report: sections in the brief's order and the citations they use."""
+
+    run_id: int | None = None
+    title: str
+    language: str
+    sections: list[DraftSection]
+    citations: list[Citation] = Field(default_factory=list)
+    length: int = 0
+    length_unit: LengthUnit = LengthUnit.zh_chars
+    length_range: LengthRange | None = None

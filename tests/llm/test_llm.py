@@ -26,7 +26,7 @@ class Scripted(ChatModel):
         self.name = "scripted"
         self.answers = list(answers)
 
-    def _complete(self, messages, **options):
+    def _complete(self, messages, **options):  # accepts every option of the interface
         text = self.answers.pop(0)
         if options.get("on_token"):
             for ch in text:

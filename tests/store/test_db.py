@@ -19,10 +19,10 @@ def _passages(n):
 
 def test_migrations_apply_once_and_reopen(tmp_path):
     with Store.open(tmp_path / "ws") as store:
-        assert store.migrations() == ["m001_initial", "m002_transcripts", "m003_llm_calls"]
+        assert store.migrations() == ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs"]
         assert store.generation() == 0
     with Store.open(tmp_path / "ws") as store:
-        assert store.migrations() == ["m001_initial", "m002_transcripts", "m003_llm_calls"]
+        assert store.migrations() == ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs"]
         tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
         assert {"sources", "passages", "vectors", "meta", "_migrations"} <= tables
 

@@ -55,11 +55,16 @@ class ChatModel(ABC):
         stop: list[str] | None = None,
         on_token: TokenCallback | None = None,
         seed: int | None = 0,
+        repeat_penalty: float = 1.0,
     ) -> Completion:
-        """Complete ``messages``; every call is reported to ``listeners`` (the call log)."""
+        """Complete ``messages``; every call is reported to ``listeners`` (the call log).
+
+        ``repeat_penalty`` > 1 discourages small models' loops (llama.cpp's repeat penalty;
+        sent as ``frequency_penalty`` = 2 x (penalty - 1) to OpenAI-compatible endpoints).
+        """
         options = {
             "max_tokens": max_tokens, "temperature": temperature, "json_schema": json_schema,
-            "stop": stop, "seed": seed,
+            "stop": stop, "seed": seed, "repeat_penalty": repeat_penalty,
         }
         result = self._complete(messages, on_token=on_token, **options)
         for listener in self.listeners:
@@ -77,4 +82,5 @@ class ChatModel(ABC):
         stop: list[str] | None,
         on_token: TokenCallback | None,
         seed: int | None,
+        repeat_penalty: float,
     ) -> Completion: ...

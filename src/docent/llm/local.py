@@ -71,11 +71,13 @@ class LlamaCppModel(ChatModel):
 
     def _complete(self, messages: list[Message], *, max_tokens: int, temperature: float,
                   json_schema: dict | None, stop: list[str] | None,
-                  on_token: TokenCallback | None, seed: int | None) -> Completion:
+                  on_token: TokenCallback | None, seed: int | None,
+                  repeat_penalty: float = 1.0) -> Completion:
         llm = self._llama()
         kwargs: dict = {
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             "max_tokens": max_tokens, "temperature": temperature, "stop": stop or [],
+            "repeat_penalty": repeat_penalty,
         }
         if seed is not None:
             kwargs["seed"] = seed

@@ -28,13 +28,16 @@ class OpenAIChatModel(ChatModel):
 
     def _complete(self, messages: list[Message], *, max_tokens: int, temperature: float,
                   json_schema: dict | None, stop: list[str] | None,
-                  on_token: TokenCallback | None, seed: int | None) -> Completion:
+                  on_token: TokenCallback | None, seed: int | None,
+                  repeat_penalty: float = 1.0) -> Completion:
         body: dict = {
             "model": self.model, "max_tokens": max_tokens, "temperature": temperature,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
         }
         if stop:
             body["stop"] = stop
+        if repeat_penalty > 1.0:
+            body["frequency_penalty"] = min(2.0, 2 * (repeat_penalty - 1.0))
         if seed is not None:
             body["seed"] = seed
         if json_schema is not None:

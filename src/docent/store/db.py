@@ -322,6 +322,62 @@ class Store:
             row["options"] = json.loads(row["options"])
         return out
 
+    # -- runs ---------------------------------------------------------------------------------
+    def create_run(self, kind: str, assignment: str, brief: str, options: dict) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO runs(kind, assignment, brief, options, status, created_at,"
+                " updated_at) VALUES (?,?,?,?,?,?,?)",
+                (kind, assignment, brief, json.dumps(options, sort_keys=True), "running",
+                 _now(), _now()),
+            )
+            return int(cur.lastrowid)
+
+    def run(self, run_id: int) -> dict | None:
+        row = self.conn.execute(
+            "SELECT id, kind, assignment, brief, options, status, output, error, created_at,"
+            " updated_at FROM runs WHERE id = ?", (run_id,),
+        ).fetchone()
+        keys = ("id", "kind", "assignment", "brief", "options", "status", "output", "error",
+                "created_at", "updated_at")
+        if row is None:
+            return None
+        out = dict(zip(keys, row))
+        out["options"] = json.loads(out["options"])
+        return out
+
+    def unfinished_run(self, kind: str, assignment: str, options: dict) -> int | None:
+        """The latest run of the same job that did not finish, to resume."""
+        row = self.conn.execute(
+            "SELECT id FROM runs WHERE kind = ? AND assignment = ? AND options = ?"
+            " AND status != 'done' ORDER BY id DESC LIMIT 1",
+            (kind, assignment, json.dumps(options, sort_keys=True)),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def set_run_status(self, run_id: int, status: str, *, output: str | None = None,
+                       error: str | None = None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET status = ?, output = COALESCE(?, output), error = ?,"
+                " updated_at = ? WHERE id = ?",
+                (status, output, error, _now(), run_id),
+            )
+
+    def save_run_section(self, run_id: int, idx: int, data: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO run_sections(run_id, idx, data) VALUES (?,?,?)",
+                         (run_id, idx, data))
+            conn.execute("UPDATE runs SET updated_at = ? WHERE id = ?", (_now(), run_id))
+
+    def run_sections(self, run_id: int) -> dict[int, str]:
+        rows = self.conn.execute("SELECT idx, data FROM run_sections WHERE run_id = ?", (run_id,))
+        return {int(r[0]): r[1] for r in rows}
+
+    def source_passage_ids(self, source_id: int) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM passages WHERE source_id = ? ORDER BY ordinal", (source_id,))]
+
     # -- index generation ------------------------------------------------------------------
     def generation(self) -> int:
         return int(self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])

@@ -1,0 +1,125 @@
+"""The write stage with a scripted model (orchestration) and the real embedder (alignment)."""
+
+import re
+
+import pytest
+from conftest import ALCE, KB_ZH, HashEmbedder
+
+from docent.brief import parse_brief, report_length
+from docent.config import Settings
+from docent.index import Retriever
+from docent.ingest import ingest
+from docent.llm import ChatModel, Completion
+from docent.store import Store
+from docent.types import Locator, Passage
+from docent.write import align, to_markdown, write_report
+
+ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：（1）论文基本信息；（2）核心内容摘要；"
+              "（3）关键技术解析；（4）视频补充要点。字数在800至1200字，标注来源。")
+
+
+class ScriptedWriter(ChatModel):
+    """Returns a paragraph of ~120 字 built from the first words of the prompt's sources."""
+
+    def __init__(self, fail_after=None):
+        super().__init__()
+        self.name = "scripted-writer"
+        self.calls = 0
+        self.fail_after = fail_after
+
+    def _complete(self, messages, **options):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise KeyboardInterrupt
+        text = ("注意力机制让模型关注输入中最相关的部分。多头注意力把查询、键和值投影到多个子空间分别计算。"
+                "掩码自注意力遮蔽未来的信息，使模型只能看到前面的词。这些机制共同构成了 Transformer 的核心。")
+        return Completion(text=text, model=self.name, completion_tokens=60, seconds=0.01)
+
+
+@pytest.fixture
+def kb_workspace(tmp_path):
+    settings = Settings(workspace=tmp_path / "ws", embedder="hash")
+    store = Store.open(settings.workspace)
+    emb = HashEmbedder()
+    ingest([KB_ZH, ALCE], store, settings, emb)
+    return settings, store, emb
+
+
+def _write(settings, store, emb, model, brief):
+    run = store.create_run("write", brief.assignment, brief.model_dump_json(), {})
+    draft = write_report(brief, store, settings, Retriever(store, settings, emb), model, emb,
+                         run_id=run)
+    return run, draft
+
+
+def test_report_follows_the_brief_cites_and_fits_the_length(kb_workspace):
+    settings, store, emb = kb_workspace
+    brief = parse_brief(ASSIGNMENT)
+    _, draft = _write(settings, store, emb, ScriptedWriter(), brief)
+    assert [s.title for s in draft.sections] == ["论文基本信息", "核心内容摘要", "关键技术解析",
+                                                "视频补充要点"]
+    markdown = to_markdown(draft)
+    assert brief.length.contains(draft.length), draft.length
+    body = markdown.split("## 参考文献")[0]
+    assert report_length(body, brief.length.unit) == draft.length
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+    assert numbers == {c.number for c in draft.citations} and numbers
+    assert all(f"[{c.number}] {c.source_title}" in markdown for c in draft.citations)
+    # facts from the paper's metadata, not from the model
+    info = " ".join(draft.sections[0].paragraphs)
+    assert "Enabling Large Language Models to Generate Text with Citations" in info
+    assert "Tianyu Gao" in info and "https://arxiv.org/abs/2305.14627" in info
+    assert "github.com" not in info
+    # no video was ingested: the section says so and invents nothing
+    video = draft.sections[3]
+    assert video.status == "missing_source" and "没有讲解视频" in video.paragraphs[0]
+    assert "[" not in video.paragraphs[0]
+
+
+def test_interrupted_run_resumes_from_finished_sections(kb_workspace):
+    settings, store, emb = kb_workspace
+    brief = parse_brief(ASSIGNMENT)
+    flaky = ScriptedWriter(fail_after=2)
+    run = store.create_run("write", brief.assignment, brief.model_dump_json(), {})
+    with pytest.raises(KeyboardInterrupt):
+        write_report(brief, store, settings, Retriever(store, settings, emb), flaky, emb,
+                     run_id=run)
+    done = store.run_sections(run)
+    assert 0 in done and len(done) < 4  # the metadata section and perhaps one more
+    again = ScriptedWriter()
+    draft = write_report(brief, store, settings, Retriever(store, settings, emb), again, emb,
+                         run_id=run)
+    assert len(draft.sections) == 4
+    assert again.calls < flaky.calls + again.calls  # finished sections were not rewritten
+    first = store.run_sections(run)
+    assert set(first) == {0, 1, 2, 3}
+
+
+def test_english_assignment(kb_workspace):
+    settings, store, emb = kb_workspace
+    brief = parse_brief("Write a 300-500 word report for beginners with the sections: Summary, "
+                        "Key techniques. Cite your sources.")
+
+    class English(ScriptedWriter):
+        def _complete(self, messages, **options):
+            return Completion(text="Attention lets a model weigh the relevant parts of its input. "
+                              "Citation recall checks that statements are supported by citations. "
+                              "Multi-head attention computes several attention maps in parallel.",
+                              model="en", completion_tokens=40)
+
+    _, draft = _write(settings, store, emb, English(), brief)
+    assert [s.heading for s in draft.sections] == ["1. Summary", "2. Key techniques"]
+    assert brief.length.contains(draft.length) and draft.citations
+    assert "## References" in to_markdown(draft)
+
+
+def test_alignment_cites_the_supporting_passage_across_languages(real_embedder):
+    en = Passage(id=11, ordinal=0, text="Citation recall measures whether every statement is "
+                 "fully supported by its citations; citation precision penalises irrelevant "
+                 "citations.", locator=Locator(page=4), char_start=0, char_end=10)
+    other = Passage(id=12, ordinal=1, text="The weather in Princeton was sunny during the whole "
+                    "week of the conference.", locator=Locator(page=9), char_start=0, char_end=10)
+    cited, used = align("引用召回率衡量每个陈述是否得到引用的充分支持。普林斯顿那一周天气晴朗。",
+                        [other, en], real_embedder)
+    assert used == [11, 12]
+    assert cited.startswith("引用召回率衡量每个陈述是否得到引用的充分支持⟦11⟧。")
