@@ -127,7 +127,8 @@ def _clean(text: str, section_title: str = "", truncated: bool = False) -> str:
         if line:
             lines.append(line)
     out = " ".join(lines)
-    out = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*\*|__|`", "", out)
+    out = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*+|__|`", "", out)
+    out = re.sub(r"(出处类型|来源类型|Source type)\s*[：:][^。；.]*[。；.]?", "", out)
     out = re.sub(r"\s+([，。；：！？])", r"\1", out).strip()
     if section_title and out.startswith(section_title):
         out = out[len(section_title):].lstrip("：: ，,")
@@ -175,23 +176,26 @@ def write_paragraph(model: ChatModel, brief: Brief, section_title: str, focus: s
         f"[{i}] ({kind(s)}: {s.title}, {p.locator.label()})\n{_excerpt(p)}"
         for i, (p, s) in enumerate(passages, start=1))
     audience = brief.audience or ("初学者" if zh else "beginners")
+    has_media = any(s.kind in (SourceKind.media, SourceKind.subtitles) for _, s in passages)
     if zh:
         system = (f"你是一名认真的学生，正在撰写《{brief.title or '阅读报告'}》。只能依据给出的资料写作，"
                   f"不要添加资料中没有的事实、数字或人名。语言：{brief.tone or '正式书面语'}，"
                   f"面向{audience}，必要时解释术语。")
         user = (f"资料：\n{sources}\n\n请用中文写一段约{target}字的段落，作为报告“{section_title}”"
-                f"部分的内容{('，重点：' + focus) if focus else ''}。转述资料时说明出处类型"
-                "（论文中写道／视频中讲到），不要把视频的内容说成论文的内容。只输出段落正文，"
-                "不要标题、列表或引用编号。")
+                f"部分的内容{('，重点：' + focus) if focus else ''}。用第三人称转述（如“作者提出”），"
+                "不要用“我们”。" + ("来自视频字幕的内容写成“视频中讲到”，不要说成论文的内容。"
+                                  if has_media else "")
+                + "只输出一段连贯的正文，不要标题、列表、编号或任何标注。")
     else:
         system = (f"You are a careful student writing '{brief.title or 'a reading report'}'. Use "
                   "only the given sources; add no facts, numbers or names they do not contain. "
                   f"Tone: {brief.tone or 'formal'}; audience: {audience}; explain terms.")
         user = (f"Sources:\n{sources}\n\nWrite one paragraph of about {target} words in English "
                 f"for the section '{section_title}'{(' focusing on ' + focus) if focus else ''}."
-                " Say where things come from (the paper states / the lecture explains); never "
-                "present the lecture's content as the paper's. Output only the paragraph: no "
-                "heading, no list, no citation numbers.")
+                " Report in the third person (the authors propose...), never 'we'."
+                + (" Say 'the lecture explains' for transcript content; never present it as the"
+                   " paper's." if has_media else "")
+                + " Output only the paragraph: no heading, no list, no citation numbers.")
     # Chinese: ~1.4 characters per token for Qwen; English: ~0.75 words per token.
     max_tokens = int(target / 1.2) + 48 if unit is LengthUnit.zh_chars else int(target * 1.5) + 48
     reply = model.complete([Message("system", system), Message("user", user)],

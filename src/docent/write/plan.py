@@ -154,16 +154,38 @@ def plan_report(brief: Brief, store: Store, retriever: Retriever, *,
             queries.append(papers[0].title)
         plan.queries = queries
         allowed = MEDIA_KINDS if role == "media" else None
-        plan.evidence = _gather(retriever, queries, allowed, used, per_section)
+        if role == "summary" and papers:
+            allowed = PAPER_KINDS  # a summary of the paper comes from the paper
+        lead: list[tuple[Passage, Source]] = []
+        if role == "summary":  # the abstract, introduction and conclusion say it best
+            lead = _summary_passages(store, papers)
+        picked = _gather(retriever, queries, allowed, used | {p.id for p, _ in lead},
+                         per_section - len(lead))
+        plan.evidence = lead + picked
         used.update(p.id for p, _ in plan.evidence if p.id is not None)
         plans.append(plan)
     return plans
 
 
+def _summary_passages(store: Store, papers: list[Source]) -> list[tuple[Passage, Source]]:
+    out: list[tuple[Passage, Source]] = []
+    for source in papers[:2]:
+        passages = store.passages(source.id)
+        pick = [p for p in passages if p.role is PassageRole.abstract][:1]
+        intro = [p for p in passages if p.locator.section
+                 and re.search(r"introduction|引言|绪论", p.locator.section, re.IGNORECASE)]
+        concl = [p for p in passages if p.locator.section
+                 and re.search(r"conclusion|结论|总结", p.locator.section, re.IGNORECASE)]
+        pick += intro[:1] + concl[:1]
+        out += [(p, source) for p in pick]
+    return out
+
+
 def _gather(retriever: Retriever, queries: list[str], allowed: set[SourceKind] | None,
             used: set[int], limit: int) -> list[tuple[Passage, Source]]:
     """Round-robin over the queries' hit lists: the best few of each, no repeats, no
-    reference-list passages, passages already used by an earlier section last."""
+    reference-list passages; appendix passages and those already used by an earlier section
+    only when nothing else is left."""
     lists = []
     for q in queries:
         hits = [h for h in retriever.search(q, top=30)
@@ -179,7 +201,7 @@ def _gather(retriever: Retriever, queries: list[str], allowed: set[SourceKind] |
                 pid = h.passage.id
                 if pid in chosen or pid is None:
                     continue
-                if pid in used:
+                if pid in used or h.passage.role is PassageRole.appendix:
                     spare.append((h.passage, h.source))
                     continue
                 chosen[pid] = (h.passage, h.source)
