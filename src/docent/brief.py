@@ -32,14 +32,23 @@ Approximate lengths ("约2500字", "about 1200 words", a bare "2500字") become 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
 from docent.errors import DocentError
+from docent.llm.base import ChatModel, Message
 from docent.text import CJK_RE, detect_language
 from docent.types import Brief, BriefSection, LengthRange, LengthUnit
 
-__all__ = ["BriefFallback", "count_length", "parse_brief", "report_length", "strip_markdown"]
+__all__ = [
+    "BriefFallback",
+    "count_length",
+    "model_fallback",
+    "parse_brief",
+    "report_length",
+    "strip_markdown",
+]
 
 BriefFallback = Callable[[str, Brief], Brief]
 
@@ -435,3 +444,46 @@ def parse_brief(text: str, fallback: BriefFallback | None = None) -> Brief:
     if fallback is not None and (not brief.sections or brief.length is None):
         return fallback(text, brief)
     return brief
+
+
+_FALLBACK_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "sections": {"type": "array", "items": {"type": "string"}, "maxItems": 12},
+        "min_length": {"type": ["integer", "null"]},
+        "max_length": {"type": ["integer", "null"]},
+    },
+    "required": ["sections", "min_length", "max_length"],
+}
+
+
+def model_fallback(model: ChatModel) -> BriefFallback:
+    """A fallback that asks a model (JSON-schema constrained) for what the rules did not find:
+    the required sections and the length range. Its answer only fills gaps, and is noted."""
+
+    def fallback(text: str, partial: Brief) -> Brief:
+        reply = model.complete(
+            [Message("system", "You extract the structure of writing assignments. Answer in "
+                     "JSON. List only sections the assignment asks for, in order, in the "
+                     "assignment's language; lengths only if the assignment states them."),
+             Message("user", f"Assignment:\n{text.strip()[:4000]}")],
+            max_tokens=256, temperature=0.0, json_schema=_FALLBACK_SCHEMA,
+        )
+        try:
+            data = json.loads(reply.text)
+        except ValueError:
+            return partial
+        brief = partial.model_copy(deep=True)
+        sections = [s.strip(" ：:。.;；") for s in data.get("sections") or [] if s and s.strip()]
+        if not brief.sections and sections:
+            brief.sections = [BriefSection(number=str(i), title=t, about_source=_about(t))
+                              for i, t in enumerate(sections, start=1)]
+            brief.notes.append(f"sections read by {model.name}: check them")
+        lo, hi = data.get("min_length"), data.get("max_length")
+        if brief.length is None and (lo or hi) and re.search(r"\d", text):
+            unit = LengthUnit.zh_chars if brief.language == "zh" else LengthUnit.words
+            brief.length = LengthRange(min=lo or None, max=hi or None, unit=unit)
+            brief.notes.append(f"length read by {model.name}: check it")
+        return brief
+
+    return fallback

@@ -204,7 +204,7 @@ def brief(
     elif path is not None and path.suffix.lower() in (".txt", ".md") and " " not in assignment:
         raise DocentError(f"{path}: no such file",
                           fix="check the path, or pass the assignment text itself")
-    result = parse_brief(text)
+    result = parse_brief(text, fallback=_brief_fallback(_settings(None)))
     if as_json:
         out.print(result.model_dump_json(indent=2), markup=False, highlight=False, emoji=False,
                   soft_wrap=True)
@@ -262,7 +262,7 @@ def write(
     started = time.perf_counter()
     settings = _settings(workspace)
     text = _read_assignment(assignment)
-    brief = parse_brief(text)
+    brief = parse_brief(text, fallback=_brief_fallback(settings))
     store = Store.open(settings.workspace)
     embedder = get_embedder(settings)
     retriever = Retriever(store, settings, embedder)
@@ -309,6 +309,22 @@ def write(
     for section in draft.sections:
         if section.note:
             out.print(f"note: {section.heading}: {section.note}", highlight=False)
+
+
+def _brief_fallback(settings: Settings):
+    """The small model fills what the rules did not find (loaded only if needed)."""
+
+    def fallback(text, partial):
+        from docent.brief import model_fallback
+        from docent.llm import get_model
+
+        try:
+            return model_fallback(get_model(settings, role="small"))(text, partial)
+        except DocentError as exc:
+            partial.notes.append(f"the model fallback was not available: {exc}")
+            return partial
+
+    return fallback
 
 
 def _read_assignment(value: str) -> str:
