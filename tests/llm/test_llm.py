@@ -2,13 +2,9 @@
 and the OpenAI-compatible provider against llama-cpp-python's own server on 127.0.0.1."""
 
 import json
-import socket
-import subprocess
-import sys
-import time
 
-import httpx
 import pytest
+from conftest import serve_locally
 
 from docent.config import Settings
 from docent.errors import ConfigError, ModelError
@@ -86,29 +82,12 @@ def test_embedded_model_follows_a_json_schema():
     assert json.loads(reply.text)["verdict"] in ("supported", "not_supported")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server():
     gguf = resolve_gguf("qwen2.5-coder-0.5b", Settings().models_dir)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--model_alias", "qwen-small"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/v1"
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/models", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield base
+    proc, url = serve_locally(["llama_cpp.server", "--model", str(gguf), "--n_ctx", "2048",
+                               "--model_alias", "qwen-small"], "/v1/models")
+    yield url + "/v1"
     proc.terminate()
     proc.wait(timeout=20)
 
