@@ -18,6 +18,7 @@ import numpy as np
 
 from docent.index import Embedder, dense_text, tokenize
 from docent.llm import ChatModel, Message
+from docent.store import Store, text_sha
 from docent.text import sentence_spans
 from docent.types import Brief, LengthUnit, Passage, Source, SourceKind, format_timestamp
 
@@ -203,8 +204,21 @@ def write_paragraph(model: ChatModel, brief: Brief, section_title: str, focus: s
     return _clean(reply.text, section_title, truncated=reply.finish_reason == "length")
 
 
+def passage_vectors(passages: list[Passage], embedder: Embedder,
+                    store: Store | None = None) -> np.ndarray:
+    """The passages' dense vectors: from the workspace's vector cache when ingest made them,
+    embedded now otherwise."""
+    texts = [dense_text(p.text, p.locator.section, p.role) for p in passages]
+    shas = [text_sha(t) for t in texts]
+    cached = store.cached_vectors(embedder.name, shas) if store is not None else {}
+    missing = [i for i, sha in enumerate(shas) if sha not in cached]
+    fresh = embedder.embed_passages([texts[i] for i in missing]) if missing else []
+    found = dict(zip(missing, fresh))
+    return np.vstack([cached[sha] if sha in cached else found[i] for i, sha in enumerate(shas)])
+
+
 def align(paragraph: str, passages: list[Passage], embedder: Embedder | None,
-          *, min_score: float = 0.0) -> tuple[str, list[int]]:
+          *, store: Store | None = None, min_score: float = 0.0) -> tuple[str, list[int]]:
     """Cite every sentence of ``paragraph`` to the passage that supports it best.
 
     Score = cosine of multilingual embeddings (when an embedder is configured) plus the share
@@ -215,10 +229,7 @@ def align(paragraph: str, passages: list[Passage], embedder: Embedder | None,
     sentences = [paragraph[s:e] for s, e in spans]
     if not sentences or not passages:
         return paragraph, []
-    pvecs = None
-    if embedder is not None:
-        pvecs = embedder.embed_passages(
-            [dense_text(p.text, p.locator.section, p.role) for p in passages])
+    pvecs = passage_vectors(passages, embedder, store) if embedder is not None else None
     pterms = [set(tokenize(p.text)) for p in passages]
     out: list[str] = []
     used: list[int] = []

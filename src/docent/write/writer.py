@@ -63,7 +63,7 @@ class _Writer:
                                self.unit)
         if not text:
             return None
-        cited, _ = align(text, [p for p, _ in group], self.embedder)
+        cited, _ = align(text, [p for p, _ in group], self.embedder, store=self.store)
         return cited
 
     def section(self, plan: SectionPlan) -> DraftSection:
