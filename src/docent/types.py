@@ -29,6 +29,7 @@ __all__ = [
     "Citation",
     "DraftSection",
     "Draft",
+    "Verdict",
     "format_timestamp",
     "parse_timestamp",
     "LengthUnit",
@@ -246,3 +247,11 @@ class Draft(BaseModel):
     length: int = 0
     length_unit: LengthUnit = LengthUnit.zh_chars
     length_range: LengthRange | None = None
+
+
+class Verdict(str, Enum):
+    """How far a passage supports a claim."""
+
+    supported = "supported"
+    partially_supported = "partially_supported"
+    not_supported = "not_supported"
