@@ -1,0 +1,269 @@
+"""The checks of ``docent check``: support, citations, uncited claims, invented provenance,
+off-source citations, bibliography, structure and length.
+
+>>> report = validate(markdown, store, judge, brief=brief, retriever=retriever)
+>>> report.summary.supported_pct, report.ok
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from difflib import SequenceMatcher
+from typing import Protocol
+
+import numpy as np
+
+from docent.brief import report_length
+from docent.check.findings import Finding, ValidationReport
+from docent.check.parse import ParsedReport, ReportSentence, parse_report
+from docent.check.resolve import ResolvedCitation, resolve
+from docent.index import Embedder, Retriever, tokenize
+from docent.store import Store
+from docent.types import Brief, Passage, Source, SourceKind, Verdict
+
+__all__ = ["SupportJudge", "validate"]
+
+MEDIA = {SourceKind.media, SourceKind.subtitles}
+_VIDEO_WORDS = re.compile(r"视频|录像|讲座|讲解中|演讲|课程录像|video|lecture|the talk|recording",
+                          re.IGNORECASE)
+_CLAIM_MIN_TOKENS = 8
+
+
+class SupportJudge(Protocol):
+    name: str
+
+    def judge(self, claim: str, passages: list[str]):  # -> docent.check.judge.Judgement
+        ...
+
+
+def _best_passages(claim: str, passages: list[Passage], embedder: Embedder | None,
+                   k: int = 3) -> list[Passage]:
+    if len(passages) <= k:
+        return passages
+    terms = set(tokenize(claim))
+    scores = np.array([len(terms & set(tokenize(p.text))) / max(len(terms), 1)
+                       for p in passages])
+    if embedder is not None:
+        q = embedder.embed_query(claim)
+        scores = scores + embedder.embed_passages([p.text[:1500] for p in passages]) @ q
+    return [passages[i] for i in np.argsort(-scores)[:k]]
+
+
+def _norm_heading(text: str) -> str:
+    text = re.sub(r"^[\s#]*(?:[（(]?\d+[)）.、]|[一二三四五六七八九十]+[、.]|第.+?部分)\s*", "", text)
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _structure(brief: Brief, parsed: ParsedReport) -> list[Finding]:
+    findings: list[Finding] = []
+    heads = [_norm_heading(h) for h in parsed.headings]
+    positions: list[int] = []
+    for section in brief.sections:
+        want = _norm_heading(section.title)
+        hit = next((i for i, h in enumerate(heads) if want and (want in h or h in want and h)),
+                   None)
+        if hit is None:
+            findings.append(Finding(kind="structure", severity="error", section=section.title,
+                                    message=f"required section “{section.title}” is missing"))
+        else:
+            positions.append(hit)
+    if positions != sorted(positions):
+        findings.append(Finding(kind="structure", severity="error",
+                                message="required sections are not in the assignment's order"))
+    return findings
+
+
+def _length(brief: Brief, parsed: ParsedReport) -> tuple[list[Finding], int | None]:
+    if brief.length is None:
+        return [], None
+    n = report_length(parsed.body, brief.length.unit)
+    rng = brief.length
+    if rng.contains(n):
+        return [Finding(kind="length", severity="info",
+                        message=f"length {n} {rng.unit.symbol} is within {rng.label()}")], n
+    short = rng.min is not None and n < rng.min
+    gap = (rng.min - n) if short else (n - (rng.max or n))
+    return [Finding(kind="length", severity="error",
+                    message=f"length {n} {rng.unit.symbol} is {'under' if short else 'over'} "
+                    f"the required {rng.label()} by {gap}")], n
+
+
+def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
+    findings: list[Finding] = []
+    for s in parsed.sentences:
+        text = s.raw
+        for url in re.findall(r"https?://[^\s)）\]，。]+", text):
+            if re.search(r"github\.com|gitlab\.com|huggingface\.co/spaces", url) and re.search(
+                    r"论文|地址|链接|paper|link|url|available", text, re.IGNORECASE):
+                findings.append(Finding(
+                    kind="bibliography", severity="error", section=s.section,
+                    sentence_index=s.index, sentence=s.text,
+                    message=f"{url} is a code repository, not the paper's address",
+                    proposal=_paper_link(papers)))
+            m = re.search(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", url)
+            if m and papers and all(p.bibliography and p.bibliography.arxiv_id
+                                    and p.bibliography.arxiv_id != m.group(1) for p in papers):
+                findings.append(Finding(kind="bibliography", severity="error",
+                                        section=s.section, sentence_index=s.index,
+                                        sentence=s.text,
+                                        message=f"arXiv id {m.group(1)} is not the paper's",
+                                        proposal=_paper_link(papers)))
+    for paper in papers:
+        bib = paper.bibliography
+        if bib is None:
+            continue
+        for s in parsed.sentences:
+            if bib.title and re.search(r"题目|标题|题为|title", s.text, re.IGNORECASE):
+                quoted = re.findall(r"[《“\"]([^》”\"]{8,})[》”\"]", s.text) or [s.text]
+                best = max(SequenceMatcher(None, q.lower(), bib.title.lower()).ratio()
+                           for q in quoted)
+                if best < 0.9 and bib.title.lower() not in s.text.lower():
+                    findings.append(Finding(
+                        kind="bibliography", severity="error", section=s.section,
+                        sentence_index=s.index, sentence=s.text,
+                        message=f"the title differs from the paper's: “{bib.title}”",
+                        source=paper.title, proposal=f"use the title “{bib.title}”"))
+            if bib.authors and re.search(r"作者(?!单位)|authors?\b|written by", s.text,
+                                         re.IGNORECASE):
+                named = re.findall(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)+)\b", s.text)
+                known = {a.lower() for a in bib.authors}
+                wrong = [n for n in named if n.lower() not in known
+                         and not any(n.lower() in a or a in n.lower() for a in known)
+                         and n.lower() not in bib.title.lower()]
+                if wrong:
+                    findings.append(Finding(
+                        kind="bibliography", severity="error", section=s.section,
+                        sentence_index=s.index, sentence=s.text,
+                        message=f"not an author of the paper: {', '.join(wrong)}",
+                        source=paper.title, proposal="authors: " + ", ".join(bib.authors)))
+            if bib.year and re.search(r"发表|出版|published|年份|year", s.text, re.IGNORECASE):
+                years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", s.text)}
+                if years and bib.year not in years:
+                    findings.append(Finding(
+                        kind="bibliography", severity="error", section=s.section,
+                        sentence_index=s.index, sentence=s.text,
+                        message=f"the year differs from the paper's ({bib.year})",
+                        source=paper.title))
+    return findings
+
+
+def _paper_link(papers: list[Source]) -> str | None:
+    for p in papers:
+        if p.bibliography and p.bibliography.arxiv_id:
+            return f"https://arxiv.org/abs/{p.bibliography.arxiv_id}"
+        if p.bibliography and p.bibliography.doi:
+            return f"https://doi.org/{p.bibliography.doi}"
+    return None
+
+
+def _provenance(parsed: ParsedReport, sources: list[Source], brief: Brief | None
+                ) -> list[Finding]:
+    if any(s.kind in MEDIA for s in sources):
+        return []
+    findings: list[Finding] = []
+    for s in parsed.sentences:
+        denies = re.search(r"没有|未提供|无法|not provided|no (?:lecture|video)|cannot",
+                           s.text, re.IGNORECASE)
+        if _VIDEO_WORDS.search(s.text) and not denies:
+            findings.append(Finding(
+                kind="provenance", severity="error", section=s.section, sentence_index=s.index,
+                sentence=s.text, message="attributes content to a video or lecture, but no "
+                "video, audio or transcript was provided",
+                proposal="remove it, or provide the recording or its subtitles"))
+    return findings
+
+
+def validate(
+    markdown: str,
+    store: Store,
+    judge: SupportJudge | None,
+    *,
+    report_name: str = "report",
+    brief: Brief | None = None,
+    retriever: Retriever | None = None,
+    embedder: Embedder | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ValidationReport:
+    parsed = parse_report(markdown)
+    sources = store.sources()
+    papers = [s for s in sources if s.kind is SourceKind.pdf]
+    findings: list[Finding] = []
+    verdicts: list[Verdict] = []
+    length = None
+    if brief is not None:
+        findings += _structure(brief, parsed)
+        more, length = _length(brief, parsed)
+        findings += more
+    findings += _bibliography(parsed, papers)
+    findings += _provenance(parsed, sources, brief)
+    for i, sentence in enumerate(parsed.sentences):
+        if progress:
+            progress("checking claims", i, len(parsed.sentences))
+        if not sentence.citations:
+            if len(tokenize(sentence.text)) >= _CLAIM_MIN_TOKENS and not re.search(
+                    r"没有|未提供|not provided", sentence.text):
+                findings.append(Finding(kind="uncited", severity="warning",
+                                        section=sentence.section, sentence_index=sentence.index,
+                                        sentence=sentence.text,
+                                        message="a factual sentence without a citation"))
+            continue
+        resolved = [resolve(ref, store, sources) for ref in sentence.citations]
+        for r in resolved:
+            if r.problem:
+                findings.append(Finding(kind="citation", severity="error",
+                                        section=sentence.section, sentence_index=sentence.index,
+                                        sentence=sentence.text, message=r.problem))
+        if judge is None:
+            continue
+        findings += _support(sentence, resolved, judge, retriever, embedder, verdicts)
+    if progress:
+        progress("checking claims", len(parsed.sentences), len(parsed.sentences))
+    rng = brief.length.label() if brief is not None and brief.length else None
+    return ValidationReport.build(report_name, findings, verdicts, length, rng)
+
+
+def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: SupportJudge,
+             retriever: Retriever | None, embedder: Embedder | None,
+             verdicts: list[Verdict]) -> list[Finding]:
+    pool: list[tuple[Passage, Source]] = [(p, r.source) for r in resolved if r.source
+                                          for p in r.passages]
+    if not pool:
+        return []
+    best = _best_passages(sentence.text, [p for p, _ in pool], embedder)
+    by_id = {p.id: s for p, s in pool}
+    judgement = judge.judge(sentence.text, [p.text for p in best])
+    verdicts.append(judgement.verdict)
+    top = best[judgement.evidence_index or 0] if best else None
+    src = by_id.get(top.id) if top is not None else None
+    if judgement.verdict is Verdict.supported:
+        return []
+    finding = Finding(
+        kind="support", severity="error" if judgement.verdict is Verdict.not_supported
+        else "warning", section=sentence.section, sentence_index=sentence.index,
+        sentence=sentence.text, verdict=judgement.verdict, score=judgement.score,
+        evidence=judgement.evidence, locator=top.locator.label() if top else None,
+        source=src.title if src else None,
+        message="the cited passage does not support the claim" if judgement.verdict is
+        Verdict.not_supported else "the cited passage supports the claim only in part",
+    )
+    if judgement.verdict is Verdict.not_supported and src is not None and src.kind in (
+            SourceKind.markdown, SourceKind.web, SourceKind.text, SourceKind.docx) and any(
+            s.kind is SourceKind.pdf for _, s in pool) is False and re.search(
+            r"论文|本文|作者|paper|authors", sentence.text, re.IGNORECASE):
+        finding.kind = "off_source"
+        finding.message = (f"a claim about the paper is cited to {src.title} "
+                           f"({top.locator.label()}), which does not support it")
+    if retriever is not None and judgement.verdict is Verdict.not_supported:
+        for hit in retriever.search(sentence.text, top=3):
+            if hit.passage.id in by_id:
+                continue
+            alt = judge.judge(sentence.text, [hit.passage.text])
+            if alt.verdict is Verdict.supported:
+                finding.kind = "miscited" if finding.kind == "support" else finding.kind
+                finding.proposal = (f"cite {hit.source.title}, {hit.passage.locator.label()}: "
+                                    f"“{alt.evidence[:160]}”")
+                break
+        else:
+            finding.proposal = finding.proposal or "no provided source supports it: remove it"
+    return [finding]

@@ -1,0 +1,120 @@
+"""The validation report: findings with severity, place, evidence and a proposal.
+
+JSON schema (``ValidationReport.model_json_schema()``)::
+
+    {"report": str, "summary": {"claims_checked": int, "supported": int,
+      "partially_supported": int, "not_supported": int, "supported_pct": float,
+      "uncited": int, "errors": int, "warnings": int, "findings_by_kind": {kind: int},
+      "length": int | null, "length_range": str | null},
+     "findings": [{"kind": "support" | "miscited" | "off_source" | "uncited" | "provenance" |
+                   "bibliography" | "structure" | "length" | "citation",
+                   "severity": "error" | "warning" | "info", "section": str | null,
+                   "sentence_index": int | null, "sentence": str | null, "message": str,
+                   "verdict": "supported" | "partially_supported" | "not_supported" | null,
+                   "score": float | null, "evidence": str | null, "locator": str | null,
+                   "source": str | null, "proposal": str | null}]}
+
+``docent check`` exits 1 while any finding of severity ``error`` remains.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, Field
+
+from docent.types import Verdict
+
+__all__ = ["Finding", "ValidationSummary", "ValidationReport", "to_markdown"]
+
+
+class Finding(BaseModel):
+    kind: str
+    severity: str  # error / warning / info
+    message: str
+    section: str | None = None
+    sentence_index: int | None = None
+    sentence: str | None = None
+    verdict: Verdict | None = None
+    score: float | None = None
+    evidence: str | None = None
+    locator: str | None = None
+    source: str | None = None
+    proposal: str | None = None
+
+
+class ValidationSummary(BaseModel):
+    claims_checked: int = 0
+    supported: int = 0
+    partially_supported: int = 0
+    not_supported: int = 0
+    supported_pct: float = 0.0
+    uncited: int = 0
+    errors: int = 0
+    warnings: int = 0
+    findings_by_kind: dict[str, int] = Field(default_factory=dict)
+    length: int | None = None
+    length_range: str | None = None
+
+
+class ValidationReport(BaseModel):
+    report: str
+    summary: ValidationSummary
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return self.summary.errors == 0
+
+    @classmethod
+    def build(cls, report: str, findings: list[Finding], verdicts: list[Verdict],
+              length: int | None, length_range: str | None) -> ValidationReport:
+        counts = Counter(verdicts)
+        checked = len(verdicts)
+        summary = ValidationSummary(
+            claims_checked=checked,
+            supported=counts[Verdict.supported],
+            partially_supported=counts[Verdict.partially_supported],
+            not_supported=counts[Verdict.not_supported],
+            supported_pct=round(100 * counts[Verdict.supported] / checked, 1) if checked else 0.0,
+            uncited=sum(1 for f in findings if f.kind == "uncited"),
+            errors=sum(1 for f in findings if f.severity == "error"),
+            warnings=sum(1 for f in findings if f.severity == "warning"),
+            findings_by_kind=dict(Counter(f.kind for f in findings if f.severity != "info")),
+            length=length, length_range=length_range,
+        )
+        return cls(report=report, summary=summary, findings=findings)
+
+
+def to_markdown(v: ValidationReport) -> str:
+    s = v.summary
+    lines = [
+        f"# Validation report: {v.report}", "",
+        f"- claims checked: {s.claims_checked}; supported {s.supported} ({s.supported_pct}%), "
+        f"partially {s.partially_supported}, not supported {s.not_supported}",
+        f"- uncited factual sentences: {s.uncited}",
+        f"- errors: {s.errors}; warnings: {s.warnings}",
+    ]
+    if s.length is not None:
+        lines.append(f"- length: {s.length}" + (f" (asked {s.length_range})" if s.length_range
+                                                 else ""))
+    if s.findings_by_kind:
+        lines.append("- findings by kind: " + ", ".join(
+            f"{k} {n}" for k, n in sorted(s.findings_by_kind.items())))
+    lines += ["", "## Findings", ""]
+    order = {"error": 0, "warning": 1, "info": 2}
+    for f in sorted(v.findings, key=lambda f: (order.get(f.severity, 3),
+                                               f.sentence_index or -1)):
+        where = f" [{f.section}]" if f.section else ""
+        lines.append(f"### {f.severity.upper()} {f.kind}{where}")
+        if f.sentence:
+            lines.append(f"> {f.sentence}")
+        lines.append(f.message + (f" (verdict: {f.verdict.value}, score {f.score:.2f})"
+                                  if f.verdict is not None and f.score is not None else ""))
+        if f.evidence:
+            lines.append(f"Evidence ({f.source or ''}{', ' + f.locator if f.locator else ''}): "
+                         f"“{f.evidence[:300]}”")
+        if f.proposal:
+            lines.append(f"Proposal: {f.proposal}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

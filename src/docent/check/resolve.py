@@ -1,0 +1,118 @@
+"""Resolve citations to the workspace's sources and passages.
+
+>>> resolved = resolve(ref, store)
+>>> resolved.source.title, [p.locator.label() for p in resolved.passages]
+('Enabling Large Language Models to Generate Text with Citations', ['p. 4, 3.3 Citation Quality'])
+
+A citation that names nothing among the sources comes back with ``problem`` set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docent.check.parse import CitationRef
+from docent.store import Store
+from docent.types import Passage, Source, parse_timestamp
+
+__all__ = ["ResolvedCitation", "resolve", "parse_locator"]
+
+
+@dataclass
+class ResolvedCitation:
+    ref: CitationRef
+    source: Source | None = None
+    passages: list[Passage] = field(default_factory=list)
+    locator: str | None = None
+    problem: str | None = None
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+def parse_locator(text: str) -> dict:
+    """Page, time range or chunk number named in a reference entry."""
+    out: dict = {}
+    m = re.search(r"(?:\bpp?\.\s*|\bpage\s+|第\s*)(\d+)\s*(?:页)?", text, re.IGNORECASE)
+    if m:
+        out["page"] = int(m.group(1))
+    m = re.search(r"(\d{1,2}(?::\d{2}){1,2})\s*[-–~至]\s*(\d{1,2}(?::\d{2}){1,2})", text)
+    if m:
+        out["start"], out["end"] = parse_timestamp(m.group(1)), parse_timestamp(m.group(2))
+    m = re.search(r"\bchunk\s*(\d+)|第\s*(\d+)\s*块", text, re.IGNORECASE)
+    if m:
+        out["chunk"] = int(m.group(1) or m.group(2))
+    return out
+
+
+def _find_source(name: str, sources: list[Source]) -> Source | None:
+    target = _norm(name)
+    if not target:
+        return None
+    for s in sources:  # file name or title named exactly
+        fname = _norm(Path(s.path).name)
+        stem = _norm(Path(s.path).stem)
+        title = _norm(s.title)
+        if target in (fname, stem, title) or (title and title in target) or (
+                stem and stem in target) or (len(target) > 6 and target in title):
+            return s
+    words = set(target.split())
+    best, score = None, 0.0
+    for s in sources:
+        tw = set(_norm(s.title).split())
+        if tw:
+            overlap = len(words & tw) / len(tw)
+            if overlap > score:
+                best, score = s, overlap
+    return best if score >= 0.6 else None
+
+
+def _author_year(key: str, sources: list[Source]) -> Source | None:
+    author, year = key.split("|")
+    surname = author.split()[0].lower()
+    for s in sources:
+        bib = s.bibliography
+        if bib and bib.authors and bib.authors[0].split()[-1].lower() == surname:
+            if bib.year is None or str(bib.year) == year[:4]:
+                return s
+    return None
+
+
+def resolve(ref: CitationRef, store: Store, sources: list[Source] | None = None
+            ) -> ResolvedCitation:
+    sources = sources if sources is not None else store.sources()
+    out = ResolvedCitation(ref)
+    if ref.style == "author_year":
+        out.source = _author_year(ref.key, sources)
+    elif ref.target:
+        out.source = _find_source(ref.target.split(",")[0], sources) or _find_source(
+            ref.target, sources)
+    if out.source is None:
+        what = ref.target or ref.raw
+        out.problem = (f"{ref.raw} has no entry in the reference list" if ref.target is None
+                       and ref.style in ("numeric", "footnote")
+                       else f"{ref.raw} names no provided source ({what})")
+        return out
+    passages = store.passages(out.source.id)
+    where = parse_locator(ref.target or "")
+    if ref.chunk is not None:
+        where["chunk"] = ref.chunk
+    if "page" in where:
+        chosen = [p for p in passages if p.locator.page == where["page"]]
+        out.locator = f"p. {where['page']}"
+    elif "start" in where:
+        chosen = [p for p in passages if p.locator.start is not None and p.locator.end is not None
+                  and p.locator.start < where["end"] and p.locator.end > where["start"]]
+        out.locator = ref.target
+    elif "chunk" in where:
+        chosen = [p for p in passages if p.locator.chunk == where["chunk"]]
+        out.locator = f"chunk {where['chunk']}"
+    else:
+        chosen = passages
+    if not chosen:
+        out.problem = f"{ref.raw}: {out.source.title} has no {out.locator or 'such place'}"
+    out.passages = chosen
+    return out
