@@ -311,6 +311,82 @@ def write(
             out.print(f"note: {section.heading}: {section.note}", highlight=False)
 
 
+@app.command()
+def check(
+    report: Annotated[Path, typer.Argument(help="The report to check (Markdown or text).")],
+    source: Annotated[Optional[list[str]], typer.Option(
+        "--source", "-s", help="A source to ingest first (file, folder or URL); repeatable.")]
+    = None,
+    assignment: Annotated[Optional[str], typer.Option(
+        "--assignment", "-a", help="The assignment (text or .txt/.md file): adds the "
+        "structure and length checks.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option(
+        "--json", help="Write the validation report as JSON here.")] = None,
+    md_out: Annotated[Optional[Path], typer.Option(
+        "--md", help="Write the readable validation report here (default: print it).")] = None,
+    no_judge: Annotated[bool, typer.Option(
+        "--no-judge", help="Skip the model's support verdicts (structure, citations, "
+        "bibliography and provenance only).")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Check a report written by anyone against its sources; exit 1 if errors remain.
+
+    Example: docent check report.md -s examples/sources/papers/alce-2305.14627.pdf -a examples/assignments/reading-report-zh.txt --json validation.json
+    """
+    from docent.brief import parse_brief
+    from docent.check import to_markdown as validation_markdown
+    from docent.check import validate
+    from docent.index import Retriever, get_embedder
+    from docent.ingest import IngestStatus
+    from docent.ingest import ingest as run_ingest
+    from docent.store import Store
+
+    settings = _settings(workspace)
+    try:
+        markdown = report.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocentError(f"{report}: cannot read the report ({type(exc).__name__})",
+                          fix="give a UTF-8 Markdown or text file") from exc
+    if not markdown.strip():
+        raise DocentError(f"{report}: the report is empty")
+    brief = parse_brief(_read_assignment(assignment), fallback=_brief_fallback(settings)) \
+        if assignment else None
+    store = Store.open(settings.workspace)
+    embedder = get_embedder(settings)
+    with _progress() as progress:
+        if source:
+            results = run_ingest(list(source), store, settings, embedder, progress)
+            failed = [r for r in results if r.status is IngestStatus.failed]
+            for r in failed:
+                err.print(f"[red]error:[/red] {r.error}", highlight=False, soft_wrap=True)
+            if failed:
+                raise typer.Exit(1)
+        if store.passage_count() == 0:
+            raise DocentError(f"{settings.workspace}: no sources to check against",
+                              fix="give them with --source PATH")
+        retriever = Retriever(store, settings, embedder)
+        retriever.ensure(progress)
+        judge = None
+        if not no_judge:
+            from docent.check.judge import get_judge
+
+            judge = get_judge(settings, embedder=embedder)
+        result = validate(markdown, store, judge, report_name=str(report), brief=brief,
+                          retriever=retriever, embedder=embedder, progress=progress)
+    readable = validation_markdown(result)
+    if json_out:
+        json_out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    if md_out:
+        md_out.write_text(readable, encoding="utf-8")
+    else:
+        out.print(readable, markup=False, highlight=False, soft_wrap=True)
+    s = result.summary
+    out.print(f"{s.claims_checked} claims checked, {s.supported_pct}% supported; "
+              f"{s.errors} errors, {s.warnings} warnings", highlight=False)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 def _brief_fallback(settings: Settings):
     """The small model fills what the rules did not find (loaded only if needed)."""
 

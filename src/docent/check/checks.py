@@ -16,11 +16,12 @@ import numpy as np
 
 from docent.brief import report_length
 from docent.check.findings import Finding, ValidationReport
+from docent.check.judge import Judgement
 from docent.check.parse import ParsedReport, ReportSentence, parse_report
 from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
 from docent.store import Store
-from docent.types import Brief, Passage, Source, SourceKind, Verdict
+from docent.types import Brief, Passage, PassageRole, Source, SourceKind, Verdict
 
 __all__ = ["SupportJudge", "validate"]
 
@@ -48,6 +49,11 @@ def _best_passages(claim: str, passages: list[Passage], embedder: Embedder | Non
         q = embedder.embed_query(claim)
         scores = scores + embedder.embed_passages([p.text[:1500] for p in passages]) @ q
     return [passages[i] for i in np.argsort(-scores)[:k]]
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers written with digits (``49%``, ``3.5``), normalised; years and list markers too."""
+    return {n.replace(",", "") for n in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?", text)}
 
 
 def _norm_heading(text: str) -> str:
@@ -230,9 +236,18 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
                                           for p in r.passages]
     if not pool:
         return []
-    best = _best_passages(sentence.text, [p for p, _ in pool], embedder)
     by_id = {p.id: s for p, s in pool}
-    judgement = judge.judge(sentence.text, [p.text for p in best])
+    content = [p for p, _ in pool if p.role is not PassageRole.references]
+    if not content:  # a bibliography entry states no finding of the paper
+        best = _best_passages(sentence.text, [p for p, _ in pool], embedder, k=1)
+        judgement = Judgement(Verdict.not_supported, 0.0, best[0].text[:200], 0)
+    else:
+        best = _best_passages(sentence.text, content, embedder)
+        judgement = judge.judge(sentence.text, [p.text for p in best])
+    missing_numbers = _numbers(sentence.text) - _numbers(" ".join(p.text for p, _ in pool))
+    if missing_numbers and judgement.verdict is not Verdict.not_supported:
+        # a number the cited passages never state cannot be supported by them
+        judgement.verdict = Verdict.not_supported
     verdicts.append(judgement.verdict)
     top = best[judgement.evidence_index or 0] if best else None
     src = by_id.get(top.id) if top is not None else None
@@ -247,6 +262,9 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         message="the cited passage does not support the claim" if judgement.verdict is
         Verdict.not_supported else "the cited passage supports the claim only in part",
     )
+    if missing_numbers:
+        finding.message += (" (the cited passages never state "
+                            + ", ".join(sorted(missing_numbers)) + ")")
     if judgement.verdict is Verdict.not_supported and src is not None and src.kind in (
             SourceKind.markdown, SourceKind.web, SourceKind.text, SourceKind.docx) and any(
             s.kind is SourceKind.pdf for _, s in pool) is False and re.search(
@@ -254,16 +272,20 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         finding.kind = "off_source"
         finding.message = (f"a claim about the paper is cited to {src.title} "
                            f"({top.locator.label()}), which does not support it")
-    if retriever is not None and judgement.verdict is Verdict.not_supported:
+    if retriever is not None:
         for hit in retriever.search(sentence.text, top=3):
             if hit.passage.id in by_id:
                 continue
             alt = judge.judge(sentence.text, [hit.passage.text])
-            if alt.verdict is Verdict.supported:
+            if alt.verdict is Verdict.supported and not (
+                    _numbers(sentence.text) - _numbers(hit.passage.text)):
+                # another passage supports it fully: the citation points at the wrong place
                 finding.kind = "miscited" if finding.kind == "support" else finding.kind
+                finding.severity = "error"
                 finding.proposal = (f"cite {hit.source.title}, {hit.passage.locator.label()}: "
                                     f"“{alt.evidence[:160]}”")
                 break
         else:
-            finding.proposal = finding.proposal or "no provided source supports it: remove it"
+            if judgement.verdict is Verdict.not_supported:
+                finding.proposal = finding.proposal or "no provided source supports it: remove it"
     return [finding]
