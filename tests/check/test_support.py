@@ -2,8 +2,8 @@
 wrong page, a citation to a knowledge-base page that does not mention the claim."""
 
 import pytest
-
 from conftest import ALCE, KB_ZH
+
 from docent.check import validate
 from docent.check.judge import get_judge
 from docent.config import Settings
