@@ -7,13 +7,21 @@ cd "$(dirname "$0")/.."
 extras=""
 if [ "${1:-}" = "--test" ]; then
   extras="[test]"
-  # The tests speak scripts into audio with espeak-ng (Debian package).
-  if ! command -v espeak-ng >/dev/null 2>&1; then
+  # Debian packages the tests use: espeak-ng speaks scripts into audio; chromium drives the web
+  # app (Playwright, executablePath /usr/bin/chromium); LibreOffice and poppler turn the DOCX
+  # into a PDF and a page image.
+  need=""
+  command -v espeak-ng >/dev/null 2>&1 || need="$need espeak-ng"
+  [ -x /usr/bin/chromium ] || need="$need chromium"
+  command -v soffice >/dev/null 2>&1 || need="$need libreoffice-writer-nogui fonts-noto-cjk"
+  command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+  if [ -n "$need" ]; then
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) \
-        >/dev/null 2>&1 || echo "warning: could not install espeak-ng; speech tests will fail" >&2
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends $need) >/dev/null 2>&1 \
+        || echo "warning: could not install$need; the tests that need them will fail" >&2
     else
-      echo "warning: install espeak-ng (sudo apt-get install espeak-ng) for the speech tests" >&2
+      echo "warning: install$need (sudo apt-get install$need) for the tests" >&2
     fi
   fi
 fi

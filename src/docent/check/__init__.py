@@ -2,14 +2,23 @@
 against the assignment (``docent check``)."""
 
 from docent.check.checks import SupportJudge, validate
-from docent.check.findings import Finding, ValidationReport, ValidationSummary, to_markdown
+from docent.check.findings import (
+    CheckedSentence,
+    Finding,
+    Repair,
+    ValidationReport,
+    ValidationSummary,
+    to_markdown,
+)
 from docent.check.parse import CitationRef, ParsedReport, ReportSentence, parse_report
 from docent.check.resolve import ResolvedCitation, parse_locator, resolve
 
 __all__ = [
+    "CheckedSentence",
     "CitationRef",
     "Finding",
     "ParsedReport",
+    "Repair",
     "ReportSentence",
     "ResolvedCitation",
     "SupportJudge",

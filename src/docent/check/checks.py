@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from docent.brief import report_length
-from docent.check.findings import Finding, ValidationReport
+from docent.check.findings import CheckedSentence, Finding, ValidationReport
 from docent.check.judge import Judgement
 from docent.check.parse import ParsedReport, ReportSentence, parse_report
 from docent.check.resolve import ResolvedCitation, resolve
@@ -203,12 +203,18 @@ def validate(
         findings += more
     findings += _bibliography(parsed, papers)
     findings += _provenance(parsed, sources, brief)
+    checked: list[CheckedSentence] = []
     for i, sentence in enumerate(parsed.sentences):
         if progress:
             progress("checking claims", i, len(parsed.sentences))
+        record = CheckedSentence(index=sentence.index, section=sentence.section,
+                                 paragraph=sentence.paragraph, text=sentence.text,
+                                 citations=[c.raw for c in sentence.citations])
+        checked.append(record)
         if not sentence.citations:
             if len(tokenize(sentence.text)) >= _CLAIM_MIN_TOKENS and not re.search(
                     r"没有|未提供|not provided", sentence.text):
+                record.status = "uncited"
                 findings.append(Finding(kind="uncited", severity="warning",
                                         section=sentence.section, sentence_index=sentence.index,
                                         sentence=sentence.text,
@@ -217,16 +223,26 @@ def validate(
         resolved = [resolve(ref, store, sources) for ref in sentence.citations]
         for r in resolved:
             if r.problem:
+                record.status = "unsupported"
                 findings.append(Finding(kind="citation", severity="error",
                                         section=sentence.section, sentence_index=sentence.index,
                                         sentence=sentence.text, message=r.problem))
         if judge is None:
             continue
-        findings += _support(sentence, resolved, judge, retriever, embedder, verdicts)
+        before = len(verdicts)
+        more = _support(sentence, resolved, judge, retriever, embedder, verdicts)
+        findings += more
+        if len(verdicts) > before:
+            record.verdict = verdicts[-1]
+            record.score = more[0].score if more else None
+            if record.status != "unsupported":
+                record.status = {Verdict.supported: "supported",
+                                 Verdict.partially_supported: "partial"}.get(
+                    record.verdict, "unsupported")
     if progress:
         progress("checking claims", len(parsed.sentences), len(parsed.sentences))
     rng = brief.length.label() if brief is not None and brief.length else None
-    return ValidationReport.build(report_name, findings, verdicts, length, rng)
+    return ValidationReport.build(report_name, findings, verdicts, length, rng, checked)
 
 
 def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: SupportJudge,

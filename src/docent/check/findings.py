@@ -5,14 +5,24 @@ JSON schema (``ValidationReport.model_json_schema()``)::
     {"report": str, "summary": {"claims_checked": int, "supported": int,
       "partially_supported": int, "not_supported": int, "supported_pct": float,
       "uncited": int, "errors": int, "warnings": int, "findings_by_kind": {kind: int},
-      "length": int | null, "length_range": str | null},
+      "length": int | null, "length_range": str | null, "repairs": int},
      "findings": [{"kind": "support" | "miscited" | "off_source" | "uncited" | "provenance" |
                    "bibliography" | "structure" | "length" | "citation",
                    "severity": "error" | "warning" | "info", "section": str | null,
                    "sentence_index": int | null, "sentence": str | null, "message": str,
                    "verdict": "supported" | "partially_supported" | "not_supported" | null,
                    "score": float | null, "evidence": str | null, "locator": str | null,
-                   "source": str | null, "proposal": str | null}]}
+                   "source": str | null, "proposal": str | null}],
+     "sentences": [{"index": int, "section": str | null, "paragraph": int, "text": str,
+                    "citations": [str], "verdict": "supported" | ... | null,
+                    "score": float | null, "status": "supported" | "partial" | "unsupported"
+                                                     | "uncited" | "not_a_claim"}],
+     "repairs": [{"action": "rewritten" | "recited" | "removed" | "kept", "section": str | null,
+                  "before": str, "after": str | null, "reason": str}]}
+
+``sentences`` holds one record per sentence of the report in reading order (what the HTML
+renderer marks), ``repairs`` what ``docent write`` changed while repairing (empty for
+``docent check``).
 
 ``docent check`` exits 1 while any finding of severity ``error`` remains.
 """
@@ -25,7 +35,8 @@ from pydantic import BaseModel, Field
 
 from docent.types import Verdict
 
-__all__ = ["Finding", "ValidationSummary", "ValidationReport", "to_markdown"]
+__all__ = ["CheckedSentence", "Finding", "Repair", "ValidationSummary", "ValidationReport",
+           "to_markdown"]
 
 
 class Finding(BaseModel):
@@ -43,6 +54,29 @@ class Finding(BaseModel):
     proposal: str | None = None
 
 
+class CheckedSentence(BaseModel):
+    """One sentence of the report and how it fared."""
+
+    index: int
+    section: str | None = None
+    paragraph: int = 0
+    text: str
+    citations: list[str] = Field(default_factory=list)  # as written, e.g. "[3]"
+    verdict: Verdict | None = None
+    score: float | None = None
+    status: str = "not_a_claim"  # supported / partial / unsupported / uncited / not_a_claim
+
+
+class Repair(BaseModel):
+    """A change the repair loop of ``docent write`` made (or could not make)."""
+
+    action: str  # rewritten / recited / removed / kept
+    section: str | None = None
+    before: str
+    after: str | None = None
+    reason: str
+
+
 class ValidationSummary(BaseModel):
     claims_checked: int = 0
     supported: int = 0
@@ -55,12 +89,15 @@ class ValidationSummary(BaseModel):
     findings_by_kind: dict[str, int] = Field(default_factory=dict)
     length: int | None = None
     length_range: str | None = None
+    repairs: int = 0
 
 
 class ValidationReport(BaseModel):
     report: str
     summary: ValidationSummary
     findings: list[Finding]
+    sentences: list[CheckedSentence] = Field(default_factory=list)
+    repairs: list[Repair] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,7 +105,9 @@ class ValidationReport(BaseModel):
 
     @classmethod
     def build(cls, report: str, findings: list[Finding], verdicts: list[Verdict],
-              length: int | None, length_range: str | None) -> ValidationReport:
+              length: int | None, length_range: str | None,
+              sentences: list[CheckedSentence] | None = None,
+              repairs: list[Repair] | None = None) -> ValidationReport:
         counts = Counter(verdicts)
         checked = len(verdicts)
         summary = ValidationSummary(
@@ -81,9 +120,10 @@ class ValidationReport(BaseModel):
             errors=sum(1 for f in findings if f.severity == "error"),
             warnings=sum(1 for f in findings if f.severity == "warning"),
             findings_by_kind=dict(Counter(f.kind for f in findings if f.severity != "info")),
-            length=length, length_range=length_range,
+            length=length, length_range=length_range, repairs=len(repairs or []),
         )
-        return cls(report=report, summary=summary, findings=findings)
+        return cls(report=report, summary=summary, findings=findings,
+                   sentences=sentences or [], repairs=repairs or [])
 
 
 def to_markdown(v: ValidationReport) -> str:
@@ -101,6 +141,8 @@ def to_markdown(v: ValidationReport) -> str:
     if s.findings_by_kind:
         lines.append("- findings by kind: " + ", ".join(
             f"{k} {n}" for k, n in sorted(s.findings_by_kind.items())))
+    if v.repairs:
+        lines.append(f"- repairs made while writing: {len(v.repairs)}")
     lines += ["", "## Findings", ""]
     order = {"error": 0, "warning": 1, "info": 2}
     for f in sorted(v.findings, key=lambda f: (order.get(f.severity, 3),
@@ -116,5 +158,14 @@ def to_markdown(v: ValidationReport) -> str:
                          f"“{f.evidence[:300]}”")
         if f.proposal:
             lines.append(f"Proposal: {f.proposal}")
+        lines.append("")
+    if v.repairs:
+        lines += ["## Repairs", ""]
+        for r in v.repairs:
+            where = f" [{r.section}]" if r.section else ""
+            lines.append(f"- **{r.action}**{where}: {r.reason}")
+            lines.append(f"  - before: {r.before}")
+            if r.after:
+                lines.append(f"  - after: {r.after}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -463,8 +463,10 @@ def _calibration_for(name: str) -> Calibration:
     return Calibration()
 
 
-def get_judge(settings: Settings, embedder: Embedder | None = None) -> Judge:
-    """The configured judge model (``role="judge"``) with evidence alignment."""
+def get_judge(settings: Settings, embedder: Embedder | None = None, *,
+              role: str = "judge") -> Judge:
+    """The configured judge model (``role="judge"``, or ``"small"`` for quick runs) with
+    evidence alignment."""
     from docent.llm import get_model
 
-    return ModelJudge(get_model(settings, role="judge"), embedder)
+    return ModelJudge(get_model(settings, role=role), embedder)

@@ -333,18 +333,43 @@ class Store:
             )
             return int(cur.lastrowid)
 
+    _RUN_KEYS = ("id", "kind", "assignment", "brief", "options", "status", "output", "error",
+                 "created_at", "updated_at", "draft", "validation", "progress")
+
     def run(self, run_id: int) -> dict | None:
+        """A run as a dict: ``options``/``progress`` decoded; ``draft`` and ``validation`` stay
+        JSON text (``Draft.model_validate_json``, ``ValidationReport.model_validate_json``)."""
         row = self.conn.execute(
-            "SELECT id, kind, assignment, brief, options, status, output, error, created_at,"
-            " updated_at FROM runs WHERE id = ?", (run_id,),
+            f"SELECT {', '.join(self._RUN_KEYS)} FROM runs WHERE id = ?", (run_id,),
         ).fetchone()
-        keys = ("id", "kind", "assignment", "brief", "options", "status", "output", "error",
-                "created_at", "updated_at")
-        if row is None:
-            return None
-        out = dict(zip(keys, row))
+        return self._run_dict(row) if row is not None else None
+
+    def runs(self, kind: str | None = None) -> list[dict]:
+        """All runs (of ``kind``), newest first."""
+        where, args = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+        rows = self.conn.execute(
+            f"SELECT {', '.join(self._RUN_KEYS)} FROM runs {where} ORDER BY id DESC", args)
+        return [self._run_dict(r) for r in rows]
+
+    def _run_dict(self, row: Sequence) -> dict:
+        out = dict(zip(self._RUN_KEYS, row))
         out["options"] = json.loads(out["options"])
+        out["progress"] = json.loads(out["progress"]) if out["progress"] else None
         return out
+
+    def set_run_progress(self, run_id: int, progress: dict) -> None:
+        """Where a running run is (e.g. ``{"stage": "sections", "done": 2, "total": 4}``)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE runs SET progress = ?, updated_at = ? WHERE id = ?",
+                         (json.dumps(progress, ensure_ascii=False), _now(), run_id))
+
+    def save_run_result(self, run_id: int, *, draft: str | None = None,
+                        validation: str | None = None) -> None:
+        """Keep the run's numbered draft and validation report (JSON text)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET draft = COALESCE(?, draft), validation = COALESCE(?, validation),"
+                " updated_at = ? WHERE id = ?", (draft, validation, _now(), run_id))
 
     def unfinished_run(self, kind: str, assignment: str, options: dict) -> int | None:
         """The latest run of the same job that did not finish, to resume."""

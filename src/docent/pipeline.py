@@ -1,0 +1,151 @@
+"""The whole job behind ``docent write`` and the web app: brief -> draft -> validate and repair
+-> saved run. One function, so the CLI and the web worker run exactly the same code.
+
+>>> store = Store.open(settings.workspace)
+>>> result = write_run(settings, assignment_text, store=store, embedder=get_embedder(settings))
+>>> result.run_id, result.validation.summary.supported_pct
+>>> draft, validation = load_run(store, result.run_id)   # later, e.g. `docent render RUN`
+
+Everything a run produces is kept in the workspace (``runs``: brief, finished sections, the
+numbered draft, the validation report, live progress), so an interrupted run resumes and a
+finished one can be rendered again in any format.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from docent.brief import parse_brief, report_length
+from docent.check.findings import ValidationReport
+from docent.config import Settings
+from docent.errors import DocentError
+from docent.index import Embedder, Retriever
+from docent.store import Store
+from docent.types import Brief, Draft
+
+__all__ = ["WriteResult", "write_run", "load_run", "Progress"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class WriteResult:
+    run_id: int
+    draft: Draft
+    validation: ValidationReport
+    markdown: str
+    resumed: bool
+    seconds: float
+    brief: Brief
+
+
+def _recording(store: Store, run_id: int, progress: Progress | None) -> Progress:
+    """Pass progress on, and keep the latest in the run's row (at most ~2 writes a second)."""
+    last = [0.0]
+
+    def update(stage: str, done: int, total: int) -> None:
+        if progress:
+            progress(stage, done, total)
+        now = time.monotonic()
+        if now - last[0] > 0.5 or done >= total:
+            last[0] = now
+            store.set_run_progress(run_id, {"stage": stage, "done": done, "total": total})
+
+    return update
+
+
+def write_run(
+    settings: Settings,
+    assignment: str,
+    *,
+    store: Store,
+    embedder: Embedder | None,
+    fast: bool = False,
+    new: bool = False,
+    repair: bool = True,
+    progress: Progress | None = None,
+    brief_fallback=None,
+    run_id: int | None = None,
+) -> WriteResult:
+    """Write, validate and repair a report for ``assignment`` from the workspace's sources.
+
+    Resumes the latest unfinished run of the same assignment, model and sources unless ``new``
+    (or continues ``run_id`` when given, e.g. a run the web app created). ``fast`` writes and
+    judges with the small model. Raises :class:`DocentError` when there is nothing to write
+    from; a failure or interruption marks the run so and re-raises.
+    """
+    from docent.check import validate
+    from docent.check.judge import get_judge
+    from docent.llm import get_model
+    from docent.llm.log import attach_call_log
+    from docent.write import to_markdown, write_report
+    from docent.write.repair import repair_report
+
+    started = time.perf_counter()
+    if not assignment.strip():
+        raise DocentError("the assignment is empty", fix="give the assignment's text or file")
+    brief = parse_brief(assignment, fallback=brief_fallback)
+    if store.passage_count() == 0:
+        raise DocentError(f"{settings.workspace}: no sources to write from",
+                          fix="give them with --source PATH, or run `docent ingest` first")
+    retriever = Retriever(store, settings, embedder)
+    retriever.ensure(progress)
+    role = "small" if fast else "writer"
+    model = get_model(settings, role=role)
+    options = {"model": model.name, "sources": sorted(s.sha256 for s in store.sources())}
+    resumed = False
+    if run_id is None:
+        run_id = None if new else store.unfinished_run("write", assignment, options)
+        resumed = run_id is not None
+        if run_id is None:
+            run_id = store.create_run("write", assignment, brief.model_dump_json(), options)
+    else:
+        store.set_run_status(run_id, "running")
+    attach_call_log(model, store, run_id=run_id, stage="write")
+    report = _recording(store, run_id, progress)
+    try:
+        draft = write_report(brief, store, settings, retriever, model, embedder,
+                             run_id=run_id, progress=report)
+        judge = get_judge(settings, embedder, role="small" if fast else "judge")
+        if repair:
+            draft, validation = repair_report(draft, brief, store, settings, retriever, model,
+                                              judge, embedder, progress=report)
+        else:
+            validation = validate(to_markdown(draft), store, judge, report_name=draft.title,
+                                  brief=brief, retriever=retriever, embedder=embedder,
+                                  progress=report)
+    except BaseException as exc:
+        store.set_run_status(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt)
+                             else "failed", error=str(exc) or type(exc).__name__)
+        raise
+    draft.length = report_length(_body(draft), draft.length_unit)
+    store.save_run_result(run_id, draft=draft.model_dump_json(),
+                          validation=validation.model_dump_json())
+    store.set_run_status(run_id, "done")
+    store.set_run_progress(run_id, {"stage": "done", "done": 1, "total": 1})
+    return WriteResult(run_id=run_id, draft=draft, validation=validation,
+                       markdown=to_markdown(draft), resumed=resumed,
+                       seconds=time.perf_counter() - started, brief=brief)
+
+
+def _body(draft: Draft) -> str:
+    from docent.write import body_markdown
+
+    return body_markdown(draft)
+
+
+def load_run(store: Store, run_id: int) -> tuple[Draft, ValidationReport | None]:
+    """A finished run's draft and validation report, for rendering."""
+    run = store.run(run_id)
+    if run is None:
+        raise DocentError(f"{store.root}: there is no run {run_id}",
+                          fix="`docent runs` lists the runs of this workspace")
+    if not run.get("draft"):
+        raise DocentError(f"{store.root}: run {run_id} has no finished report ({run['status']})",
+                          fix="finish it with `docent write` (it resumes), then render it")
+    draft = Draft.model_validate_json(run["draft"])
+    validation = (ValidationReport.model_validate_json(run["validation"])
+                  if run.get("validation") else None)
+    return draft, validation
