@@ -6,7 +6,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -30,7 +30,7 @@ out = Console()
 err = Console(stderr=True)
 
 WorkspaceOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--workspace", "-w", help="Workspace folder [env: DOCENT_WORKSPACE] "
                  "(default ./docent-workspace)", show_default=False),
 ]
@@ -80,10 +80,10 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(
         help="Files, folders (a folder is a knowledge base: every supported file inside) or "
         "video-site URLs.")],
-    subtitles: Annotated[Optional[Path], typer.Option(
+    subtitles: Annotated[Path | None, typer.Option(
         "--subtitles", help="A .srt/.vtt to use for the media files instead of recognising "
         "speech (a same-named file beside the media is used automatically).")] = None,
-    language: Annotated[Optional[str], typer.Option(
+    language: Annotated[str | None, typer.Option(
         "--language", help="Spoken language of the media, e.g. en or zh (default: "
         "detected).")] = None,
     workspace: WorkspaceOpt = None,
@@ -126,6 +126,7 @@ def sources(workspace: WorkspaceOpt = None) -> None:
 
     Example: docent sources --workspace my-workspace
     """
+
     from docent.store import Store
 
     store = Store.open(_settings(workspace).workspace)
@@ -229,100 +230,199 @@ def brief(
         out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False, soft_wrap=True)
 
 
+FormatOpt = Annotated[list[str] | None, typer.Option(
+    "--format", "-f", help="Output format(s): md, docx, html; repeatable "
+    "(default: the --out file's extension, else md).")]
+
+
 @app.command()
 def write(
     assignment: Annotated[str, typer.Option(
         "--assignment", "-a", help="The assignment: its text, or a .txt/.md file holding it.")],
-    source: Annotated[Optional[list[str]], typer.Option(
+    source: Annotated[list[str] | None, typer.Option(
         "--source", "-s", help="A source to ingest first (file, folder or URL); repeatable.")]
     = None,
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Where to write the report.")]
     = Path("report.md"),
+    fmt: FormatOpt = None,
     fast: Annotated[bool, typer.Option(
-        "--fast", help="Write with the small model (quicker, weaker).")] = False,
+        "--fast", help="Write and judge with the small model (quicker, weaker).")] = False,
+    no_repair: Annotated[bool, typer.Option(
+        "--no-repair", help="Validate the draft but change nothing in it.")] = False,
     new: Annotated[bool, typer.Option(
         "--new", help="Start a new run instead of resuming an unfinished one.")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Write a cited report for an assignment from the ingested sources (and --source ones).
+    """Write a cited report for an assignment, validate every claim and repair what fails.
 
-    Example: docent write -a examples/assignments/reading-report-zh.txt -s examples/sources/papers/alce-2305.14627.pdf -s examples/sources/lectures -o report.md
+    Writes the report and, beside it, its validation report (REPORT.validation.md and .json).
+    Exits 1 when errors remain after repair (they are listed, never hidden).
+
+    Example: docent write -a examples/assignments/reading-report-zh.txt -s examples/sources/papers/alce-2305.14627.pdf -s examples/sources/lectures -o report.docx -f docx -f html
     """
-    import time
-
-    from docent.brief import parse_brief
-    from docent.index import Retriever, get_embedder
-    from docent.ingest import IngestStatus
-    from docent.ingest import ingest as run_ingest
-    from docent.llm import get_model
-    from docent.llm.log import attach_call_log
+    from docent.index import get_embedder
+    from docent.pipeline import write_run
     from docent.store import Store
-    from docent.write import to_markdown, write_report
 
-    started = time.perf_counter()
     settings = _settings(workspace)
     text = _read_assignment(assignment)
-    brief = parse_brief(text, fallback=_brief_fallback(settings))
+    formats = _formats(fmt, out_path)
     store = Store.open(settings.workspace)
     embedder = get_embedder(settings)
-    retriever = Retriever(store, settings, embedder)
     with _progress() as progress:
         if source:
-            results = run_ingest(list(source), store, settings, embedder, progress)
-            for r in results:
-                if r.status is IngestStatus.failed:
-                    err.print(f"[red]error:[/red] {r.error}", highlight=False, soft_wrap=True)
-            if any(r.status is IngestStatus.failed for r in results):
-                raise typer.Exit(1)
-        if store.passage_count() == 0:
-            raise DocentError(f"{settings.workspace}: no sources to write from",
-                              fix="give them with --source PATH, or run `docent ingest` first")
-        retriever.ensure(progress)
-        model = get_model(settings, role="small" if fast else "writer")
-        options = {"model": model.name, "sources": sorted(s.sha256 for s in store.sources())}
-        run_id = None if new else store.unfinished_run("write", text, options)
-        resumed = run_id is not None
-        if run_id is None:
-            run_id = store.create_run("write", text, brief.model_dump_json(), options)
-        attach_call_log(model, store, run_id=run_id, stage="write")
-        try:
-            draft = write_report(brief, store, settings, retriever, model, embedder,
-                                 run_id=run_id, progress=progress)
-        except BaseException as exc:
-            store.set_run_status(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt)
-                                 else "failed", error=str(exc))
-            raise
-    markdown = to_markdown(draft)
-    try:
-        out_path.write_text(markdown, encoding="utf-8")
-    except OSError as exc:
-        raise DocentError(f"{out_path}: cannot write the report ({exc.strerror})") from exc
-    store.set_run_status(run_id, "done", output=str(out_path.resolve()))
+            _ingest_or_exit(list(source), store, settings, embedder, progress)
+        result = write_run(settings, text, store=store, embedder=embedder, fast=fast, new=new,
+                           repair=not no_repair, progress=progress,
+                           brief_fallback=_brief_fallback(settings))
+    written = _save_outputs(result.draft, result.validation, store, out_path, formats)
+    store.set_run_status(result.run_id, "done", output=str(written[0].resolve()))
+    draft, v = result.draft, result.validation
     rng = draft.length_range
     within = "" if rng is None else (" (within range)" if rng.contains(draft.length)
                                      else f" (OUTSIDE {rng.label()})")
-    out.print(f"report: {out_path}  run {run_id}{' (resumed)' if resumed else ''}",
-              highlight=False)
+    out.print(f"report: {', '.join(str(p) for p in written)}  run {result.run_id}"
+              f"{' (resumed)' if result.resumed else ''}", highlight=False)
     out.print(f"length: {draft.length} {draft.length_unit.symbol}{within}; "
               f"{len(draft.sections)} sections; {len(draft.citations)} citations; "
-              f"{time.perf_counter() - started:.0f} s", highlight=False)
+              f"{result.seconds:.0f} s", highlight=False)
+    s = v.summary
+    out.print(f"validation: {s.claims_checked} claims checked, {s.supported_pct}% supported; "
+              f"{s.repairs} repairs; {s.errors} errors, {s.warnings} warnings "
+              f"(see {_validation_path(written[0], 'md')})", highlight=False)
     for section in draft.sections:
         if section.note:
             out.print(f"note: {section.heading}: {section.note}", highlight=False)
+    if not v.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def render(
+    run: Annotated[int | None, typer.Argument(
+        help="The run to render (default: the latest finished one).")] = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Where to write it.")]
+    = Path("report.md"),
+    fmt: FormatOpt = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Render a finished run again as Markdown, DOCX or self-contained HTML.
+
+    Example: docent render 3 -f docx -f html -o report.docx
+    """
+    from docent.pipeline import load_run
+    from docent.store import Store
+
+    settings = _settings(workspace)
+    formats = _formats(fmt, out_path)
+    store = Store.open(settings.workspace)
+    if run is None:
+        done = [r for r in store.runs("write") if r.get("draft")]
+        if not done:
+            raise DocentError(f"{settings.workspace}: no finished run to render",
+                              fix="write one with `docent write`")
+        run = done[0]["id"]
+    draft, validation = load_run(store, run)
+    written = _save_outputs(draft, validation, store, out_path, formats)
+    out.print(f"run {run}: {', '.join(str(p) for p in written)}", highlight=False)
+
+
+@app.command()
+def runs(workspace: WorkspaceOpt = None) -> None:
+    """List the runs of the workspace (newest first).
+
+    Example: docent runs -w docent-workspace
+    """
+    from rich.markup import escape
+
+    from docent.store import Store
+
+    store = Store.open(_settings(workspace).workspace)
+    table = Table("run", "status", "created", "length", "validation", "assignment")
+    for r in store.runs():
+        length = validation = ""
+        if r.get("validation"):
+            from docent.check.findings import ValidationReport
+
+            s = ValidationReport.model_validate_json(r["validation"]).summary
+            length = str(s.length or "")
+            validation = f"{s.supported_pct}% supported, {s.errors} errors"
+        elif r.get("progress"):
+            p = r["progress"]
+            validation = f"{p.get('stage')} {p.get('done')}/{p.get('total')}"
+        first = r["assignment"].strip().splitlines()[0] if r["assignment"].strip() else ""
+        table.add_row(str(r["id"]), r["status"] + (f": {r['error']}" if r.get("error") else ""),
+                      r["created_at"][:19], length, validation, escape(first[:60]))
+    out.print(table)
+
+
+def _formats(fmt: list[str] | None, out_path: Path) -> list[str]:
+    from docent.render import FORMATS
+
+    if not fmt:
+        ext = out_path.suffix.lower().lstrip(".")
+        fmt = [{"markdown": "md", "htm": "html"}.get(ext, ext) if ext in
+               (*FORMATS, "markdown", "htm") else "md"]
+    bad = [f for f in fmt if f not in FORMATS]
+    if bad:
+        raise DocentError(f"unknown format {bad[0]!r}", fix="use one of: " + ", ".join(FORMATS))
+    return list(dict.fromkeys(fmt))
+
+
+def _validation_path(report: Path, ext: str) -> Path:
+    return report.with_name(report.stem + f".validation.{ext}")
+
+
+def _save_outputs(draft, validation, store, out_path: Path, formats: list[str]) -> list[Path]:
+    """The report in each format (``out_path`` with the format's extension) and the
+    validation report beside the first."""
+    from docent.check import to_markdown as validation_markdown
+    from docent.render import render as render_report
+
+    written: list[Path] = []
+    aliases = {"markdown": "md", "htm": "html"}
+    for fmt in formats:
+        ext = out_path.suffix.lower().lstrip(".")
+        path = out_path if aliases.get(ext, ext) == fmt else out_path.with_suffix("." + fmt)
+        data = render_report(draft, fmt, validation=validation, store=store)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:
+            raise DocentError(f"{path}: cannot write the report ({exc.strerror})") from exc
+        written.append(path)
+    if validation is not None:
+        _validation_path(written[0], "md").write_text(validation_markdown(validation),
+                                                      encoding="utf-8")
+        _validation_path(written[0], "json").write_text(validation.model_dump_json(indent=2),
+                                                        encoding="utf-8")
+    return written
+
+
+def _ingest_or_exit(paths: list[str], store, settings: Settings, embedder, progress) -> None:
+    from docent.ingest import IngestStatus
+    from docent.ingest import ingest as run_ingest
+
+    results = run_ingest(paths, store, settings, embedder, progress)
+    failed = [r for r in results if r.status is IngestStatus.failed]
+    for r in failed:
+        err.print(f"[red]error:[/red] {r.error}", highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
 def check(
     report: Annotated[Path, typer.Argument(help="The report to check (Markdown or text).")],
-    source: Annotated[Optional[list[str]], typer.Option(
+    source: Annotated[list[str] | None, typer.Option(
         "--source", "-s", help="A source to ingest first (file, folder or URL); repeatable.")]
     = None,
-    assignment: Annotated[Optional[str], typer.Option(
+    assignment: Annotated[str | None, typer.Option(
         "--assignment", "-a", help="The assignment (text or .txt/.md file): adds the "
         "structure and length checks.")] = None,
-    json_out: Annotated[Optional[Path], typer.Option(
+    json_out: Annotated[Path | None, typer.Option(
         "--json", help="Write the validation report as JSON here.")] = None,
-    md_out: Annotated[Optional[Path], typer.Option(
+    md_out: Annotated[Path | None, typer.Option(
         "--md", help="Write the readable validation report here (default: print it).")] = None,
     no_judge: Annotated[bool, typer.Option(
         "--no-judge", help="Skip the model's support verdicts (structure, citations, "
@@ -425,7 +525,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted: finished work is kept in the workspace; run again to resume")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if debug:
             raise
         err.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc} "

@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     )
     llm_small_model: str = Field("qwen2.5-coder-0.5b", description="the small, fast model")
     llm_ctx: int = Field(8192, ge=512, description="context window (tokens), local models")
+    repair_rounds: int = Field(2, ge=0, le=5, description="validate-and-repair rounds of "
+                               "`docent write` (0: validate only, never change the draft)")
     llm_threads: int | None = Field(None, description="CPU threads (default: all cores)")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL (.../v1)")
     llm_api_key: SecretStr | None = Field(None)

@@ -25,7 +25,7 @@ from docent.index import Embedder, Retriever
 from docent.store import Store
 from docent.types import Brief, Draft
 
-__all__ = ["WriteResult", "write_run", "load_run", "Progress"]
+__all__ = ["Progress", "WriteResult", "load_run", "write_run"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -76,12 +76,10 @@ def write_run(
     judges with the small model. Raises :class:`DocentError` when there is nothing to write
     from; a failure or interruption marks the run so and re-raises.
     """
-    from docent.check import validate
     from docent.check.judge import get_judge
     from docent.llm import get_model
     from docent.llm.log import attach_call_log
-    from docent.write import to_markdown, write_report
-    from docent.write.repair import repair_report
+    from docent.write import to_markdown, write_checked
 
     started = time.perf_counter()
     if not assignment.strip():
@@ -106,16 +104,10 @@ def write_run(
     attach_call_log(model, store, run_id=run_id, stage="write")
     report = _recording(store, run_id, progress)
     try:
-        draft = write_report(brief, store, settings, retriever, model, embedder,
-                             run_id=run_id, progress=report)
         judge = get_judge(settings, embedder, role="small" if fast else "judge")
-        if repair:
-            draft, validation = repair_report(draft, brief, store, settings, retriever, model,
-                                              judge, embedder, progress=report)
-        else:
-            validation = validate(to_markdown(draft), store, judge, report_name=draft.title,
-                                  brief=brief, retriever=retriever, embedder=embedder,
-                                  progress=report)
+        draft, validation = write_checked(
+            brief, store, settings, retriever, model, embedder, judge, run_id=run_id,
+            rounds=settings.repair_rounds if repair else 0, progress=report)
     except BaseException as exc:
         store.set_run_status(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt)
                              else "failed", error=str(exc) or type(exc).__name__)

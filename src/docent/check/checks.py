@@ -300,6 +300,7 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
                 finding.severity = "error"
                 finding.proposal = (f"cite {hit.source.title}, {hit.passage.locator.label()}: "
                                     f"“{alt.evidence[:160]}”")
+                finding.proposal_passage = hit.passage.id
                 break
         else:
             if judgement.verdict is Verdict.not_supported:

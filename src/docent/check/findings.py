@@ -12,7 +12,8 @@ JSON schema (``ValidationReport.model_json_schema()``)::
                    "sentence_index": int | null, "sentence": str | null, "message": str,
                    "verdict": "supported" | "partially_supported" | "not_supported" | null,
                    "score": float | null, "evidence": str | null, "locator": str | null,
-                   "source": str | null, "proposal": str | null}],
+                   "source": str | null, "proposal": str | null,
+                   "proposal_passage": int | null}],
      "sentences": [{"index": int, "section": str | null, "paragraph": int, "text": str,
                     "citations": [str], "verdict": "supported" | ... | null,
                     "score": float | null, "status": "supported" | "partial" | "unsupported"
@@ -35,8 +36,14 @@ from pydantic import BaseModel, Field
 
 from docent.types import Verdict
 
-__all__ = ["CheckedSentence", "Finding", "Repair", "ValidationSummary", "ValidationReport",
-           "to_markdown"]
+__all__ = [
+    "CheckedSentence",
+    "Finding",
+    "Repair",
+    "ValidationReport",
+    "ValidationSummary",
+    "to_markdown",
+]
 
 
 class Finding(BaseModel):
@@ -52,6 +59,7 @@ class Finding(BaseModel):
     locator: str | None = None
     source: str | None = None
     proposal: str | None = None
+    proposal_passage: int | None = None  # the passage id a miscited claim should cite
 
 
 class CheckedSentence(BaseModel):
@@ -102,6 +110,18 @@ class ValidationReport(BaseModel):
     @property
     def ok(self) -> bool:
         return self.summary.errors == 0
+
+    def extended(self, findings: list[Finding], repairs: list[Repair]) -> ValidationReport:
+        """This report with more findings and the repairs made, counts updated."""
+        out = self.model_copy(deep=True)
+        out.findings += findings
+        out.repairs += repairs
+        s = out.summary
+        s.errors = sum(1 for f in out.findings if f.severity == "error")
+        s.warnings = sum(1 for f in out.findings if f.severity == "warning")
+        s.findings_by_kind = dict(Counter(f.kind for f in out.findings if f.severity != "info"))
+        s.repairs = len(out.repairs)
+        return out
 
     @classmethod
     def build(cls, report: str, findings: list[Finding], verdicts: list[Verdict],

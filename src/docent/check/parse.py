@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from docent.text import sentence_spans
 
-__all__ = ["CitationRef", "ReportSentence", "ParsedReport", "parse_report"]
+__all__ = ["CitationRef", "ParsedReport", "ReportSentence", "parse_report"]
 
 _REF_HEADING = re.compile(r"^(#{1,6}\s*)?(参考文献|参考资料|引用文献|references?|bibliography|"
                           r"sources|works cited)\s*[:：]?\s*$", re.IGNORECASE)

@@ -17,7 +17,7 @@ from docent.check.parse import CitationRef
 from docent.store import Store
 from docent.types import Passage, Source, parse_timestamp
 
-__all__ = ["ResolvedCitation", "resolve", "parse_locator"]
+__all__ = ["ResolvedCitation", "parse_locator", "resolve"]
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from docent.write.compose import align, info_paragraphs, missing_paragraph, write_paragraph
 from docent.write.plan import SectionPlan, plan_report, section_role, target_length
 from docent.write.render import body_markdown, number_citations, to_markdown
-from docent.write.writer import write_report
+from docent.write.writer import write_checked, write_report
 
 __all__ = [
     "SectionPlan",
@@ -16,6 +16,7 @@ __all__ = [
     "section_role",
     "target_length",
     "to_markdown",
+    "write_checked",
     "write_paragraph",
     "write_report",
 ]

@@ -22,7 +22,7 @@ from docent.store import Store, text_sha
 from docent.text import sentence_spans
 from docent.types import Brief, LengthUnit, Passage, Source, SourceKind, format_timestamp
 
-__all__ = ["marker", "info_paragraphs", "missing_paragraph", "write_paragraph", "align"]
+__all__ = ["align", "info_paragraphs", "marker", "missing_paragraph", "write_paragraph"]
 
 MARKER_RE = re.compile(r"⟦(\d+)⟧")
 

@@ -20,7 +20,7 @@ from docent.index import Retriever
 from docent.store import Store
 from docent.types import Brief, BriefSection, LengthUnit, Passage, PassageRole, Source, SourceKind
 
-__all__ = ["SectionPlan", "plan_report", "target_length", "MEDIA_KINDS", "PAPER_KINDS"]
+__all__ = ["MEDIA_KINDS", "PAPER_KINDS", "SectionPlan", "plan_report", "target_length"]
 
 MEDIA_KINDS = {SourceKind.media, SourceKind.subtitles}
 PAPER_KINDS = {SourceKind.pdf}

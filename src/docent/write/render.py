@@ -15,7 +15,7 @@ from docent.store import Store
 from docent.types import Citation, Draft, DraftSection
 from docent.write.compose import MARKER_RE
 
-__all__ = ["number_citations", "to_markdown", "body_markdown"]
+__all__ = ["body_markdown", "number_citations", "to_markdown"]
 
 
 def number_citations(sections: list[DraftSection], store: Store) -> tuple[list[DraftSection],

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from docent.brief import report_length
+from docent.check.findings import ValidationReport
 from docent.config import Settings
 from docent.index import Embedder, Retriever
 from docent.llm import ChatModel
@@ -24,7 +25,7 @@ from docent.write.compose import align, info_paragraphs, missing_paragraph, writ
 from docent.write.plan import MEDIA_KINDS, PAPER_KINDS, SectionPlan, plan_report, target_length
 from docent.write.render import body_markdown, number_citations
 
-__all__ = ["write_report"]
+__all__ = ["write_checked", "write_report"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -116,6 +117,48 @@ def write_report(
     progress: Progress | None = None,
 ) -> Draft:
     """Write (or finish writing) run ``run_id``; finished sections are kept in the workspace."""
+    writer, _, sections = _write_sections(brief, store, settings, retriever, model, embedder,
+                                          run_id, progress)
+    return _draft(writer, sections, run_id)[0]
+
+
+def write_checked(
+    brief: Brief,
+    store: Store,
+    settings: Settings,
+    retriever: Retriever,
+    model: ChatModel,
+    embedder: Embedder | None,
+    judge,
+    *,
+    run_id: int,
+    rounds: int = 2,
+    progress: Progress | None = None,
+) -> tuple[Draft, ValidationReport]:
+    """Write run ``run_id``, then validate and repair it (:mod:`docent.write.repair`).
+
+    ``rounds`` repair rounds at most (0: validate only). Repaired sections are saved in the
+    run, so an interrupted repair resumes from them.
+    """
+    from docent.write.repair import repair_sections
+
+    writer, plans, sections = _write_sections(brief, store, settings, retriever, model, embedder,
+                                              run_id, progress)
+
+    def save(fixed: list[DraftSection]) -> None:
+        for i, section in enumerate(fixed):
+            store.save_run_section(run_id, i, section.model_dump_json())
+
+    return repair_sections(
+        sections, render=lambda secs: _draft(writer, secs, run_id),
+        top_up=lambda secs: _fit_length(writer, plans, secs, run_id), save=save,
+        brief=brief, store=store, retriever=retriever, model=model, judge=judge,
+        embedder=embedder, rounds=rounds, progress=progress)
+
+
+def _write_sections(brief: Brief, store: Store, settings: Settings, retriever: Retriever,
+                    model: ChatModel, embedder: Embedder | None, run_id: int,
+                    progress: Progress | None):
     writer = _Writer(brief, store, settings, model, embedder, progress)
     plans = plan_report(brief, store, retriever)
     saved = store.run_sections(run_id)
@@ -133,12 +176,19 @@ def write_report(
     if progress:
         progress("sections", len(plans), len(plans))
     sections = _fit_length(writer, plans, sections, run_id)
-    numbered, citations = number_citations(sections, store)
+    return writer, plans, sections
+
+
+def _draft(writer: _Writer, sections: list[DraftSection], run_id: int
+           ) -> tuple[Draft, dict[int, int]]:
+    """The numbered draft and its ``{passage id: citation number}`` map."""
+    brief = writer.brief
+    numbered, citations = number_citations(sections, writer.store)
     title = brief.title or ("阅读报告" if brief.language == "zh" else "Reading report")
     draft = Draft(run_id=run_id, title=title, language=brief.language, sections=numbered,
                   citations=citations, length_unit=writer.unit, length_range=brief.length)
     draft.length = report_length(body_markdown(draft), writer.unit)
-    return draft
+    return draft, {c.passage_id: c.number for c in citations}
 
 
 def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftSection],

@@ -1,0 +1,162 @@
+"""The repair loop of `docent write` (docent.write.repair): orchestration with scripted models
+registered through the real registry and judged through the real ModelJudge JSON path."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import ALCE, KB_ZH, HashEmbedder
+
+from docent.brief import parse_brief
+from docent.check.judge import ModelJudge
+from docent.config import Settings
+from docent.index import Retriever
+from docent.ingest import ingest
+from docent.llm import ChatModel, Completion, get_model
+from docent.llm.registry import register_provider
+from docent.store import Store
+from docent.types import DraftSection, Verdict
+from docent.write import to_markdown, write_checked
+from docent.write.repair import repair_sections
+from docent.write.writer import _draft, _Writer
+
+ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：（1）论文基本信息；（2）核心内容摘要；"
+              "（3）关键技术解析。字数在300至2000字，标注来源。")
+FABRICATED = "Transformer 由火星上的研究团队在 1850 年首次发明并公开"
+
+
+class Writer(ChatModel):
+    """Paragraphs with one fabricated sentence; rewrites that keep (or drop) the fabrication."""
+
+    def __init__(self, stubborn: bool) -> None:
+        super().__init__()
+        self.name = "scripted-writer"
+        self.stubborn = stubborn
+        self.rewrites = 0
+
+    def _complete(self, messages, **options):
+        if "改写" in messages[0].content:  # the repair's rewrite request
+            self.rewrites += 1
+            text = (FABRICATED + "的模型。") if self.stubborn else \
+                "多头注意力把查询、键和值投影到多个子空间分别计算注意力。"
+            return Completion(text=text, model=self.name)
+        text = ("多头注意力把查询、键和值投影到多个子空间分别计算注意力。"
+                f"{FABRICATED}。掩码自注意力遮蔽未来的信息，使模型只能看到前面的词。")
+        return Completion(text=text, model=self.name, completion_tokens=60)
+
+
+class Judge(ChatModel):
+    """An endpoint-like judge (JSON verdicts): anything about Mars is unsupported."""
+
+    name = "scripted-judge"
+
+    def _complete(self, messages, **options):
+        claim = messages[-1].content.split("Claim:")[-1]
+        verdict = "not_supported" if "火星" in claim or "1850" in claim else "supported"
+        return Completion(text=json.dumps({"verdict": verdict}), model=self.name)
+
+
+register_provider("scripted-repair", lambda settings, role: Judge() if role == "judge"
+                  else Writer(stubborn=settings.llm_model == "stubborn"))
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    settings = Settings(workspace=tmp_path / "ws", embedder="hash", llm="scripted-repair")
+    store = Store.open(settings.workspace)
+    emb = HashEmbedder()
+    ingest([KB_ZH, ALCE], store, settings, emb)
+    return settings, store, emb
+
+
+def _run(settings, store, emb, rounds=2):
+    brief = parse_brief(ASSIGNMENT)
+    writer = get_model(settings, role="writer")
+    judge = ModelJudge(get_model(settings, role="judge"), emb)
+    run = store.create_run("write", brief.assignment, brief.model_dump_json(), {})
+    draft, report = write_checked(brief, store, settings, Retriever(store, settings, emb),
+                                  writer, emb, judge, run_id=run, rounds=rounds)
+    return writer, draft, report, run
+
+
+def test_unsupported_sentence_is_rewritten_from_the_evidence(workspace):
+    settings, store, emb = workspace
+    writer, draft, report, run = _run(settings, store, emb)
+    markdown = to_markdown(draft)
+    assert "火星" not in markdown
+    assert writer.rewrites >= 1
+    actions = [r.action for r in report.repairs]
+    assert "rewritten" in actions, report.repairs
+    rewritten = next(r for r in report.repairs if r.action == "rewritten")
+    assert "火星" in rewritten.before and "多头注意力" in rewritten.after
+    assert re.search(r"\[\d+\]", rewritten.after)  # keeps its citation
+    assert not [f for f in report.findings if f.kind == "support"]
+    assert report.summary.repairs == len(report.repairs)
+    # every sentence of the final report is recorded with its verdict
+    claims = [s for s in report.sentences if s.verdict is not None]
+    assert claims and all(s.verdict is Verdict.supported for s in claims)
+    # the repaired sections are what the run keeps (an interruption resumes from them)
+    saved = " ".join(store.run_sections(run).values())
+    assert "火星" not in saved
+
+
+def test_a_sentence_no_source_supports_is_removed_and_listed(workspace):
+    settings, store, emb = workspace
+    settings = settings.model_copy(update={"llm_model": "stubborn"})
+    writer, draft, report, _ = _run(settings, store, emb)
+    assert "火星" not in to_markdown(draft)
+    removed = [r for r in report.repairs if r.action == "removed"]
+    assert removed and all("火星" in r.before for r in removed)
+    assert "after a rewrite" in removed[0].reason
+    # the required sections are all still there
+    assert [s.title for s in draft.sections] == ["论文基本信息", "核心内容摘要", "关键技术解析"]
+    assert all(s.paragraphs for s in draft.sections)
+
+
+def test_rounds_zero_validates_without_changing_anything(workspace):
+    settings, store, emb = workspace
+    writer, draft, report, _ = _run(settings, store, emb, rounds=0)
+    assert writer.rewrites == 0 and not report.repairs
+    assert "火星" in to_markdown(draft)
+    bad = [f for f in report.findings if f.kind == "support"]
+    assert bad and all("火星" in f.sentence for f in bad)
+    assert not report.ok
+
+
+def test_miscited_sentence_is_recited_to_the_supporting_passage(workspace):
+    settings, store, emb = workspace
+    brief = parse_brief(ASSIGNMENT)
+    kb = [s for s in store.sources() if "transformer" in s.title.lower()
+          or "Transformer" in s.title]
+    passages = [p for s in store.sources() for p in store.passages(s.id)]
+    right = next(p for p in passages if "多头注意力" in p.text)
+    wrong = next(p for p in passages if "多头注意力" not in p.text and "注意力" not in p.text
+                 and p.source_id != right.source_id)
+    assert kb
+    sections = [DraftSection(title="关键技术解析", heading="（1）关键技术解析", paragraphs=[
+        f"多头注意力机制把注意力分成多个头，并行计算后再拼接⟦{wrong.id}⟧。"])]
+
+    class OnlyMultiHead(ChatModel):
+        name = "scripted-judge"
+
+        def _complete(self, messages, **options):
+            prompt = messages[-1].content
+            evidence = prompt.split("Claim:")[0]
+            ok = "多头" in evidence or "multi-head" in evidence.lower()
+            return Completion(text=json.dumps({"verdict": "supported" if ok
+                                               else "not_supported"}), model=self.name)
+
+    writer = _Writer(brief, store, settings, Writer(stubborn=False), emb, None)
+    draft, report = repair_sections(
+        sections, render=lambda secs: _draft(writer, secs, None), top_up=lambda secs: secs,
+        save=lambda secs: None, brief=brief, store=store,
+        retriever=Retriever(store, settings, emb), model=Writer(stubborn=False),
+        judge=ModelJudge(OnlyMultiHead(), emb), embedder=emb, rounds=1)
+    assert [r.action for r in report.repairs] == ["recited"], report.repairs
+    assert [c.passage_id for c in draft.citations] != [wrong.id]
+    cited = store.passages_by_id([c.passage_id for c in draft.citations])
+    assert all("多头" in p.text for p in cited.values())
+    left = [f for f in report.findings if f.severity == "error"]
+    assert {f.kind for f in left} == {"structure", "length"}, left  # what this test omits
