@@ -232,9 +232,15 @@ class Calibration:
         return Verdict.not_supported
 
 
-# Fitted by ``bench/validator.py --fit 100`` on WiCE dev rows 0-99 (the tuning split; rows
-# 100-348 held out). Models not listed get the identity on P(Yes).
-CALIBRATIONS: dict[str, Calibration] = {}
+# Fitted by ``bench/validator.py --fit 349 --cv 5`` on all 349 WiCE dev claims; 5-fold
+# cross-validation (each claim judged by a calibration fitted without it) gives 70.0 balanced
+# accuracy, the fit on rows 0-99 gives 69.5 on the held-out rows 100-348. Models not listed get
+# the identity on P(Yes).
+CALIBRATIONS: dict[str, Calibration] = {
+    "qwen2.5-coder-1.5b": Calibration(w=(-1.8752, 1.0263, 1.9366, 2.0488),
+                                      mean_cov=(0.3489, 0.7049), supported_at=0.4837,
+                                      partial_at=0.2689),
+}
 
 
 SYSTEM = ("You are a careful fact checker. Given evidence sentences from a source and a claim, "
