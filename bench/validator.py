@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from docent.check.judge import Calibration, ModelJudge
+from docent.check.judge import Calibration, ModelJudge, unstated_numbers
 from docent.config import Settings
 from docent.index import get_embedder
 from docent.llm import get_model
@@ -65,7 +65,10 @@ def _report(title: str, rows: list[dict], verdicts: list[Verdict]) -> None:
 
 
 def _fit(feats: list[tuple], rows: list[dict]) -> Calibration:
-    """Logistic regression (balanced class weights, small L2, Newton steps) and thresholds."""
+    """Logistic regression (balanced class weights, small L2, Newton steps) and thresholds,
+    on the rows the number rule does not already decide."""
+    keep = [i for i, r in enumerate(rows) if not unstated_numbers(r["claim"], r["evidence"])]
+    feats, rows = [feats[i] for i in keep], [rows[i] for i in keep]
     y = np.array([r["label"] == "supported" for r in rows], dtype=float)
     cb = [f[1] for f in feats if f[1] is not None]
     ca = [f[2] for f in feats if f[2] is not None]
@@ -104,6 +107,14 @@ def _fit(feats: list[tuple], rows: list[dict]) -> Calibration:
     else:
         cal.partial_at = min(0.2, cal.supported_at)
     return cal
+
+
+def _verdict(cal: Calibration, f: tuple, row: dict) -> Verdict:
+    """As :meth:`ModelJudge.judge` decides: the calibrated score, and never "supported" when
+    the claim states a number the evidence does not."""
+    if unstated_numbers(row["claim"], row["evidence"]):
+        return Verdict.not_supported
+    return cal.verdict(cal(*f[:3]))
 
 
 def main() -> None:
@@ -175,7 +186,7 @@ def main() -> None:
         tune = rows[: args.fit]
         cal = _fit(feats[: args.fit], tune)
         print(f"\nfitted on rows {args.offset}..{args.offset + len(tune) - 1}: {cal}")
-        verdicts = [cal.verdict(cal(*f[:3])) for f in feats]
+        verdicts = [_verdict(cal, f, r) for f, r in zip(feats, rows)]
         _report("tuning split", tune, verdicts[: args.fit])
         _report("held-out split", rows[args.fit:], verdicts[args.fit:])
     _report("all", rows, verdicts)
@@ -187,7 +198,7 @@ def main() -> None:
             train = [i for i in range(len(rows)) if i not in held]
             cal_k = _fit([feats[i] for i in train], [rows[i] for i in train])
             for i in held:
-                cv_verdicts[i] = cal_k.verdict(cal_k(*feats[i][:3]))
+                cv_verdicts[i] = _verdict(cal_k, feats[i], rows[i])
         _report(f"{args.cv}-fold cross-validation (every claim judged by a calibration "
                 "fitted without it)", rows, cv_verdicts)
     print(f"\n{per_claim:.2f} s per claim over {timed} claims judged in this run, on "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "numbers",
     "CJK_RE",
     "count_tokens",
     "sentence_spans",
@@ -94,6 +95,12 @@ def _append_trimmed(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> 
         e -= 1
     if e > s:
         spans.append((s, e))
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers written with digits (``49%``, ``3.5``, ``2,000``), normalised (no thousands
+    separators); years and list markers too."""
+    return {n.replace(",", "") for n in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?", text)}
 
 
 def detect_language(text: str) -> str:

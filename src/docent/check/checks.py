@@ -21,6 +21,7 @@ from docent.check.parse import ParsedReport, ReportSentence, parse_report
 from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
 from docent.store import Store
+from docent.text import numbers
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind, Verdict
 
 __all__ = ["SupportJudge", "validate"]
@@ -51,9 +52,7 @@ def _best_passages(claim: str, passages: list[Passage], embedder: Embedder | Non
     return [passages[i] for i in np.argsort(-scores)[:k]]
 
 
-def _numbers(text: str) -> set[str]:
-    """Numbers written with digits (``49%``, ``3.5``), normalised; years and list markers too."""
-    return {n.replace(",", "") for n in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?", text)}
+_numbers = numbers
 
 
 def _norm_heading(text: str) -> str:
