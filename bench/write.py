@@ -1,5 +1,6 @@
-"""`docent write` on the bundled example with the default (1.5B) model: prints wall time,
-tokens generated, tokens/s and peak memory (asserts nothing).
+"""`docent write` on the bundled example with the default (1.5B) model: prints wall time (writing
+and validation/repair apart), tokens generated, tokens/s, the validation summary, the repairs
+and peak memory (asserts nothing).
 
     .venv/bin/python bench/write.py [--fast] [--out report.md]
 
@@ -18,14 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from docent.brief import parse_brief
+from collections import Counter
+
 from docent.config import Settings
 from docent.index import Retriever, get_embedder
 from docent.ingest import ingest
-from docent.llm import get_model
-from docent.llm.log import attach_call_log
+from docent.pipeline import write_run
 from docent.store import Store
-from docent.write import to_markdown, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
@@ -46,29 +46,39 @@ def main() -> None:
         retriever = Retriever(store, settings, embedder)
         retriever.ensure()
         text = (EX / "assignments/reading-report-zh.txt").read_text(encoding="utf-8")
-        brief = parse_brief(text)
+        seen: dict[str, float] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            seen.setdefault(stage, time.perf_counter())
+
         t0 = time.perf_counter()
-        model = get_model(settings, role="small" if args.fast else "writer")
-        run = store.create_run("write", text, brief.model_dump_json(), {"bench": True})
-        attach_call_log(model, store, run_id=run, stage="write")
-        draft = write_report(brief, store, settings, retriever, model, embedder, run_id=run)
+        result = write_run(settings, text, store=store, embedder=embedder, fast=args.fast,
+                           progress=progress)
         wall = time.perf_counter() - t0
-        calls = store.llm_calls(run)
+        validating = min((t for k, t in seen.items() if k.startswith("validating")),
+                         default=t0 + wall)
+        calls = store.llm_calls(result.run_id)
         generated = sum(c["completion_tokens"] for c in calls)
         prompt = sum(c["prompt_tokens"] for c in calls)
         in_model = sum(c["seconds"] for c in calls)
-        markdown = to_markdown(draft)
         if args.out:
-            args.out.write_text(markdown, encoding="utf-8")
+            args.out.write_text(result.markdown, encoding="utf-8")
+    draft, v = result.draft, result.validation
     rng = draft.length_range
-    print(f"model: {model.name}")
+    print(f"model: {calls[0]['model'] if calls else '-'}")
     print(f"report: {draft.length} {draft.length_unit.symbol} (asked {rng.label() if rng else '-'},"
           f" {'within' if rng and rng.contains(draft.length) else 'OUTSIDE'}), "
           f"{len(draft.sections)} sections, {len(draft.citations)} citations")
-    print(f"wall time: {wall:.0f} s (target < 360 s), model calls: {len(calls)}, "
-          f"{in_model:.0f} s inside the model")
+    print(f"wall time: {wall:.0f} s: writing {validating - t0:.0f} s, validation and repair "
+          f"{t0 + wall - validating:.0f} s; {len(calls)} writer calls, {in_model:.0f} s inside "
+          "the writer")
     print(f"tokens: {generated} generated ({generated / max(in_model, 1e-9):.1f} tokens/s over "
-          f"model time), {prompt} prompt tokens")
+          f"writer time), {prompt} prompt tokens")
+    s_ = v.summary
+    print(f"validation: {s_.claims_checked} claims checked, {s_.supported_pct}% supported, "
+          f"{s_.partially_supported} partially, {s_.not_supported} not; {s_.errors} errors, "
+          f"{s_.warnings} warnings left; findings {s_.findings_by_kind}")
+    print(f"repairs: {dict(Counter(r.action for r in v.repairs))}")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -246,7 +246,7 @@ def write(
     = Path("report.md"),
     fmt: FormatOpt = None,
     fast: Annotated[bool, typer.Option(
-        "--fast", help="Write and judge with the small model (quicker, weaker).")] = False,
+        "--fast", help="Write with the small model (quicker, weaker); the judge stays.")] = False,
     no_repair: Annotated[bool, typer.Option(
         "--no-repair", help="Validate the draft but change nothing in it.")] = False,
     new: Annotated[bool, typer.Option(
@@ -485,6 +485,39 @@ def check(
               f"{s.errors} errors, {s.warnings} warnings", highlight=False)
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on (a loopback address unless --allow-remote).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+    = 8765,
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Allow a non-loopback --host (the app has no login: anyone who "
+        "can reach it can read and change the projects).")] = False,
+    max_upload_mb: Annotated[int, typer.Option(
+        "--max-upload-mb", min=1, help="Largest accepted upload, in MB.")] = 500,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Start the local web app: projects, uploads, runs with live progress, cited reports.
+
+    Example: docent serve --port 8765
+    """
+    from docent.web import MB, create_app, is_loopback
+    from docent.web import serve as run_server
+
+    if not is_loopback(host) and not allow_remote:
+        raise DocentError(f"--host {host}: not a loopback address",
+                          fix="the app has no login; add --allow-remote to serve it anyway")
+    settings = _settings(workspace)
+    root = settings.workspace / "projects"
+    web_app = create_app(root, settings, max_upload=max_upload_mb * MB,
+                         allow_remote=allow_remote)
+    shown = f"[{host.strip('[]')}]" if ":" in host else host
+    run_server(web_app, host=host, port=port, banner=f"Docent: http://{shown}:{port}/  "
+               f"(projects in {root}; Ctrl-C stops, unfinished runs resume at the next start)")
 
 
 def _brief_fallback(settings: Settings):

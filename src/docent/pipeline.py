@@ -104,7 +104,7 @@ def write_run(
     attach_call_log(model, store, run_id=run_id, stage="write")
     report = _recording(store, run_id, progress)
     try:
-        judge = get_judge(settings, embedder, role="small" if fast else "judge")
+        judge = get_judge(settings, embedder)  # the calibrated judge, also for --fast
         draft, validation = write_checked(
             brief, store, settings, retriever, model, embedder, judge, run_id=run_id,
             rounds=settings.repair_rounds if repair else 0, progress=report)

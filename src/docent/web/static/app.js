@@ -1,0 +1,296 @@
+// Docent's local web app: one page, vanilla JS, talks to the JSON API under /api.
+// Views by location hash: #/ (welcome), #/p/<slug> (project), #/p/<slug>/r/<id> (run).
+// Everything the server sends is put in the page as text (textContent), never as HTML.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const FINAL = new Set(["done", "failed", "cancelled", "interrupted"]);
+const state = { config: null, slug: null, runId: null, timer: null, shownReport: null };
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { headers: { Accept: "application/json" }, ...options });
+  let body = null;
+  try { body = await response.json(); } catch (e) { body = null; }
+  if (!response.ok) {
+    const message = body && body.error ? body.error + (body.fix ? ` (${body.fix})` : "")
+      : `${response.status} ${response.statusText}`;
+    throw new Error(message);
+  }
+  return body;
+}
+
+function langOf(text) { return /[\u3400-\u9fff\uf900-\ufaff]/.test(text || "") ? "zh" : "en"; }
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) {
+    node.textContent = String(text);
+    node.lang = langOf(text);
+  }
+  if (cls) node.className = cls;
+  return node;
+}
+
+function showError(id, message) {
+  const box = $(id);
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+function badge(status) { return el("span", status, `badge ${status}`); }
+
+function fmtDuration(seconds) {
+  if (!seconds) return "";
+  const s = Math.round(seconds), m = Math.floor(s / 60);
+  const two = (n) => String(n).padStart(2, "0");
+  return `${Math.floor(m / 60) ? Math.floor(m / 60) + ":" : ""}${two(m % 60)}:${two(s % 60)}`;
+}
+
+function fmtSize(n) {
+  return n >= 1048576 ? `${Math.round(n / 1048576)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+}
+
+function clearTimer() { if (state.timer) { clearTimeout(state.timer); state.timer = null; } }
+
+// --- projects ----------------------------------------------------------------------------
+
+async function loadProjects() {
+  const { projects } = await api("/api/projects");
+  const list = $("project-list");
+  list.replaceChildren();
+  for (const p of projects) {
+    const li = el("li");
+    const a = el("a", p.name);
+    a.href = `#/p/${encodeURIComponent(p.slug)}`;
+    li.append(a);
+    if (p.slug === state.slug) li.classList.add("active");
+    list.append(li);
+  }
+}
+
+async function createProject(event) {
+  event.preventDefault();
+  showError("project-error", "");
+  try {
+    const p = await api("/api/projects", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: $("project-name").value }),
+    });
+    $("project-name").value = "";
+    location.hash = `#/p/${encodeURIComponent(p.slug)}`;
+  } catch (e) { showError("project-error", e.message); }
+}
+
+async function showProject(slug) {
+  $("welcome").hidden = true; $("run-view").hidden = true; $("project-view").hidden = false;
+  const p = await api(`/api/projects/${encodeURIComponent(slug)}`);
+  $("project-title").textContent = p.name;
+  $("project-title").lang = langOf(p.name);
+  renderSources(p);
+  renderRuns(p);
+  const busy = p.uploads.some((u) => !FINAL.has(u.status))
+    || p.runs.some((r) => !FINAL.has(r.status));
+  clearTimer();
+  if (busy) state.timer = setTimeout(() => route(), 1500);
+}
+
+function renderSources(p) {
+  const body = $("sources-table").tBodies[0];
+  body.replaceChildren();
+  for (const s of p.sources) {
+    const tr = el("tr");
+    const size = s.pages ? `${s.pages} pages` : fmtDuration(s.duration);
+    for (const v of [s.kind, s.title, s.passages, size, s.file]) tr.append(el("td", v));
+    body.append(tr);
+  }
+  $("no-sources").hidden = p.sources.length > 0;
+  const jobs = $("upload-jobs");
+  jobs.replaceChildren();
+  for (const u of p.uploads.slice(0, 20)) {
+    const li = el("li");
+    li.append(el("span", u.file + " "), badge(u.status));
+    const pr = u.progress;
+    if (u.status === "running" && pr) {
+      li.append(el("span", ` ${pr.stage} ${pr.done}/${pr.total}`, "muted"));
+    }
+    if (u.error) li.append(el("div", u.error, "error"));
+    else if (u.result && u.status === "done") li.append(el("span", ` ${u.result}`, "muted"));
+    jobs.append(li);
+  }
+}
+
+function renderRuns(p) {
+  const list = $("run-list");
+  list.replaceChildren();
+  for (const r of p.runs) {
+    const li = el("li");
+    const a = el("a", `Run ${r.id}: ${r.title}`);
+    a.href = `#/p/${encodeURIComponent(p.slug)}/r/${r.id}`;
+    li.append(a, el("span", " "), badge(r.status));
+    if (r.error) li.append(el("div", r.error, "error"));
+    list.append(li);
+  }
+  $("no-runs").hidden = p.runs.length > 0;
+}
+
+async function uploadFiles(event) {
+  event.preventDefault();
+  showError("upload-errors", "");
+  const files = Array.from($("upload-input").files);
+  const errors = [];
+  $("upload-button").disabled = true;
+  for (const file of files) {
+    if (state.config && file.size > state.config.max_upload) {
+      errors.push(`${file.name}: the file is larger than the upload limit`);
+      continue;
+    }
+    const form = new FormData();
+    form.append("file", file, file.name);
+    try {
+      const query = `filename=${encodeURIComponent(file.name)}`;
+      await api(`/api/projects/${encodeURIComponent(state.slug)}/sources?${query}`,
+        { method: "POST", body: form });
+    } catch (e) { errors.push(e.message); }
+  }
+  $("upload-button").disabled = false;
+  $("upload-input").value = "";
+  showError("upload-errors", errors.join("\n"));
+  await showProject(state.slug);
+}
+
+async function startRun(event) {
+  event.preventDefault();
+  showError("run-form-error", "");
+  $("start-run").disabled = true;
+  try {
+    const run = await api(`/api/projects/${encodeURIComponent(state.slug)}/runs`, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ assignment: $("assignment").value, fast: $("fast").checked }),
+    });
+    location.hash = `#/p/${encodeURIComponent(state.slug)}/r/${run.id}`;
+  } catch (e) { showError("run-form-error", e.message); }
+  finally { $("start-run").disabled = false; }
+}
+
+// --- a run -------------------------------------------------------------------------------
+
+async function showRun(slug, runId) {
+  $("welcome").hidden = true; $("project-view").hidden = true; $("run-view").hidden = false;
+  $("back-to-project").href = `#/p/${encodeURIComponent(slug)}`;
+  let run;
+  try { run = await api(`/api/projects/${encodeURIComponent(slug)}/runs/${runId}`); }
+  catch (e) { showError("run-error", e.message); return; }
+  $("run-id").textContent = run.id;
+  $("run-status").replaceWith(Object.assign(badge(run.status), { id: "run-status" }));
+  $("run-title").textContent = run.assignment;
+  $("run-title").lang = langOf(run.assignment);
+  showError("run-error",
+    run.status === "failed" ? `The run failed: ${run.error}` : (run.error || ""));
+  renderProgress(run);
+  $("cancel-run").hidden = FINAL.has(run.status);
+  if (run.status === "done" && run.links) renderResult(run);
+  else $("result-panel").hidden = true;
+  clearTimer();
+  if (!FINAL.has(run.status)) state.timer = setTimeout(() => route(), 1000);
+}
+
+function renderProgress(run) {
+  const p = run.progress || { stage: run.status, done: 0, total: 1 };
+  $("run-stage").textContent = p.stage;
+  $("run-count").textContent = p.total > 1 ? `${p.done} / ${p.total}` : "";
+  $("run-progress").max = Math.max(1, p.total);
+  $("run-progress").value = run.status === "done" ? Math.max(1, p.total) : p.done;
+  const sections = $("run-sections");
+  sections.replaceChildren();
+  for (const s of run.sections || []) {
+    const li = el("li", s.title);
+    if (s.done || run.status === "done") li.classList.add("done");
+    sections.append(li);
+  }
+  const stages = $("run-stages");
+  stages.replaceChildren();
+  for (const s of run.stages || []) {
+    const li = el("li");
+    const bar = document.createElement("progress");
+    bar.max = Math.max(1, s.total); bar.value = s.done;
+    li.append(el("span", s.stage), bar, el("span", `${s.done}/${s.total}`, "muted"));
+    stages.append(li);
+  }
+}
+
+function renderResult(run) {
+  $("result-panel").hidden = false;
+  const v = run.validation || {};
+  const box = $("validation-box");
+  box.replaceChildren();
+  const stats = [
+    ["claims checked", v.claims_checked], ["supported", `${v.supported_pct ?? "-"}%`],
+    ["partially supported", v.partially_supported], ["not supported", v.not_supported],
+    ["uncited", v.uncited], ["errors", v.errors], ["warnings", v.warnings],
+    ["length", v.length == null ? "-"
+      : `${v.length}${v.length_range ? " (" + v.length_range + ")" : ""}`],
+    ["repairs", v.repairs],
+  ];
+  for (const [k, val] of stats) {
+    const d = el("div");
+    d.append(el("dt", k), el("dd", val ?? "-"));
+    box.append(d);
+  }
+  const L = run.links;
+  $("dl-md").href = L.md; $("dl-docx").href = L.docx; $("dl-html").href = L.html_download;
+  $("dl-vjson").href = L.validation_json; $("dl-vmd").href = L.validation_md;
+  const key = `${state.slug}/${run.id}`;
+  if (state.shownReport !== key) {
+    $("report-frame").src = L.html;
+    state.shownReport = key;
+  }
+}
+
+async function cancelRun() {
+  try {
+    await api(`/api/projects/${encodeURIComponent(state.slug)}/runs/${state.runId}/cancel`,
+      { method: "POST" });
+  } catch (e) { showError("run-error", e.message); }
+  route();
+}
+
+// --- routing -----------------------------------------------------------------------------
+
+async function route() {
+  clearTimer();
+  const m = location.hash.match(/^#\/p\/([^/]+)(?:\/r\/(\d+))?/);
+  const slug = m ? decodeURIComponent(m[1]) : null;
+  const runId = m && m[2] ? Number(m[2]) : null;
+  if (slug !== state.slug || runId !== state.runId) state.shownReport = null;
+  state.slug = slug; state.runId = runId;
+  try {
+    await loadProjects();
+    if (!slug) {
+      $("welcome").hidden = false; $("project-view").hidden = true; $("run-view").hidden = true;
+    } else if (runId === null) await showProject(slug);
+    else await showRun(slug, runId);
+  } catch (e) {
+    showError("project-error", e.message);
+    state.timer = setTimeout(() => route(), 3000);
+  }
+}
+
+async function init() {
+  $("new-project").addEventListener("submit", createProject);
+  $("upload-form").addEventListener("submit", uploadFiles);
+  $("run-form").addEventListener("submit", startRun);
+  $("cancel-run").addEventListener("click", cancelRun);
+  window.addEventListener("hashchange", route);
+  $("assignment").addEventListener("input", (e) => { e.target.lang = langOf(e.target.value); });
+  try {
+    state.config = await api("/api/config");
+    $("upload-input").accept = state.config.accept.join(",");
+    $("upload-hint").textContent = `Accepted: ${state.config.accept.join(" ")}; `
+      + `at most ${fmtSize(state.config.max_upload)} each.`;
+    const h = await api("/api/health");
+    $("health").textContent = `v${h.version} · model ${state.config.llm}`;
+  } catch (e) { $("health").textContent = "server not reachable"; }
+  route();
+}
+
+document.addEventListener("DOMContentLoaded", init);

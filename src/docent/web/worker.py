@@ -1,0 +1,282 @@
+"""The background worker of ``docent serve``: one thread runs queued jobs one at a time.
+
+Jobs are rows of each project's ``runs`` table, so they survive a page reload and a server
+restart: ``kind="write"`` (a report: :func:`docent.pipeline.write_run`) and ``kind="ingest"``
+(an uploaded file: :func:`docent.ingest.ingest`, then the search index is rebuilt). A job is
+created ``queued``; the worker takes the oldest queued job of any project, marks it
+``running`` and ends it ``done``, ``failed`` (with the one-line error) or ``cancelled``.
+
+>>> worker = Worker(projects, settings)
+>>> worker.start()                       # runs left queued/running by a previous server resume
+>>> run_id = worker.enqueue_write(project, "Write a 300-500 word report ...", fast=True)
+>>> worker.live(project.slug, run_id)    # {"stages": [{"stage": "sections", "done": 1, ...}]}
+>>> worker.stop()
+
+A run that was ``running`` when the server stopped is queued again at start and resumed by
+``write_run`` (finished sections are kept). Only one job runs at a time: the models use every
+core, and two at once would only be slower.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+
+from docent.config import Settings
+from docent.errors import DocentError
+from docent.store import Store
+from docent.web.projects import Project, Projects
+
+__all__ = ["JOB_KINDS", "REPAIR", "Worker"]
+
+#: Repair unsupported sentences after validation (``write_run(repair=...)``).
+REPAIR = True
+JOB_KINDS = ("ingest", "write")
+_POLL_SECONDS = 30.0  # jobs are enqueued here and wake the worker; this is a safety net
+
+
+class _Stop(KeyboardInterrupt):
+    """Raised from a progress callback to stop a job at its next step (a BaseException, so
+    no ``except Exception`` inside a stage swallows it)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "shutdown" or "cancelled"
+
+
+class Worker:
+    """One background thread executing the queued jobs of every project, oldest first."""
+
+    def __init__(self, projects: Projects, settings: Settings, *, repair: bool = REPAIR,
+                 log: Callable[[str], None] | None = None) -> None:
+        self.projects = projects
+        self.settings = settings
+        self.repair = repair
+        self.log = log or (lambda message: None)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._current: tuple[str, int] | None = None
+        self._cancel: set[tuple[str, int]] = set()
+        self._live: dict[tuple[str, int], dict[str, dict]] = {}
+        self._embedders: dict[str, object] = {}
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Queue again what a previous server left running, then start the thread."""
+        self.recover()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="docent-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the running job to stop at its next step (it is queued again) and wait a little."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def recover(self) -> int:
+        """Queue again the jobs left ``running`` (the server stopped under them); how many."""
+        count = 0
+        for project in self.projects.list():
+            with project.open_store() as store:
+                for run in store.runs():
+                    if run["kind"] in JOB_KINDS and run["status"] == "running":
+                        store.set_run_status(run["id"], "queued")
+                        count += 1
+        return count
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- jobs -----------------------------------------------------------------------------
+    def enqueue_write(self, project: Project, assignment: str, *, fast: bool = False) -> int:
+        """Create a queued write run (the brief is read now, by the rules only)."""
+        from docent.brief import parse_brief
+
+        brief = parse_brief(assignment)
+        with project.open_store() as store:
+            run_id = store.create_run("write", brief.assignment, brief.model_dump_json(),
+                                      {"fast": bool(fast), "via": "web"})
+            store.set_run_status(run_id, "queued")
+            store.set_run_progress(run_id, {"stage": "queued", "done": 0, "total": 1})
+        self.wake()
+        return run_id
+
+    def enqueue_ingest(self, project: Project, filename: str) -> int:
+        with project.open_store() as store:
+            run_id = store.create_run("ingest", filename, "{}", {"file": filename})
+            store.set_run_status(run_id, "queued")
+        self.wake()
+        return run_id
+
+    def cancel(self, project: Project, run_id: int) -> str:
+        """Cancel a queued job at once, a running one at its next step; returns the status."""
+        with project.open_store() as store:
+            run = store.run(run_id)
+            if run is None:
+                return "missing"
+            if run["status"] == "queued":
+                store.set_run_status(run_id, "cancelled", error="cancelled by the user")
+                return "cancelled"
+            if run["status"] == "running":
+                with self._lock:
+                    self._cancel.add((project.slug, run_id))
+                return "cancelling"
+            return run["status"]
+
+    def live(self, slug: str, run_id: int) -> list[dict]:
+        """The stages the running job has reported so far (in memory; empty after a restart)."""
+        with self._lock:
+            stages = self._live.get((slug, run_id), {})
+            return [dict(v, stage=k) for k, v in stages.items()]
+
+    def is_current(self, slug: str, run_id: int) -> bool:
+        return self._current == (slug, run_id)
+
+    # -- the loop -------------------------------------------------------------------------
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            job = self._next_job()
+            if job is None:
+                self._wake.wait(_POLL_SECONDS)
+                self._wake.clear()
+                continue
+            project, run = job
+            try:
+                self._execute(project, run)
+            except Exception as exc:  # noqa: BLE001 - the worker must survive any job
+                self.log(f"worker: {project.slug} job {run['id']} failed: {exc!r}")
+                if self.settings.debug:
+                    traceback.print_exc()
+
+    def _next_job(self) -> tuple[Project, dict] | None:
+        best: tuple[str, int, Project, dict] | None = None
+        for project in self.projects.list():
+            try:
+                with project.open_store() as store:
+                    queued = [r for r in store.runs() if r["kind"] in JOB_KINDS
+                              and r["status"] == "queued"]
+            except DocentError:
+                continue
+            for run in queued:
+                key = (run["created_at"], run["id"])
+                if best is None or key < best[:2]:
+                    best = (*key, project, run)
+        return (best[2], best[3]) if best else None
+
+    def _execute(self, project: Project, run: dict) -> None:
+        key = (project.slug, run["id"])
+        settings = project.settings(self.settings)
+        with self._lock:
+            self._current = key
+            self._live[key] = {}
+        store = Store.open(project.path)
+        try:
+            latest = store.run(run["id"])
+            if latest is None or latest["status"] != "queued":  # cancelled meanwhile
+                return
+            store.set_run_status(run["id"], "running")
+            store.set_run_progress(run["id"], {"stage": "starting", "done": 0, "total": 1})
+            progress = self._progress(store, key, track=run["kind"] == "ingest")
+            if run["kind"] == "write":
+                self._write(settings, store, run, progress)
+            else:
+                self._ingest(project, settings, store, run, progress)
+        except _Stop as stop:
+            if stop.reason == "shutdown":
+                store.set_run_status(run["id"], "queued")
+            else:
+                store.set_run_status(run["id"], "cancelled", error="cancelled by the user")
+        except DocentError as exc:
+            store.set_run_status(run["id"], "failed", error=_one_line(str(exc), project))
+        except Exception as exc:  # noqa: BLE001 - shown to the user as one line
+            if self.settings.debug:
+                traceback.print_exc()
+            store.set_run_status(run["id"], "failed", error=_one_line(
+                f"internal error: {type(exc).__name__}: {exc}", project))
+        finally:
+            store.close()
+            with self._lock:
+                self._current = None
+                self._cancel.discard(key)
+
+    def _progress(self, store: Store, key: tuple[str, int], *, track: bool):
+        def update(stage: str, done: int, total: int) -> None:
+            with self._lock:
+                self._live.setdefault(key, {})[stage] = {"done": done, "total": total}
+                cancelled = key in self._cancel
+            if self._stop.is_set():
+                raise _Stop("shutdown")
+            if cancelled:
+                raise _Stop("cancelled")
+            if track:  # write_run keeps its own progress in the row
+                store.set_run_progress(key[1], {"stage": stage, "done": done, "total": total})
+
+        return update
+
+    def _embedder(self, settings: Settings):
+        from docent.index import get_embedder
+
+        if settings.embedder not in self._embedders:
+            self._embedders[settings.embedder] = get_embedder(settings)
+        return self._embedders[settings.embedder]
+
+    def _write(self, settings: Settings, store: Store, run: dict, progress) -> None:
+        from docent.pipeline import write_run
+
+        result = write_run(settings, run["assignment"], store=store,
+                           embedder=self._embedder(settings), fast=bool(run["options"].get("fast")),
+                           repair=self.repair, progress=progress,
+                           brief_fallback=_brief_fallback(settings), run_id=run["id"])
+        self.log(f"run {run['id']} done in {result.seconds:.0f} s")
+
+    def _ingest(self, project: Project, settings: Settings, store: Store, run: dict,
+                progress) -> None:
+        from docent.index import Retriever
+        from docent.ingest import IngestStatus, ingest
+
+        path = project.upload_path(str(run["options"].get("file", "")))
+        embedder = self._embedder(settings)
+        results = ingest([path], store, settings, embedder, progress)
+        failed = [r for r in results if r.status is IngestStatus.failed]
+        if failed:
+            raise failed[0].error or DocentError(f"{path.name}: could not be ingested")
+        if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
+            Retriever(store, settings, embedder).rebuild(progress)
+        r = results[0]
+        title = r.source.title if r.source else path.name
+        note = f" ({r.note})" if r.note else ""
+        store.set_run_status(run["id"], "done", output=f"{r.status.value}: {title}{note}")
+        store.set_run_progress(run["id"], {"stage": "done", "done": 1, "total": 1})
+
+
+def _brief_fallback(settings: Settings):
+    """The small model fills what the brief's rules did not find (as ``docent write`` does)."""
+
+    def fallback(text, partial):
+        from docent.brief import model_fallback
+        from docent.llm import get_model
+
+        try:
+            return model_fallback(get_model(settings, role="small"))(text, partial)
+        except DocentError as exc:
+            partial.notes.append(f"the model fallback was not available: {exc}")
+            return partial
+
+    return fallback
+
+
+def _one_line(message: str, project: Project) -> str:
+    """One line, with the server's folders left out of file names."""
+    for prefix in (str(project.uploads.resolve()) + "/", str(project.path.resolve()) + "/",
+                   str(project.uploads) + "/", str(project.path) + "/"):
+        message = message.replace(prefix, "")
+    return " ".join(message.split())[:1000]
