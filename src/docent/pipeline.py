@@ -72,8 +72,8 @@ def write_run(
     """Write, validate and repair a report for ``assignment`` from the workspace's sources.
 
     Resumes the latest unfinished run of the same assignment, model and sources unless ``new``
-    (or continues ``run_id`` when given, e.g. a run the web app created). ``fast`` writes and
-    judges with the small model. Raises :class:`DocentError` when there is nothing to write
+    (or continues ``run_id`` when given, e.g. a run the web app created). ``fast`` writes with
+    the small model and keeps the calibrated judge. Raises :class:`DocentError` when there is nothing to write
     from; a failure or interruption marks the run so and re-raises.
     """
     from docent.check.judge import get_judge

@@ -287,21 +287,27 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         finding.kind = "off_source"
         finding.message = (f"a claim about the paper is cited to {src.title} "
                            f"({top.locator.label()}), which does not support it")
-    if retriever is not None:
-        for hit in retriever.search(sentence.text, top=3):
-            if hit.passage.id in by_id:
-                continue
-            alt = judge.judge(sentence.text, [hit.passage.text])
-            if alt.verdict is Verdict.supported and not (
-                    _numbers(sentence.text) - _numbers(hit.passage.text)):
-                # another passage supports it fully: the citation points at the wrong place
-                finding.kind = "miscited" if finding.kind == "support" else finding.kind
-                finding.severity = "error"
-                finding.proposal = (f"cite {hit.source.title}, {hit.passage.locator.label()}: "
-                                    f"“{alt.evidence[:160]}”")
-                finding.proposal_passage = hit.passage.id
-                break
+    if retriever is not None and judgement.verdict is Verdict.not_supported:
+        # is the claim supported elsewhere? one judgement over the best other passages
+        hits = [h for h in retriever.search(sentence.text, top=4) if h.passage.id not in by_id
+                and h.passage.role is not PassageRole.references][:3]
+        alt = judge.judge(sentence.text, [h.passage.text for h in hits]) if hits else None
+        hit = None
+        if alt is not None and alt.verdict is Verdict.supported:
+            # together they support it: find the one passage that does (best evidence first)
+            first = alt.evidence_index or 0
+            for h in [hits[first]] + hits[:first] + hits[first + 1:]:
+                one = judge.judge(sentence.text, [h.passage.text])
+                if one.verdict is Verdict.supported:
+                    hit, alt = h, one
+                    break
+        if hit is not None and not (_numbers(sentence.text) - _numbers(hit.passage.text)):
+            # another passage supports it fully: the citation points at the wrong place
+            finding.kind = "miscited" if finding.kind == "support" else finding.kind
+            finding.severity = "error"
+            finding.proposal = (f"cite {hit.source.title}, {hit.passage.locator.label()}: "
+                                f"“{alt.evidence[:160]}”")
+            finding.proposal_passage = hit.passage.id
         else:
-            if judgement.verdict is Verdict.not_supported:
-                finding.proposal = finding.proposal or "no provided source supports it: remove it"
+            finding.proposal = finding.proposal or "no provided source supports it: remove it"
     return [finding]
