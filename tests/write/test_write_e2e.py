@@ -6,7 +6,11 @@ import re
 import pytest
 from conftest import ALCE, LECTURE_SRT, ROOT, run_cli
 
+from docx import Document
+
 from docent.brief import parse_brief, report_length
+from docent.check import parse_report
+from docent.check.findings import ValidationReport
 from docent.store import Store
 
 ASSIGNMENT = ROOT / "examples" / "assignments" / "reading-report-zh.txt"
@@ -17,9 +21,36 @@ def written(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("write")
     out = tmp / "report.md"
     result = run_cli("write", "-a", str(ASSIGNMENT), "-s", str(ALCE), "-s", str(LECTURE_SRT),
-                     "--fast", "-o", str(out), workspace=tmp / "ws")
+                     "--fast", "-o", str(out), "-f", "md", "-f", "docx", "-f", "html",
+                     workspace=tmp / "ws")
     assert result.returncode == 0, result.stderr
     return out.read_text(encoding="utf-8"), result.stdout, tmp / "ws"
+
+
+def test_every_claim_was_validated_and_repairs_are_listed(written):
+    report, stdout, ws = written
+    out_dir = ws.parent
+    v = ValidationReport.model_validate_json(
+        (out_dir / "report.validation.json").read_text(encoding="utf-8"))
+    assert "validation:" in stdout and f"{v.summary.claims_checked} claims checked" in stdout
+    cited = [s for s in v.sentences if s.citations]
+    assert len(cited) >= 20 and all(s.verdict is not None for s in cited)
+    assert v.summary.supported_pct >= 50, v.summary
+    now = {s.text for s in parse_report(report).sentences}
+    for r in v.repairs:  # a removed or rewritten sentence is gone from the report
+        if r.action in ("removed", "rewritten"):
+            assert r.before not in now, r
+    markdown = (out_dir / "report.validation.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Validation report") and "claims checked" in markdown
+    # the same run delivered as DOCX and HTML
+    doc = Document(str(out_dir / "report.docx"))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][:4] == [
+        "一、论文基本信息", "二、核心内容摘要", "三、关键技术解析", "四、视频补充要点"]
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert 'id="validation-summary"' in html and 'class="cite"' in html
+    store = Store.open(ws)
+    run = store.runs("write")[0]
+    assert run["draft"] and run["validation"] and run["progress"]["stage"] == "done"
 
 
 def test_headings_in_order_and_length_in_range(written):

@@ -189,6 +189,12 @@ def _plan(report: ValidationReport, sections: list[DraftSection], numbers: dict[
             new = rewrite_sentence(model, f.sentence, evidence[:4], language) if evidence \
                 else None
             taken.add(id(slot))
+            if new is not None and _norm(_strip(new)) == key:
+                new = None  # the model gave the sentence back unchanged
+            if new is None and f.verdict is Verdict.partially_supported:
+                plan.kept.append(Repair(action="kept", section=f.section, before=f.sentence,
+                                        reason=f.message + "; no better rewrite could be made"))
+                continue
             if new is None:
                 plan.edits.append((slot, None, Repair(
                     action="removed", section=f.section, before=f.sentence,
