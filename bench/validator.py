@@ -129,6 +129,9 @@ def main() -> None:
                     help="with --fit: also report K-fold cross-validated balanced accuracy "
                     "(each fold's calibration fitted on the other folds)")
     ap.add_argument("--no-embed", action="store_true", help="lexical evidence selection only")
+    ap.add_argument("--k", type=int, default=None, help="evidence sentences shown to the model")
+    ap.add_argument("--pool", type=int, default=None, help="sentences embedded per claim")
+    ap.add_argument("--parts", type=int, default=None, help="most clauses asked about a claim")
     ap.add_argument("--features", type=Path, default=None, metavar="FILE",
                     help="with --fit: keep each row's model features in FILE (JSONL) and "
                     "reuse them, so an interrupted run resumes")
@@ -143,7 +146,11 @@ def main() -> None:
     t0 = time.perf_counter()
     model = get_model(settings, role="judge")
     embedder = None if args.no_embed else get_embedder(settings)
-    judge = ModelJudge(model, embedder, label=settings.llm_model)
+    judge = ModelJudge(model, embedder, label=settings.llm_model,
+                       **{k: v for k, v in (("k", args.k), ("max_parts", args.parts))
+                          if v is not None})
+    if args.pool is not None:
+        judge.selector.dense_pool = args.pool
     judge.judge("Warm-up claim.", ["Warm-up passage."])  # load the weights before timing
     print(f"judge {judge.name}, embedder {getattr(embedder, 'name', None)}; "
           f"loaded in {time.perf_counter() - t0:.1f} s")
@@ -194,7 +201,7 @@ def main() -> None:
         order = np.random.default_rng(0).permutation(len(rows))
         cv_verdicts: list[Verdict | None] = [None] * len(rows)
         for fold in np.array_split(order, args.cv):
-            held = set(int(i) for i in fold)
+            held = {int(i) for i in fold}
             train = [i for i in range(len(rows)) if i not in held]
             cal_k = _fit([feats[i] for i in train], [rows[i] for i in train])
             for i in held:

@@ -17,9 +17,8 @@ import resource
 import sys
 import tempfile
 import time
-from pathlib import Path
-
 from collections import Counter
+from pathlib import Path
 
 from docent.config import Settings
 from docent.index import Retriever, get_embedder
