@@ -105,7 +105,7 @@ def test_unsupported_sentence_is_rewritten_from_the_evidence(workspace):
 def test_a_sentence_no_source_supports_is_removed_and_listed(workspace):
     settings, store, emb = workspace
     settings = settings.model_copy(update={"llm_model": "stubborn"})
-    writer, draft, report, _ = _run(settings, store, emb)
+    _, draft, report, _ = _run(settings, store, emb)
     assert "火星" not in to_markdown(draft)
     removed = [r for r in report.repairs if r.action == "removed"]
     assert removed and all("火星" in r.before for r in removed)
