@@ -8,6 +8,10 @@ from docent.store import Store, text_sha
 from docent.types import Locator, Passage, Source, SourceKind
 
 
+MIGRATIONS = ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs",
+              "m005_run_results"]
+
+
 def _source(path="/x/a.txt", sha="aa"):
     return Source(path=path, kind=SourceKind.text, title="A", sha256=sha)
 
@@ -19,10 +23,10 @@ def _passages(n):
 
 def test_migrations_apply_once_and_reopen(tmp_path):
     with Store.open(tmp_path / "ws") as store:
-        assert store.migrations() == ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs"]
+        assert store.migrations() == MIGRATIONS
         assert store.generation() == 0
     with Store.open(tmp_path / "ws") as store:
-        assert store.migrations() == ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs"]
+        assert store.migrations() == MIGRATIONS
         tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
         assert {"sources", "passages", "vectors", "meta", "_migrations"} <= tables
 
@@ -73,3 +77,19 @@ def test_vectors_round_trip_and_join(tmp_path):
     assert store.texts_missing_vectors("m")[0][3] == "body"
     assert store.passage_vectors("other")[0].size == 0
     assert isinstance(store.conn, sqlite3.Connection)
+
+
+def test_a_run_keeps_its_result_and_progress(tmp_path):
+    store = Store.open(tmp_path / "ws")
+    old = store.create_run("write", "assignment A", "{}", {"model": "m"})
+    run = store.create_run("write", "assignment B", "{}", {"model": "m"})
+    assert store.run(run)["draft"] is None and store.run(run)["progress"] is None
+    store.set_run_progress(run, {"stage": "sections", "done": 1, "total": 4})
+    store.save_run_result(run, draft='{"title": "t"}', validation='{"report": "r"}')
+    store.save_run_result(run, validation='{"report": "r2"}')  # the draft is kept
+    store.close()
+    store = Store.open(tmp_path / "ws")  # survives a restart
+    r = store.run(run)
+    assert r["progress"] == {"stage": "sections", "done": 1, "total": 4}
+    assert r["draft"] == '{"title": "t"}' and r["validation"] == '{"report": "r2"}'
+    assert [x["id"] for x in store.runs("write")] == [run, old] and store.runs("ingest") == []
