@@ -444,8 +444,6 @@ def check(
     from docent.check import to_markdown as validation_markdown
     from docent.check import validate
     from docent.index import Retriever, get_embedder
-    from docent.ingest import IngestStatus
-    from docent.ingest import ingest as run_ingest
     from docent.store import Store
 
     settings = _settings(workspace)
@@ -462,12 +460,7 @@ def check(
     embedder = get_embedder(settings)
     with _progress() as progress:
         if source:
-            results = run_ingest(list(source), store, settings, embedder, progress)
-            failed = [r for r in results if r.status is IngestStatus.failed]
-            for r in failed:
-                err.print(f"[red]error:[/red] {r.error}", highlight=False, soft_wrap=True)
-            if failed:
-                raise typer.Exit(1)
+            _ingest_or_exit(list(source), store, settings, embedder, progress)
         if store.passage_count() == 0:
             raise DocentError(f"{settings.workspace}: no sources to check against",
                               fix="give them with --source PATH")

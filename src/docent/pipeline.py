@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from docent.brief import parse_brief, report_length
+from docent.brief import parse_brief
 from docent.check.findings import ValidationReport
 from docent.config import Settings
 from docent.errors import DocentError
@@ -112,7 +112,6 @@ def write_run(
         store.set_run_status(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt)
                              else "failed", error=str(exc) or type(exc).__name__)
         raise
-    draft.length = report_length(_body(draft), draft.length_unit)
     store.save_run_result(run_id, draft=draft.model_dump_json(),
                           validation=validation.model_dump_json())
     store.set_run_status(run_id, "done")
@@ -120,12 +119,6 @@ def write_run(
     return WriteResult(run_id=run_id, draft=draft, validation=validation,
                        markdown=to_markdown(draft), resumed=resumed,
                        seconds=time.perf_counter() - started, brief=brief)
-
-
-def _body(draft: Draft) -> str:
-    from docent.write import body_markdown
-
-    return body_markdown(draft)
 
 
 def load_run(store: Store, run_id: int) -> tuple[Draft, ValidationReport | None]:

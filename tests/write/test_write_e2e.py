@@ -96,3 +96,19 @@ def test_rerun_resumes_nothing_and_a_new_run_can_be_forced(written, tmp_path):
     store = Store.open(ws)
     runs = store.conn.execute("SELECT status FROM runs").fetchall()
     assert runs == [("done",)]
+
+
+def test_a_finished_run_renders_again_and_is_listed(written, tmp_path):
+    _, _, ws = written
+    result = run_cli("render", "-f", "docx", "-f", "html", "-o", str(tmp_path / "again.docx"),
+                     workspace=ws)
+    assert result.returncode == 0, result.stderr
+    doc = Document(str(tmp_path / "again.docx"))
+    assert "二、核心内容摘要" in [p.text for p in doc.paragraphs]
+    assert 'id="passage-popup"' in (tmp_path / "again.html").read_text(encoding="utf-8")
+    assert (tmp_path / "again.validation.json").exists()
+    listed = run_cli("runs", workspace=ws)
+    assert listed.returncode == 0 and "done" in listed.stdout and "supported" in listed.stdout
+    missing = run_cli("render", "99", workspace=ws)
+    assert missing.returncode == 1 and "there is no run 99" in missing.stderr
+    assert "Traceback" not in missing.stderr
