@@ -38,6 +38,7 @@ from docent.store import Store
 from docent.text import CJK_RE, sentence_spans
 from docent.types import Brief, Draft, DraftSection, Verdict
 from docent.write.compose import MARKER_RE, marker
+from docent.write.render import to_markdown
 
 __all__ = ["CachingJudge", "RepairPlan", "repair_sections", "rewrite_sentence"]
 
@@ -261,9 +262,7 @@ def repair_sections(
     kept: list[Repair] = []
     language = brief.language or "zh"
     draft, numbers = render(sections)
-    report = None
     for rnd in range(rounds + 1):
-        from docent.write.render import to_markdown
 
         def stage(what: str, done: int, total: int, rnd: int = rnd) -> None:
             if progress:
