@@ -35,11 +35,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from docent.errors import DocentError
 from docent.llm.base import ChatModel, Message
 from docent.text import CJK_RE, detect_language
 from docent.types import Brief, BriefSection, LengthRange, LengthUnit
+
+if TYPE_CHECKING:
+    from docent.config import Settings
 
 __all__ = [
     "BriefFallback",
@@ -47,6 +51,7 @@ __all__ = [
     "model_fallback",
     "parse_brief",
     "report_length",
+    "settings_fallback",
     "strip_markdown",
 ]
 
@@ -485,5 +490,21 @@ def model_fallback(model: ChatModel) -> BriefFallback:
             brief.length = LengthRange(min=lo or None, max=hi or None, unit=unit)
             brief.notes.append(f"length read by {model.name}: check it")
         return brief
+
+    return fallback
+
+
+def settings_fallback(settings: Settings) -> BriefFallback:
+    """The configured small model as fallback, loaded only when the rules leave gaps; when it
+    cannot be loaded, the brief says so in a note instead of failing."""
+
+    def fallback(text: str, partial: Brief) -> Brief:
+        from docent.llm import get_model
+
+        try:
+            return model_fallback(get_model(settings, role="small"))(text, partial)
+        except DocentError as exc:
+            partial.notes.append(f"the model fallback was not available: {exc}")
+            return partial
 
     return fallback

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from docent import __version__
+from docent.brief import settings_fallback
 from docent.config import Settings
 from docent.errors import DocentError
 from docent.types import format_timestamp
@@ -205,7 +206,7 @@ def brief(
     elif path is not None and path.suffix.lower() in (".txt", ".md") and " " not in assignment:
         raise DocentError(f"{path}: no such file",
                           fix="check the path, or pass the assignment text itself")
-    result = parse_brief(text, fallback=_brief_fallback(_settings(None)))
+    result = parse_brief(text, fallback=settings_fallback(_settings(None)))
     if as_json:
         out.print(result.model_dump_json(indent=2), markup=False, highlight=False, emoji=False,
                   soft_wrap=True)
@@ -277,7 +278,7 @@ def write(
             _ingest_or_exit(list(source), store, settings, embedder, progress)
         result = write_run(settings, text, store=store, embedder=embedder, fast=fast, new=new,
                            repair=not no_repair, progress=progress,
-                           brief_fallback=_brief_fallback(settings))
+                           brief_fallback=settings_fallback(settings))
     written = _save_outputs(result.draft, result.validation, store, out_path, formats)
     store.set_run_status(result.run_id, "done", output=str(written[0].resolve()))
     draft, v = result.draft, result.validation
@@ -454,7 +455,7 @@ def check(
                           fix="give a UTF-8 Markdown or text file") from exc
     if not markdown.strip():
         raise DocentError(f"{report}: the report is empty")
-    brief = parse_brief(_read_assignment(assignment), fallback=_brief_fallback(settings)) \
+    brief = parse_brief(_read_assignment(assignment), fallback=settings_fallback(settings)) \
         if assignment else None
     store = Store.open(settings.workspace)
     embedder = get_embedder(settings)
@@ -518,22 +519,6 @@ def serve(
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     run_server(web_app, host=host, port=port, banner=f"Docent: http://{shown}:{port}/  "
                f"(projects in {root}; Ctrl-C stops, unfinished runs resume at the next start)")
-
-
-def _brief_fallback(settings: Settings):
-    """The small model fills what the rules did not find (loaded only if needed)."""
-
-    def fallback(text, partial):
-        from docent.brief import model_fallback
-        from docent.llm import get_model
-
-        try:
-            return model_fallback(get_model(settings, role="small"))(text, partial)
-        except DocentError as exc:
-            partial.notes.append(f"the model fallback was not available: {exc}")
-            return partial
-
-    return fallback
 
 
 def _read_assignment(value: str) -> str:

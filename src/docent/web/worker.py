@@ -23,6 +23,7 @@ import threading
 import traceback
 from collections.abc import Callable
 
+from docent.brief import settings_fallback
 from docent.config import Settings
 from docent.errors import DocentError
 from docent.store import Store
@@ -235,7 +236,7 @@ class Worker:
         result = write_run(settings, run["assignment"], store=store,
                            embedder=self._embedder(settings), fast=bool(run["options"].get("fast")),
                            repair=self.repair, progress=progress,
-                           brief_fallback=_brief_fallback(settings), run_id=run["id"])
+                           brief_fallback=settings_fallback(settings), run_id=run["id"])
         self.log(f"run {run['id']} done in {result.seconds:.0f} s")
 
     def _ingest(self, project: Project, settings: Settings, store: Store, run: dict,
@@ -256,22 +257,6 @@ class Worker:
         note = f" ({r.note})" if r.note else ""
         store.set_run_status(run["id"], "done", output=f"{r.status.value}: {title}{note}")
         store.set_run_progress(run["id"], {"stage": "done", "done": 1, "total": 1})
-
-
-def _brief_fallback(settings: Settings):
-    """The small model fills what the brief's rules did not find (as ``docent write`` does)."""
-
-    def fallback(text, partial):
-        from docent.brief import model_fallback
-        from docent.llm import get_model
-
-        try:
-            return model_fallback(get_model(settings, role="small"))(text, partial)
-        except DocentError as exc:
-            partial.notes.append(f"the model fallback was not available: {exc}")
-            return partial
-
-    return fallback
 
 
 def _one_line(message: str, project: Project) -> str:
