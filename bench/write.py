@@ -74,8 +74,7 @@ def main() -> None:
     print(f"tokens: {generated} generated ({generated / max(in_model, 1e-9):.1f} tokens/s over "
           f"writer time), {prompt} prompt tokens")
     s_ = v.summary
-    print(f"validation: {s_.claims_checked} claims checked, {s_.supported_pct}% supported, "
-          f"{s_.partially_supported} partially, {s_.not_supported} not; {s_.errors} errors, "
+    print(f"validation: {s_.verified_line()}; {s_.errors} errors, "
           f"{s_.warnings} warnings left; findings {s_.findings_by_kind}")
     print(f"repairs: {dict(Counter(r.action for r in v.repairs))}")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -1,10 +1,13 @@
 """The ``docent`` command as a user runs it: output, one-line errors, exit codes."""
 
+import random
 import shutil
 
-from conftest import ALCE, KB_ZH, run_cli
+import pymupdf
+from conftest import ALCE, KB_ZH, ROOT, run_cli
 
 LEXICAL = {"DOCENT_EMBEDDER": "none"}
+CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def test_help_has_an_example_on_every_command(tmp_path):
@@ -36,6 +39,29 @@ def test_bad_inputs_fail_one_line_each_and_the_rest_is_ingested(tmp_path):
     assert result.stdout.count("added") == 2
     listing = run_cli("sources", workspace=tmp_path / "ws", env=LEXICAL)
     assert "第二章 Transformer 架构" in listing.stdout and "markdown" in listing.stdout
+
+
+def test_binary_files_named_as_text_fail_one_line_each(tmp_path):
+    png = tmp_path / "figure.md"  # a PNG image saved under a text suffix
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 8, 8), False)
+    pix.clear_with(200)
+    png.write_bytes(pix.tobytes("png"))
+    noise = tmp_path / "notes.txt"
+    noise.write_bytes(random.Random(3).randbytes(2048))
+    good = tmp_path / "preference-alignment.md"
+    shutil.copy(CORPUS / "kb-zh" / "preference-alignment.md", good)
+    result = run_cli("ingest", str(png), str(noise), str(good), workspace=tmp_path / "ws",
+                     env=LEXICAL)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert errors[0].startswith(f"error: {png}: not a text file: it holds binary data")
+    assert "a PNG image" in errors[0]
+    assert errors[1].startswith(f"error: {noise}: not a text file: it holds binary data")
+    assert result.stdout.count("added") == 1 and "preference-alignment" in result.stdout
+    listing = run_cli("sources", workspace=tmp_path / "ws", env=LEXICAL)
+    assert listing.stdout.count("markdown") == 1
 
 
 def test_ingest_twice_reports_unchanged(tmp_path):

@@ -253,16 +253,20 @@ def write(
     new: Annotated[bool, typer.Option(
         "--new", help="Start a new run instead of resuming an unfinished one.")] = False,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Exit 1 when errors remain after repair (to gate a pipeline).")]
+        "--strict", help="Exit 1 when errors remain after repair or any cited sentence is "
+        "unverified (to gate a pipeline).")]
     = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Write a cited report for an assignment, validate every claim and repair what fails.
 
     Writes the report and, beside it, its validation report (REPORT.validation.md and .json);
-    what could not be fixed is listed there and summed up here, never hidden.
+    what could not be fixed is listed there and summed up here, never hidden. A sentence the
+    judge could not verify is counted as unverified, never as supported.
 
     Example: docent write -a examples/assignments/reading-report-zh.txt -s examples/sources/papers/alce-2305.14627.pdf -s examples/sources/lectures -o report.docx -f docx -f html
+
+    Gate a pipeline (exit 1 on errors or unverified sentences): docent write -a assignment.txt -s paper.pdf -o report.md --strict
     """
     from docent.index import get_embedder
     from docent.pipeline import write_run
@@ -291,18 +295,20 @@ def write(
               f"{len(draft.sections)} sections; {len(draft.citations)} citations; "
               f"{result.seconds:.0f} s", highlight=False)
     s = v.summary
-    out.print(f"validation: {s.claims_checked} claims checked, {s.supported_pct}% supported; "
-              f"{s.repairs} repairs; {s.errors} errors, {s.warnings} warnings "
-              f"(see {_validation_path(written[0], 'md')})", highlight=False)
+    vpath = _validation_path(written[0], "md")
+    out.print(f"validation: {s.verified_line()}; {s.repairs} repairs; {s.errors} errors, "
+              f"{s.warnings} warnings (see {vpath})", highlight=False, soft_wrap=True)
     for section in draft.sections:
         if section.note:
             out.print(f"note: {section.heading}: {section.note}", highlight=False)
     if not v.ok:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(s.findings_by_kind.items()))
         err.print(f"[yellow]warning:[/yellow] {s.errors} errors remain after repair ({kinds}); "
-                  f"see {_validation_path(written[0], 'md')}", highlight=False, soft_wrap=True)
-        if strict:
-            raise typer.Exit(1)
+                  f"see {vpath}", highlight=False, soft_wrap=True)
+    if not v.ok_strict and v.ok:
+        _unverified_note(v, vpath, strict)
+    if strict and not v.ok_strict:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -354,7 +360,8 @@ def runs(workspace: WorkspaceOpt = None) -> None:
 
             s = ValidationReport.model_validate_json(r["validation"]).summary
             length = str(s.length or "")
-            validation = f"{s.supported_pct}% supported, {s.errors} errors"
+            validation = (f"verified {s.supported}/{s.covered}, {s.unverified} unverified, "
+                          f"{s.errors} errors")
         elif r.get("progress"):
             p = r["progress"]
             validation = f"{p.get('stage')} {p.get('done')}/{p.get('total')}"
@@ -435,11 +442,20 @@ def check(
     no_judge: Annotated[bool, typer.Option(
         "--no-judge", help="Skip the model's support verdicts (structure, citations, "
         "bibliography and provenance only).")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Also exit 1 when any cited sentence is unverified (the judge could "
+        "not establish that its passage supports it); without it only errors fail.")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Check a report written by anyone against its sources; exit 1 if errors remain.
 
+    Prints "verified N of M cited sentences (U unverified, P partly, X not supported)"; a
+    sentence the judge could not verify is unverified, never supported: check those yourself
+    (they are listed in the validation report).
+
     Example: docent check report.md -s examples/sources/papers/alce-2305.14627.pdf -a examples/assignments/reading-report-zh.txt --json validation.json
+
+    Strict gate (exit 1 on errors or on any unverified sentence): docent check report.md -s paper.pdf --strict
     """
     from docent.brief import parse_brief
     from docent.check import to_markdown as validation_markdown
@@ -482,10 +498,22 @@ def check(
     else:
         out.print(readable, markup=False, highlight=False, soft_wrap=True)
     s = result.summary
-    out.print(f"{s.claims_checked} claims checked, {s.supported_pct}% supported; "
-              f"{s.errors} errors, {s.warnings} warnings", highlight=False)
-    if not result.ok:
+    out.print(f"{s.verified_line()}; {s.errors} errors, {s.warnings} warnings", highlight=False,
+              soft_wrap=True)
+    if result.ok and not result.ok_strict:
+        _unverified_note(result, md_out, strict)
+    if not result.ok or (strict and not result.ok_strict):
         raise typer.Exit(1)
+
+
+def _unverified_note(v, where: Path | None, strict: bool) -> None:
+    """One line on stderr: how many sentences are unverified and whether that fails."""
+    n = max(v.summary.unverified, len(v.unverified_sentences()))
+    place = f" (listed in {where})" if where else " (listed above)"
+    err.print(f"[yellow]{'strict:' if strict else 'note:'}[/yellow] {n} cited sentence"
+              f"{'s are' if n != 1 else ' is'} unverified{place}: check "
+              f"{'them' if n != 1 else 'it'} against the cited passage"
+              + ("" if strict else "; --strict fails on them"), highlight=False, soft_wrap=True)
 
 
 @app.command()

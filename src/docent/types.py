@@ -255,3 +255,4 @@ class Verdict(str, Enum):
     supported = "supported"
     partially_supported = "partially_supported"
     not_supported = "not_supported"
+    unverified = "unverified"  # the judge could not establish support with confidence

@@ -106,3 +106,27 @@ def test_unresolvable_and_uncited(alce_store):
     report = validate(bad, alce_store, None, brief=parse_brief(ASSIGNMENT))
     assert ("citation", "error") in _kinds(report)
     assert ("uncited", "warning") in _kinds(report)
+
+
+def test_chatbot_report_with_plain_line_headings_has_no_errors(alce_store):
+    plain = FAITHFUL.replace("# 论文阅读报告\n", "论文阅读报告\n").replace("## ", "")
+    parsed = parse_report(plain)
+    assert parsed.title == "论文阅读报告"
+    assert parsed.headings == ["一、论文基本信息", "二、核心内容摘要", "三、视频补充要点"]
+    assert parsed.references == parse_report(FAITHFUL).references
+    report = validate(plain, alce_store, None, brief=parse_brief(ASSIGNMENT))
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert errors == [], errors
+
+
+def test_author_line_with_affiliations(alce_store):
+    line = "作者：Tianyu Gao、Howard Yen、Jiatong Yu、Danqi Chen[1]。"
+    with_affiliations = FAITHFUL.replace(
+        line, "作者：Tianyu Gao（Princeton University），Danqi Chen（Princeton University）[1]。")
+    report = validate(with_affiliations, alce_store, None, brief=parse_brief(ASSIGNMENT))
+    assert [f for f in report.findings if f.kind == "bibliography"] == []
+    wrong = FAITHFUL.replace(
+        line, "作者：Tianyu Gao（Princeton University），Percy Liang（Stanford University）[1]。")
+    report = validate(wrong, alce_store, None, brief=parse_brief(ASSIGNMENT))
+    messages = [f.message for f in report.findings if f.kind == "bibliography"]
+    assert messages == ["not an author of the paper: Percy Liang"]

@@ -11,10 +11,15 @@ import pytest
 from docent.check.judge import (
     Calibration,
     EvidenceSelector,
+    Features,
     Judgement,
     ModelJudge,
     claim_parts,
+    feature_vector,
     get_judge,
+    latin_terms,
+    missing_terms,
+    role_of,
 )
 from docent.config import Settings
 from docent.index import get_embedder
@@ -89,11 +94,42 @@ def test_claim_parts():
 
 
 def test_calibration_thresholds():
-    cal = Calibration(w=(0.0, 1.0, 0.0, 0.0), supported_at=0.6, partial_at=0.3)
-    assert cal(0.5) == pytest.approx(0.5)
+    cal = Calibration(w={"yes_parts": 1.0}, supported_at=0.6, unverified_at=0.3)
+    f = Features(p_parts=0.5, p_full=0.5, cov_best=None, cov_all=None)
+    assert cal.score(f) == pytest.approx(0.5)
     assert cal.verdict(0.7) is Verdict.supported
-    assert cal.verdict(0.4) is Verdict.partially_supported
+    assert cal.verdict(0.4) is Verdict.unverified  # between the thresholds: the reader checks
     assert cal.verdict(0.1) is Verdict.not_supported
+
+
+def test_roles_of_cited_passages():
+    assert role_of("pdf", "body", "7 Related Work") == "related_work"
+    assert role_of("pdf", "body", "3.3 Citation Quality") == "paper"
+    assert role_of("pdf", "appendix", "B Implementation Details") == "appendix"
+    assert role_of("pdf", "front", None) == "front"
+    assert role_of("subtitles") == role_of("media") == "lecture"
+    assert role_of("markdown") == role_of("web") == "document"
+
+
+def test_latin_terms_a_chinese_claim_names_must_be_in_the_evidence():
+    passage = "For Wikipedia we use the dense retrievers GTR and DPR; for Sphere we use BM25."
+    assert latin_terms("ALCE 使用 GTR 检索维基百科。") == {"alce", "gtr"}
+    assert latin_terms("ALCE uses GTR.") == set()  # an English claim: ordinary words
+    assert missing_terms("作者使用 GTR 和 DPR 检索。", [passage]) == set()
+    assert missing_terms("作者使用 ColBERT 检索。", [passage]) == {"colbert"}
+
+
+def test_feature_vector_flags_authors_credited_with_others_work():
+    f = Features(p_parts=0.9, p_full=0.9, cov_best=None, cov_all=None, credits_authors=True,
+                 roles=["lecture"])
+    assert feature_vector(f)["misattributed"] == 1.0
+    f.credits_speaker = True  # "视频中讲者提出": attributed to the lecture
+    assert feature_vector(f)["misattributed"] == 0.0
+    g = Features(p_parts=0.9, p_full=0.9, cov_best=0.8, cov_all=0.9, credits_authors=True,
+                 roles=["paper"], lp_ev=[-0.5, -1.0], lp_base=[-3.0, -4.0])
+    x = feature_vector(g)
+    assert x["misattributed"] == 0.0 and x["cross"] == 0.0
+    assert x["gain"] == pytest.approx(2.75)
 
 
 class ScriptedModel(ChatModel):

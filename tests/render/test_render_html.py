@@ -7,6 +7,7 @@ the hash embedder; the validation report comes from the real validator with a sc
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import pytest
 from conftest import ALCE, LECTURE_SRT, HashEmbedder
 
 from docent.check import validate
-from docent.check.findings import CheckedSentence, ValidationReport
+from docent.check.findings import CheckedSentence, Finding, ValidationReport
+from docent.check.findings import to_markdown as validation_markdown
 from docent.check.judge import Judgement
 from docent.config import Settings
 from docent.ingest import ingest
@@ -42,7 +44,7 @@ class ScriptedJudge:
 
     name = "test/scripted"
 
-    def judge(self, claim: str, passages: list[str]) -> Judgement:
+    def judge(self, claim: str, passages: list[str], roles=None) -> Judgement:
         verdict = Verdict.supported
         if "流畅性" in claim:
             verdict = Verdict.partially_supported
@@ -172,11 +174,11 @@ def test_validation_summary(built):
     s = built["validation"].summary
     assert "validation-summary" in page.ids()
     stats = {a["data-key"] for t, a in page.tags if a.get("data-key")}
-    assert {"claims_checked", "supported_pct", "errors", "warnings", "length",
-            "repairs"} <= stats
+    assert {"verified", "unverified", "partially_supported", "not_supported", "errors",
+            "warnings", "length", "repairs"} <= stats
     summary = page.text("validation-summary")
     assert s.claims_checked == 4 and s.supported == 2
-    assert f"{s.supported_pct:g}%" in summary and "50%" in summary
+    assert "已核实 2 / 4 句" in summary and "50%" in summary
     assert "validation-note" not in page.ids()
     headings = [a for t, a in page.tags if t == "h2"]  # the sections and the reference list
     assert len(headings) == len(built["draft"].sections) + 1
@@ -347,3 +349,169 @@ def test_popup_in_a_browser(built, tmp_path):
         finally:
             browser.close()
     assert shot.stat().st_size > 1000
+
+
+# --- honest marks: only a verified sentence is green -----------------------------------------
+
+def _css_rules(html: str) -> dict[str, str]:
+    """``{verdict: declaration}`` of the sentence marks in the page's stylesheet."""
+    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    rules: dict[str, str] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        for verdict in re.findall(r"\.marks-on \.sent\[data-verdict=(\w+)\]", selectors):
+            rules[verdict] = body
+    return rules
+
+
+def _css_vars(html: str) -> dict[str, str]:
+    root = re.search(r":root\{([^}]*)\}", html).group(1)
+    return dict(re.findall(r"(--[\w-]+):\s*([^;]+)", root))
+
+
+def _colour(declaration: str, variables: dict[str, str]) -> str:
+    name = re.search(r"var\((--[\w-]+)\)", declaration).group(1)
+    return variables[name].strip().lower()
+
+
+def _hue(hex_colour: str) -> tuple[int, int, int]:
+    h = hex_colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def test_each_mark_has_its_own_colour_and_only_supported_is_green(built):
+    html = built["html"]
+    rules, variables = _css_rules(html), _css_vars(html)
+    assert set(rules) == {"supported", "unverified", "partial", "unsupported", "uncited"}
+    colours = {v: _colour(d, variables) for v, d in rules.items()}
+    assert len(set(colours.values())) == len(colours), colours  # no two marks alike
+    r, g, b = _hue(colours["supported"])
+    assert g > r and g > b, "supported is green"
+    for verdict, colour in colours.items():
+        if verdict != "supported":
+            r, g, b = _hue(colour)
+            assert not (g > r + 16 and g > b + 16), f"{verdict} must not be green: {colour}"
+    r, g, b = _hue(colours["unverified"])
+    assert max(r, g, b) - min(r, g, b) < 24, "unverified is a neutral grey"
+    assert colours["unverified"] != colours["unsupported"]
+    assert "dashed" in rules["unverified"]
+    legend = [a["data-verdict"] for t, a, _ in Page(html).sentences
+              if "sample" in a["class"].split()]
+    assert "unverified" in legend  # the legend explains the grey mark
+
+
+def _one_section(sentences: list[tuple[str, str]]) -> Draft:
+    return Draft(title="T", language="en", sections=[DraftSection(
+        title="A", heading="1. Alpha", paragraphs=[" ".join(t for t, _ in sentences)])],
+        citations=[Citation(number=1, passage_id=7, source_id=1, source_title="Paper",
+                            source_kind=SourceKind.pdf, locator=Locator(page=2),
+                            excerpt="Paper text. The exact evidence span. More text.")])
+
+
+def test_unverified_errors_and_unmatched_are_never_green():
+    """Statuses and findings as the checker leaves them; the page marks each honestly."""
+    texts = [
+        ("Alpha holds [1].", dict(status="supported", verdict=Verdict.supported)),
+        ("Beta may hold [1].", dict(status="unverified", verdict=Verdict.unverified,
+                                    evidence="The exact evidence span.", passage_id=7,
+                                    source="Paper", locator="p. 2")),
+        # the checker of today labels an unverified verdict "unsupported", with a warning only
+        ("Gamma may hold [1].", dict(status="unsupported", verdict=Verdict.unverified)),
+        # a wrong title, judged supported: the error must not be painted green
+        ("The title is Wrong [1].", dict(status="supported", verdict=Verdict.supported)),
+        ("Delta holds [1].", dict(status="supported", verdict=Verdict.partially_supported)),
+        ("Epsilon holds [1].", dict(status="supported", verdict=None)),
+        ("Zeta holds [1].", dict(status="supported", verdict=Verdict.supported)),
+    ]
+    draft = _one_section(texts)
+    records = [CheckedSentence(index=i, section="1. Alpha", text=re.sub(r" \[1\]", "", t),
+                               citations=["[1]"], **kw) for i, (t, kw) in enumerate(texts)]
+    records[6].text = "Zeta holds firmly."  # the page's sentence differs: it matches nothing
+    findings = [
+        Finding(kind="support", severity="warning", section="1. Alpha", sentence_index=1,
+                sentence="Beta may hold.", verdict=Verdict.unverified, score=0.5,
+                message="not verified"),
+        Finding(kind="support", severity="warning", section="1. Alpha", sentence_index=2,
+                sentence="Gamma may hold.", verdict=Verdict.unverified, score=0.5,
+                message="not verified", evidence="Gamma evidence.", source="Paper",
+                locator="p. 2"),
+        Finding(kind="bibliography", severity="error", section="1. Alpha", sentence_index=3,
+                sentence="The title is Wrong.", message="the title differs from the paper's"),
+    ]
+    validation = ValidationReport.build("T", findings, [
+        r.verdict for r in records if r.verdict is not None], None, None, sentences=records)
+    html = render(draft, "html", validation=validation).decode("utf-8")
+    page = Page(html)
+    body = [(a["data-verdict"], "".join(t), a.get("title", "")) for _, a, t in page.sentences
+            if "".join(t).endswith("[1].")]
+    marks = [v for v, _, _ in body]
+    assert marks == ["supported", "unverified", "unverified", "unsupported", "partial",
+                     "supported", "none"], body
+    assert body[1][2] == "Not verified: check it against the cited passage"
+    assert body[3][2] == "Error: the title differs from the paper's"
+    zeta = [a for _, a, t in page.sentences if "".join(t).startswith("Zeta")][0]
+    assert "id" not in zeta and "data-index" not in zeta
+    summary = page.text("validation-summary")
+    assert "verified 3 of 7" in summary  # counted from the verdicts, of the cited sentences
+    data = json.loads(page.script_bodies[0])
+    assert data["sentences"]["1"] == {"evidence": "The exact evidence span.",
+                                      "label": "Not verified: check it against the cited passage",
+                                      "source": "Paper", "locator": "p. 2", "passage_id": 7}
+    assert data["sentences"]["2"]["evidence"] == "Gamma evidence."  # from the finding
+    assert "0" not in data["sentences"]  # no evidence recorded for it
+    assert page.find("p", id="passage-popup-evidence")
+
+
+def test_chinese_page_words_for_unverified(built):
+    page: Page = built["page"]
+    legend = [(a["data-verdict"], "".join(t), a.get("title")) for _, a, t in page.sentences
+              if "sample" in a["class"].split()]
+    assert ("unverified", "未核实", "未能核实：请对照引用段落自行核对") in legend
+    assert "未能核实：请对照引用段落自行核对" in built["html"]
+
+
+class UnsureJudge(ScriptedJudge):
+    """Cannot verify what the notes say."""
+
+    name = "test/unsure"
+
+    def judge(self, claim: str, passages: list[str], roles=None) -> Judgement:
+        if "笔记" in claim:
+            return Judgement(Verdict.unverified, 0.5, passages[0][:80], 0)
+        return super().judge(claim, passages, roles)
+
+
+def test_real_validator_unverified_is_grey(built):
+    """Through the real validator: the judge's unverified verdict is marked unverified, counted
+    apart from supported, and listed for the reader."""
+    draft: Draft = built["draft"]
+    validation = validate(to_markdown(draft), built["store"], UnsureJudge(),
+                          report_name=draft.title)
+    s = validation.summary
+    assert (s.supported, s.unverified, s.claims_checked) == (1, 1, 4)
+    assert not validation.ok_strict
+    page = Page(render(draft, "html", validation=validation,
+                       store=built["store"]).decode("utf-8"))
+    marks = {"".join(t)[:6]: a["data-verdict"] for _, a, t in page.sentences if a.get("id")}
+    assert marks["笔记中记录了"] == "unverified"
+    assert marks["该论文提出了"] == "supported"
+    assert "已核实 1 / 4 句" in page.text("validation-summary")
+    readable = validation_markdown(validation)
+    assert "## Unverified sentences (check these yourself)" in readable
+    assert "笔记中记录了一个特殊的片段" in readable.split("## Unverified sentences")[1]
+
+
+def test_a_bibliography_error_on_a_supported_sentence_is_red(built):
+    """The scripted judge supports every plain sentence; a wrong title is still an error, and
+    the page must mark it so (it used to be green)."""
+    draft: Draft = built["draft"].model_copy(deep=True)
+    draft.sections[1].paragraphs.append("论文题目为《Language Models Are Cats And Dogs》[1]。")
+    validation = validate(to_markdown(draft), built["store"], ScriptedJudge(),
+                          report_name=draft.title)
+    wrong = [f for f in validation.findings if f.kind == "bibliography"]
+    assert wrong and wrong[0].severity == "error"
+    record = next(r for r in validation.sentences if r.index == wrong[0].sentence_index)
+    assert record.status == "supported"  # the judge's verdict alone
+    page = Page(render(draft, "html", validation=validation,
+                       store=built["store"]).decode("utf-8"))
+    mark = next(a for _, a, t in page.sentences if "".join(t).startswith("论文题目为"))
+    assert mark["data-verdict"] == "unsupported" and mark["title"].startswith("错误：")

@@ -19,6 +19,7 @@ from docent.types import PassageRole, SourceKind
 PAPERS = Path(__file__).resolve().parents[2] / "examples" / "sources" / "papers"
 ALCE = PAPERS / "alce-2305.14627.pdf"
 WORD2VEC = PAPERS / "word2vec-1301.3781.pdf"
+CORPUS_PAPERS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "papers"
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +290,104 @@ def test_pdf_with_zero_pages(tmp_path: Path) -> None:
 
 def test_parser_attributes() -> None:
     assert PdfParser.kind is SourceKind.pdf and PdfParser.suffixes == (".pdf",)
+
+
+# -- front pages whose title is set in capitals (ICLR / NeurIPS camera-ready style) ---------------
+
+CAPS_TITLE = "ENABLING LARGE LANGUAGE MODELS TO GENERATE TEXT WITH CITATIONS"
+ABSTRACT = ("Large language models have emerged as a widely-used tool for information seeking, "
+            "but their generated outputs are prone to hallucination. In this work, we aim to "
+            "allow them to generate text with citations, improving their factual correctness "
+            "and verifiability. ")
+
+
+def _write(page: pymupdf.Page, x: float, y: float, text: str, size: float, small_caps: bool,
+           font: str = "tibo") -> None:
+    """Write ``text``; in small capitals each word's first letter is larger (LaTeX ``\\sc``)."""
+    if not small_caps:
+        page.insert_text((x, y), text, fontsize=size, fontname=font)
+        return
+    for word in text.split():
+        for i, ch in enumerate(word):
+            glyph = size if i == 0 else round(size * 0.78, 1)
+            page.insert_text((x, y), ch, fontsize=glyph, fontname=font)
+            x += pymupdf.get_text_length(ch, fontname=font, fontsize=glyph)
+        x += pymupdf.get_text_length(" ", fontname=font, fontsize=size)
+
+
+def _caps_front_page(path: Path, title: list[tuple[str, float]], *, venue: bool = True,
+                     small_caps: bool = False, authors: str = "Tianyu Gao, Howard Yen, "
+                     "Jiatong Yu, Danqi Chen") -> Path:
+    """Page 1 as ICLR prints it: the venue line, the title in capitals in a large font, the
+    authors in bold, their affiliation and e-mail, ABSTRACT, a paragraph, 1 INTRODUCTION."""
+    with pymupdf.open() as doc:
+        page = doc.new_page(width=612, height=792)
+        if venue:
+            page.insert_text((108, 40), "Published as a conference paper at ICLR 2024",
+                             fontsize=9, fontname="tiro")
+        y = 100.0
+        for line, size in title:
+            _write(page, 108, y, line, size, small_caps)
+            y += size * 1.3
+        y += 20
+        page.insert_text((120, y), authors, fontsize=10, fontname="tibo")
+        page.insert_text((120, y + 13), "Department of Computer Science, Princeton University",
+                         fontsize=10, fontname="tiro")
+        page.insert_text((120, y + 26), "{tianyug,hyen}@cs.princeton.edu", fontsize=9,
+                         fontname="cour")
+        page.insert_text((280, y + 70), "ABSTRACT", fontsize=12, fontname="tibo")
+        page.insert_textbox(pymupdf.Rect(144, y + 80, 468, y + 260), ABSTRACT * 2, fontsize=10,
+                            fontname="tiro")
+        page.insert_text((108, y + 280), "1   INTRODUCTION", fontsize=12, fontname="tibo")
+        page.insert_textbox(pymupdf.Rect(108, y + 290, 504, 740), ABSTRACT * 4, fontsize=10,
+                            fontname="tiro")
+        doc.new_page(width=612, height=792).insert_textbox(
+            pymupdf.Rect(108, 72, 504, 720), ABSTRACT * 8, fontsize=10, fontname="tiro")
+        doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("title,options", [
+    ([("ENABLING LARGE LANGUAGE MODELS TO", 17), ("GENERATE TEXT WITH CITATIONS", 17)], {}),
+    ([("ENABLING LARGE LANGUAGE MODELS TO", 17), ("GENERATE TEXT WITH CITATIONS", 17)],
+     {"small_caps": True}),
+    # the last line set smaller: it used to become an author ("TO GENERATE TEXT WITH ...")
+    ([("ENABLING LARGE LANGUAGE MODELS", 17), ("TO GENERATE TEXT WITH CITATIONS", 14)], {}),
+    # a title hardly larger than the body, under a larger ABSTRACT: it used to be read as
+    # three authors ("ENABLING LARGE LANGUAGE", ...) and ABSTRACT as the title
+    ([("ENABLING LARGE LANGUAGE", 11), ("MODELS TO GENERATE TEXT", 11), ("WITH CITATIONS", 11)],
+     {"venue": False}),
+], ids=["iclr", "small-caps", "smaller-last-line", "small-title"])
+def test_title_in_capitals_is_never_an_author(tmp_path: Path, title, options) -> None:
+    path = _caps_front_page(tmp_path / "caps.pdf", title, **options)
+    bib = PdfParser().parse(path).bibliography
+    assert bib.title == CAPS_TITLE
+    assert bib.authors == ["Tianyu Gao", "Howard Yen", "Jiatong Yu", "Danqi Chen"]
+    assert bib.affiliations == ["Department of Computer Science, Princeton University"]
+    assert bib.abstract.startswith("Large language models have emerged")
+    title_words = set(CAPS_TITLE.split())
+    assert not any(set(a.upper().split()) & title_words for a in bib.authors)
+
+
+def test_authors_in_capitals_are_not_taken_for_names(tmp_path: Path) -> None:
+    # better no author from the title block (the PDF metadata may have them) than a wrong one
+    path = _caps_front_page(tmp_path / "caps.pdf", [(CAPS_TITLE[:33], 17), (CAPS_TITLE[34:], 17)],
+                            authors="TIANYU GAO, DANQI CHEN")
+    with pymupdf.open(path) as doc:
+        doc.set_metadata({"author": "Tianyu Gao and Danqi Chen"})
+        doc.saveIncr()
+    bib = PdfParser().parse(path).bibliography
+    assert bib.title == CAPS_TITLE
+    assert bib.authors == ["Tianyu Gao", "Danqi Chen"]
+
+
+@pytest.mark.parametrize("name,title,authors", [
+    ("alce-2305.14627.pdf", "Enabling Large Language Models to Generate Text with Citations",
+     ["Tianyu Gao", "Howard Yen", "Jiatong Yu", "Danqi Chen"]),
+    ("word2vec-1301.3781.pdf", "Efficient Estimation of Word Representations in Vector Space",
+     ["Tomas Mikolov", "Kai Chen", "Greg Corrado", "Jeffrey Dean"]),
+])
+def test_corpus_papers_keep_their_titles_and_authors(name: str, title: str,
+                                                     authors: list[str]) -> None:
+    bib = PdfParser().parse(CORPUS_PAPERS / name).bibliography
+    assert (bib.title, bib.authors) == (title, authors)

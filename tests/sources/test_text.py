@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from docent.sources.text import (
 from docent.types import SourceKind
 
 KB = Path(__file__).resolve().parents[2] / "examples" / "sources" / "kb-zh"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 CHAPTER = "第二章 Transformer 架构"
 
 CHINESE = (
@@ -142,11 +144,51 @@ def test_plain_text_encodings(tmp_path: Path, encoding: str) -> None:
 def test_binary_garbage_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "garbage.txt"
     path.write_bytes(bytes(range(256)) * 4)
-    with pytest.raises(SourceError, match="garbage.txt"):
+    with pytest.raises(SourceError, match="garbage.txt: not a text file: it holds binary data"):
         PlainTextParser().parse(path)
     path.write_bytes(b"\x81\x7f\xff\x80\x80\x30" * 50)  # no NUL, not UTF-8, not GB18030
+    with pytest.raises(SourceError, match="not a text file: it holds binary data"):
+        PlainTextParser().parse(path)
+    path.write_bytes("caf\xe9 cr\xe8me br\xfbl\xe9e".encode("cp1252") * 20)  # text, unknown codec
     with pytest.raises(SourceError, match="cannot decode"):
         PlainTextParser().parse(path)
+
+
+def _png() -> bytes:
+    """A real PNG image (a 16x16 grey square) as PyMuPDF writes it."""
+    import pymupdf
+
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 16, 16), False)
+    pix.clear_with(128)
+    return pix.tobytes("png")
+
+
+@pytest.mark.parametrize("parser,name,data,looks", [
+    (MarkdownParser(), "figure.md", _png(), "a PNG image"),
+    (PlainTextParser(), "figure.txt", _png(), "a PNG image"),
+    (MarkdownParser(), "noise.md", random.Random(7).randbytes(4096), None),
+    (PlainTextParser(), "noise.txt", random.Random(8).randbytes(300), None),
+    (PlainTextParser(), "paper.txt", (CORPUS / "papers" / "alce-2305.14627.pdf").read_bytes(),
+     "a PDF"),
+])
+def test_binary_files_under_text_suffixes_are_refused(tmp_path: Path, parser, name: str,
+                                                      data: bytes, looks: str | None) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(SourceError) as err:
+        parser.parse(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: not a text file: it holds binary data")
+    assert "\n" not in message and not isinstance(err.value, EmptySourceError)
+    assert (f"(it looks like {looks})" in message) if looks else "looks like" not in message
+
+
+def test_text_with_a_few_control_characters_is_still_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    text = (CORPUS / "kb-zh" / "preference-alignment.md").read_text(encoding="utf-8")
+    path.write_text(text.replace("\n", "\x0c\n", 2), encoding="utf-8")  # form feeds, a stray ESC
+    path.write_bytes(path.read_bytes() + b"\x1b")
+    assert MarkdownParser().parse(path).passages
 
 
 @pytest.mark.parametrize("parser,name", [(PlainTextParser(), "empty.txt"),

@@ -199,6 +199,7 @@ def test_run_completes_with_progress_and_validation(served):
     assert all(s["done"] for s in run["sections"])
     assert run["progress"]["stage"] == "done"
     assert run["validation"]["claims_checked"] > 0
+    assert {"unverified", "verified_pct", "covered"} <= set(run["validation"])
     assert set(run["links"]) >= {"html", "md", "docx", "validation_json", "validation_md"}
     runs = client.get(f"/api/projects/{slug}/runs").json()["runs"]
     assert [r["id"] for r in runs] == [run["id"]] and runs[0]["status"] == "done"
@@ -323,3 +324,13 @@ def test_serve_refuses_a_remote_host_unless_allowed(tmp_path):
     assert "Example: docent serve --port 8765" in CliRunner().invoke(cli, ["serve", "--help"]).output
     assert all(map(is_loopback, ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"]))
     assert not any(map(is_loopback, ["0.0.0.0", "192.168.1.5", "example.org", ""]))
+
+
+def test_validation_summary_of_a_run_saved_before_unverified_was_counted():
+    from docent.web.app import _validation_summary
+
+    old = json.dumps({"report": "r", "findings": [], "summary": {
+        "claims_checked": 4, "supported": 3, "partially_supported": 1, "not_supported": 0,
+        "supported_pct": 75.0, "errors": 0, "warnings": 1}})
+    s = _validation_summary(old)
+    assert s["unverified"] == 0 and s["covered"] == 4 and s["verified_pct"] == 75.0

@@ -32,7 +32,7 @@ def test_every_claim_was_validated_and_repairs_are_listed(written):
     out_dir = ws.parent
     v = ValidationReport.model_validate_json(
         (out_dir / "report.validation.json").read_text(encoding="utf-8"))
-    assert "validation:" in stdout and f"{v.summary.claims_checked} claims checked" in stdout
+    assert "validation:" in stdout and v.summary.verified_line() in stdout
     cited = [s for s in v.sentences if s.citations]
     assert len(cited) >= 20 and all(s.verdict is not None for s in cited)
     assert v.summary.supported_pct >= 50, v.summary
@@ -41,7 +41,7 @@ def test_every_claim_was_validated_and_repairs_are_listed(written):
         if r.action in ("removed", "rewritten"):
             assert r.before not in now, r
     markdown = (out_dir / "report.validation.md").read_text(encoding="utf-8")
-    assert markdown.startswith("# Validation report") and "claims checked" in markdown
+    assert markdown.startswith("# Validation report") and "cited sentences" in markdown
     # the same run delivered as DOCX and HTML
     doc = Document(str(out_dir / "report.docx"))
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][:4] == [
@@ -108,7 +108,7 @@ def test_a_finished_run_renders_again_and_is_listed(written, tmp_path):
     assert 'id="passage-popup"' in (tmp_path / "again.html").read_text(encoding="utf-8")
     assert (tmp_path / "again.validation.json").exists()
     listed = run_cli("runs", workspace=ws)
-    assert listed.returncode == 0 and "done" in listed.stdout and "supported" in listed.stdout
+    assert listed.returncode == 0 and "done" in listed.stdout and "verified" in listed.stdout
     missing = run_cli("render", "99", workspace=ws)
     assert missing.returncode == 1 and "there is no run 99" in missing.stderr
     assert "Traceback" not in missing.stderr

@@ -16,12 +16,18 @@ import numpy as np
 
 from docent.brief import report_length
 from docent.check.findings import CheckedSentence, Finding, ValidationReport
-from docent.check.judge import Judgement
-from docent.check.parse import ParsedReport, ReportSentence, parse_report
+from docent.check.judge import Judgement, role_of
+from docent.check.parse import (
+    ParsedReport,
+    ReportSentence,
+    author_names,
+    parse_report,
+    strip_heading_marker,
+)
 from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
 from docent.store import Store
-from docent.text import numbers
+from docent.text import CJK_RE, numbers
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind, Verdict
 
 __all__ = ["SupportJudge", "validate"]
@@ -30,12 +36,17 @@ MEDIA = {SourceKind.media, SourceKind.subtitles}
 _VIDEO_WORDS = re.compile(r"视频|录像|讲座|讲解中|演讲|课程录像|video|lecture|the talk|recording",
                           re.IGNORECASE)
 _CLAIM_MIN_TOKENS = 8
+# a person's name in Latin letters: "Tianyu Gao", "Christopher D. Manning", "Jane van Dijk"
+_LATIN = "A-Za-zÀ-ÖØ-öø-ÿĀ-ž"
+_PERSON = re.compile(rf"[A-Z][{_LATIN}]+(?:[- ](?:[A-Z][{_LATIN}]*\.?|van|von|de|der|da|di|le|la))*"
+                     rf"[- ][A-Z][{_LATIN}]+")
 
 
 class SupportJudge(Protocol):
     name: str
 
-    def judge(self, claim: str, passages: list[str]):  # -> docent.check.judge.Judgement
+    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None):
+        """-> :class:`docent.check.judge.Judgement`; ``roles`` as :func:`role_of` gives."""
         ...
 
 
@@ -56,8 +67,10 @@ _numbers = numbers
 
 
 def _norm_heading(text: str) -> str:
-    text = re.sub(r"^[\s#]*(?:[（(]?\d+[)）.、]|[一二三四五六七八九十]+[、.]|第.+?部分)\s*", "", text)
-    return re.sub(r"[\W_]+", "", text.lower())
+    """A heading as compared with the assignment's sections: its ``#``, emphasis and section
+    marker ("一、", "（一）", "(1)", "1.", "Part 1:", "第一部分") dropped, then only letters
+    and digits, lower-cased."""
+    return re.sub(r"[\W_]+", "", strip_heading_marker(text).lower())
 
 
 def _structure(brief: Brief, parsed: ParsedReport) -> list[Finding]:
@@ -92,6 +105,15 @@ def _length(brief: Brief, parsed: ParsedReport) -> tuple[list[Finding], int | No
     return [Finding(kind="length", severity="error",
                     message=f"length {n} {rng.unit.symbol} is {'under' if short else 'over'} "
                     f"the required {rng.label()} by {gap}")], n
+
+
+def _person(part: str) -> str | None:
+    """The name in one entry of an author list: "Tianyu Gao", or "Percy Liang" in "Percy
+    Liang 认为……"; None for words that are no Latin-letter name ("高天宇", "argue that X")."""
+    m = _PERSON.match(part)
+    if m is None or not (m.end() == len(part) or CJK_RE.match(part[m.end():].lstrip())):
+        return None
+    return m.group(0)
 
 
 def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
@@ -131,7 +153,7 @@ def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
                         source=paper.title, proposal=f"use the title “{bib.title}”"))
             if bib.authors and re.search(r"作者(?!单位)|authors?\b|written by", s.text,
                                          re.IGNORECASE):
-                named = re.findall(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+)+)\b", s.text)
+                named = [n for n in map(_person, author_names(s.text)) if n]
                 known = {a.lower() for a in bib.authors}
                 wrong = [n for n in named if n.lower() not in known
                          and not any(n.lower() in a or a in n.lower() for a in known)
@@ -208,7 +230,8 @@ def validate(
             progress("checking claims", i, len(parsed.sentences))
         record = CheckedSentence(index=sentence.index, section=sentence.section,
                                  paragraph=sentence.paragraph, text=sentence.text,
-                                 citations=[c.raw for c in sentence.citations])
+                                 citations=[c.raw for c in sentence.citations],
+                                 paragraph_citation=sentence.paragraph_citation)
         checked.append(record)
         if not sentence.citations:
             if len(tokenize(sentence.text)) >= _CLAIM_MIN_TOKENS and not re.search(
@@ -229,36 +252,57 @@ def validate(
         if judge is None:
             continue
         before = len(verdicts)
-        more = _support(sentence, resolved, judge, retriever, embedder, verdicts)
+        more = _support(sentence, resolved, judge, retriever, embedder, verdicts, record)
         findings += more
         if len(verdicts) > before:
             record.verdict = verdicts[-1]
-            record.score = more[0].score if more else None
             if record.status != "unsupported":
                 record.status = {Verdict.supported: "supported",
+                                 Verdict.unverified: "unverified",
                                  Verdict.partially_supported: "partial"}.get(
                     record.verdict, "unsupported")
     if progress:
         progress("checking claims", len(parsed.sentences), len(parsed.sentences))
+    if parsed.paragraph_citations:
+        findings.append(Finding(
+            kind="citation", severity="info",
+            message=f"{parsed.paragraph_citations} sentences carry no citation of their own and "
+            "were judged against the citation that closes their paragraph"))
     rng = brief.length.label() if brief is not None and brief.length else None
     return ValidationReport.build(report_name, findings, verdicts, length, rng, checked)
 
 
+_BIB_FACT = re.compile(r"题目|标题|作者|单位|机构|发表|年份|链接|地址|arxiv|doi|title|authors?\b|"
+                       r"affiliation|published|venue", re.IGNORECASE)
+
+
+def _judge_roles(passages: list[Passage], by_id: dict) -> list[str]:
+    return [role_of(by_id[p.id].kind, p.role, p.locator.section) for p in passages]
+
+
 def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: SupportJudge,
              retriever: Retriever | None, embedder: Embedder | None,
-             verdicts: list[Verdict]) -> list[Finding]:
+             verdicts: list[Verdict], record: CheckedSentence | None = None) -> list[Finding]:
     pool: list[tuple[Passage, Source]] = [(p, r.source) for r in resolved if r.source
                                           for p in r.passages]
     if not pool:
         return []
     by_id = {p.id: s for p, s in pool}
-    content = [p for p, _ in pool if p.role is not PassageRole.references]
-    if not content:  # a bibliography entry states no finding of the paper
+    # a reference list states no finding of the paper, and a title page only its
+    # bibliographic facts (title, authors, affiliations, links)
+    bibliographic = bool(_BIB_FACT.search(sentence.text))
+    content = [p for p, _ in pool if p.role is not PassageRole.references
+               and (p.role is not PassageRole.front or bibliographic)]
+    if not content:
         best = _best_passages(sentence.text, [p for p, _ in pool], embedder, k=1)
         judgement = Judgement(Verdict.not_supported, 0.0, best[0].text[:200], 0)
+        cited_to = "a reference list" if best[0].role is PassageRole.references \
+            else "a title page"
     else:
+        cited_to = None
         best = _best_passages(sentence.text, content, embedder)
-        judgement = judge.judge(sentence.text, [p.text for p in best])
+        judgement = judge.judge(sentence.text, [p.text for p in best],
+                                roles=_judge_roles(best, by_id))
     missing_numbers = _numbers(sentence.text) - _numbers(" ".join(p.text for p, _ in pool))
     if missing_numbers and judgement.verdict is not Verdict.not_supported:
         # a number the cited passages never state cannot be supported by them
@@ -266,17 +310,31 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
     verdicts.append(judgement.verdict)
     top = best[judgement.evidence_index or 0] if best else None
     src = by_id.get(top.id) if top is not None else None
+    if record is not None:
+        record.score = judgement.score
+        for name, value in (("evidence", judgement.evidence),
+                            ("locator", top.locator.label() if top else None),
+                            ("source", src.title if src else None),
+                            ("passage_id", top.id if top else None)):
+            if name in type(record).model_fields:
+                setattr(record, name, value)
     if judgement.verdict is Verdict.supported:
         return []
+    messages = {
+        Verdict.not_supported: "the cited passage does not support the claim",
+        Verdict.unverified: "not verified: the judge could not establish that the cited "
+        "passage supports this; check it yourself",
+        Verdict.partially_supported: "the cited passage supports the claim only in part",
+    }
     finding = Finding(
         kind="support", severity="error" if judgement.verdict is Verdict.not_supported
         else "warning", section=sentence.section, sentence_index=sentence.index,
         sentence=sentence.text, verdict=judgement.verdict, score=judgement.score,
         evidence=judgement.evidence, locator=top.locator.label() if top else None,
-        source=src.title if src else None,
-        message="the cited passage does not support the claim" if judgement.verdict is
-        Verdict.not_supported else "the cited passage supports the claim only in part",
+        source=src.title if src else None, message=messages[judgement.verdict],
     )
+    if cited_to:
+        finding.message = f"cited to {cited_to}, which states no finding"
     if missing_numbers:
         finding.message += (" (the cited passages never state "
                             + ", ".join(sorted(missing_numbers)) + ")")
@@ -291,13 +349,16 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         # is the claim supported elsewhere? one judgement over the best other passages
         hits = [h for h in retriever.search(sentence.text, top=4) if h.passage.id not in by_id
                 and h.passage.role is not PassageRole.references][:3]
-        alt = judge.judge(sentence.text, [h.passage.text for h in hits]) if hits else None
+        alt = judge.judge(sentence.text, [h.passage.text for h in hits],
+                          roles=[role_of(h.source.kind, h.passage.role, h.passage.locator.section)
+                                 for h in hits]) if hits else None
         hit = None
         if alt is not None and alt.verdict is Verdict.supported:
             # together they support it: find the one passage that does (best evidence first)
             first = alt.evidence_index or 0
             for h in [hits[first]] + hits[:first] + hits[first + 1:]:
-                one = judge.judge(sentence.text, [h.passage.text])
+                one = judge.judge(sentence.text, [h.passage.text], roles=[role_of(
+                    h.source.kind, h.passage.role, h.passage.locator.section)])
                 if one.verdict is Verdict.supported:
                     hit, alt = h, one
                     break

@@ -63,6 +63,11 @@ __all__ = [
     "claim_parts",
     "get_judge",
     "select_evidence",
+    "Features",
+    "feature_vector",
+    "latin_terms",
+    "missing_terms",
+    "role_of",
     "unstated_numbers",
 ]
 
@@ -79,7 +84,8 @@ class Judgement:
 class Judge(Protocol):
     name: str
 
-    def judge(self, claim: str, passages: list[str]) -> Judgement: ...
+    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None
+              ) -> Judgement: ...
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,50 +205,68 @@ def _cross_lingual(claim: str, passages: list[str]) -> bool:
 # the model's decision
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+_MISATTRIBUTED_ROLES = {"lecture", "document", "related_work"}
+
+
+def feature_vector(f: Features, mean_cov: tuple[float, float] = (0.37, 0.73)) -> dict[str, float]:
+    """The named numbers a :class:`Calibration` weighs, derived from :class:`Features`."""
+    ev = np.array(f.lp_ev or [0.0])
+    base = np.array(f.lp_base or [0.0])
+    n = min(len(ev), len(base))
+    gain = ev[:n] - base[:n]
+    cross = f.cov_best is None
+    misattributed = f.credits_authors and not f.credits_speaker and (
+        bool(set(f.roles) & _MISATTRIBUTED_ROLES) or f.others_work)
+    return {
+        "bias": 1.0,
+        "yes_parts": _logit(f.p_parts),
+        "yes_full": _logit(f.p_full),
+        "cov_best": mean_cov[0] if cross else float(f.cov_best),
+        "cov_all": mean_cov[1] if cross else float(f.cov_all),
+        "cross": float(cross),
+        "lp_ev": float(ev.mean()),
+        "gain": float(gain.mean()) if n else 0.0,
+        "surprise": float(np.mean((ev < -4.0) & (gain < 1.0))) if n else 0.0,
+        "missing_terms": float(min(f.missing_terms, 3)),
+        "misattributed": float(misattributed),
+    }
+
+
 @dataclass
 class Calibration:
-    """``P(supported) = sigmoid(w . [1, logit(p_yes), coverage_best, coverage_all])``.
+    """``P(supported) = sigmoid(sum(w[name] * feature_vector(f)[name]))``.
 
-    ``p_yes`` is the model's (minimum over the claim's parts); ``coverage_best`` the IDF-weighted
-    share of the claim's terms found in its best-matching sentence, ``coverage_all`` the share
-    found anywhere in the cited text. Words cannot match across languages, so a cross-lingual
-    claim gets the tuning split's mean coverages (``mean_cov``) -- the model's answer decides.
-    Fitted (logistic regression, balanced classes) on a tuning split by ``bench/validator.py
-    --fit``. ``supported`` at or above ``supported_at``; ``not_supported`` below
-    ``partial_at``; between them ``partially_supported``.
+    Fitted (logistic regression, balanced classes, cross-validated) by ``bench/validator.py
+    --fit``. The thresholds are set for the precision of "supported": ``supported`` at or above
+    ``supported_at``; ``not_supported`` below ``unverified_at``; between them ``unverified``
+    (the judge could not establish support: the reader checks it).
     """
 
-    w: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 0.0)
-    mean_cov: tuple[float, float] = (0.5, 0.7)
+    w: dict[str, float] = field(default_factory=lambda: {"yes_parts": 1.0})
+    mean_cov: tuple[float, float] = (0.37, 0.73)
     supported_at: float = 0.5
-    partial_at: float = 0.2
+    unverified_at: float = 0.2
 
-    def __call__(self, p_yes: float, cov_best: float | None = None,
-                 cov_all: float | None = None) -> float:
-        p = min(max(p_yes, 1e-6), 1 - 1e-6)
-        cb = self.mean_cov[0] if cov_best is None else cov_best
-        ca = self.mean_cov[1] if cov_all is None else cov_all
-        z = self.w[0] + self.w[1] * math.log(p / (1 - p)) + self.w[2] * cb + self.w[3] * ca
+    def score(self, f: Features) -> float:
+        x = feature_vector(f, self.mean_cov)
+        z = sum(w * x.get(name, 0.0) for name, w in self.w.items())
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
     def verdict(self, score: float) -> Verdict:
         if score >= self.supported_at:
             return Verdict.supported
-        if score >= self.partial_at:
-            return Verdict.partially_supported
+        if score >= self.unverified_at:
+            return Verdict.unverified
         return Verdict.not_supported
 
 
-# Fitted by ``bench/validator.py --fit 349 --cv 5`` on the 349 WiCE dev claims (those the
-# number rule does not decide), with the judge's defaults (4 evidence sentences, 8 embedded per
-# claim, at most 2 clauses). 5-fold cross-validation -- each claim judged by a calibration
-# fitted without it -- gives 74.6 balanced accuracy at 2.7 s a claim on 2 cores. Models not
-# listed get the identity on P(Yes).
-CALIBRATIONS: dict[str, Calibration] = {
-    "qwen2.5-coder-1.5b": Calibration(w=(-1.7382, 0.754, 1.852, 1.7189),
-                                      mean_cov=(0.3701, 0.73), supported_at=0.4525,
-                                      partial_at=0.3443),
-}
+# Fitted by ``bench/validator.py --fit``; models not listed get P(Yes) alone.
+CALIBRATIONS: dict[str, Calibration] = {}
 
 
 SYSTEM = ("You are a careful fact checker. Given evidence sentences from a source and a claim, "
@@ -299,12 +323,94 @@ def _user_prompt(claim: str, evidence: list[str]) -> str:
     return f"Evidence:\n{lines}\n\nClaim: {claim}\n\n{QUESTION}"
 
 
+_LATIN_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
+_AUTHORS = re.compile(r"作者|本文|论文|研究团队|研究者|the authors|\bthis paper\b|\bwe\b",
+                      re.IGNORECASE)
+_SPEAKER = re.compile(r"讲者|讲师|演讲者|视频|讲座|课程|the speaker|the lecture|the video",
+                      re.IGNORECASE)
+_OTHERS = re.compile(r"et al\.|\(\s*(?:19|20)\d{2}[a-z]?\s*[;)]|[A-Z][a-z]+ and [A-Z][a-z]+ "
+                     r"\(\d{4}")
+
+
+_RELATED = re.compile(r"related work|background|previous work|prior work|相关工作|研究现状",
+                      re.IGNORECASE)
+_APPENDIX = re.compile(r"^(?:appendix\b|附录|[A-H](?:\.\d+)*\s+[A-Z])")
+
+
+def role_of(kind: str, role: str | None = None, section: str | None = None) -> str:
+    """What a cited passage is, for attribution: ``front`` (title block), ``references``,
+    ``related_work``, ``appendix`` or ``paper`` for a PDF; ``lecture`` for a recording or its
+    subtitles; ``document`` for a web page, notes or a knowledge-base file.
+
+    >>> role_of("pdf", "body", "7 Related Work"), role_of("subtitles"), role_of("markdown")
+    ('related_work', 'lecture', 'document')
+    """
+    kind = str(getattr(kind, "value", kind))
+    role = str(getattr(role, "value", role)) if role is not None else None
+    if kind in ("media", "subtitles"):
+        return "lecture"
+    if kind != "pdf":
+        return "document"
+    if role in ("front", "references"):
+        return role
+    if section and _RELATED.search(section):
+        return "related_work"
+    if role == "appendix" or (section and _APPENDIX.match(section.strip())):
+        return "appendix"
+    return "paper"
+
+
+def latin_terms(text: str) -> set[str]:
+    """Names, acronyms and code words written in Latin script inside a CJK sentence (``GPT-2``,
+    ``ELI5``, ``BM25``), lower-cased; empty for an English sentence, where they are ordinary
+    words."""
+    if not CJK_RE.search(text):
+        return set()
+    return {t.lower() for t in _LATIN_TERM.findall(text) if len(t) >= 2}
+
+
+def missing_terms(claim: str, passages: list[str]) -> set[str]:
+    """The claim's Latin-script terms (in a CJK claim) that no passage contains."""
+    hay = re.sub(r"\s+", " ", " ".join(passages)).lower()
+    squashed = re.sub(r"[\s\-_.]", "", hay)
+    return {t for t in latin_terms(claim)
+            if t not in hay and re.sub(r"[\-_.]", "", t) not in squashed}
+
+
+@dataclass
+class Features:
+    """What the judge measured of one claim against its evidence (the calibration's inputs).
+
+    ``lp_ev``/``lp_base``: log-probability of each claim token when the model restates the
+    evidence, and without the evidence (their difference is what the evidence explains).
+    """
+
+    p_parts: float  # P(Yes), minimum over the claim's parts
+    p_full: float  # P(Yes) for the whole claim
+    cov_best: float | None  # None across languages
+    cov_all: float | None
+    lp_ev: list[float] = field(default_factory=list)
+    lp_base: list[float] = field(default_factory=list)
+    missing_numbers: int = 0
+    missing_terms: int = 0
+    latin_terms: int = 0
+    credits_authors: bool = False
+    credits_speaker: bool = False
+    roles: list[str] = field(default_factory=list)
+    others_work: bool = False  # the best evidence credits someone else (et al., a citation)
+    best: Sentence | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k != "best"}
+        return d
+
+
 class ModelJudge:
     """A chat model as judge, over the selected evidence.
 
-    With a llama.cpp model (:class:`docent.llm.local.LlamaCppModel`) it reads token probabilities
-    of the first answer token; with any other :class:`ChatModel` it asks for a JSON verdict
-    constrained by a schema.
+    With a model that exposes token probabilities (:meth:`ChatModel.answer_probabilities`, the
+    llama.cpp provider) it measures :class:`Features` and calibrates them; with any other
+    :class:`ChatModel` it asks for a JSON verdict constrained by a schema.
     """
 
     def __init__(self, model: ChatModel, embedder: Embedder | None = None, *,
@@ -319,121 +425,77 @@ class ModelJudge:
         self.use_probabilities = use_probabilities
         self.max_parts = max_parts
         self.name = f"judge/{model.name}"
-        self._prefix: list[int] | None = None
-        self._answer_ids: tuple[list[int], list[int]] | None = None
+        self._probes: bool | None = None if use_probabilities else False
 
     # -- public -------------------------------------------------------------------------------
 
-    def judge(self, claim: str, passages: list[str]) -> Judgement:
-        f = self.features(claim, passages)
+    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None
+              ) -> Judgement:
+        f = self.features(claim, passages, roles)
         if f is None:
             chosen, best = self.selector.select(claim, passages)
             j = self._judge_json(claim, [s.text for s in chosen], best)
         else:
-            p_yes, cov_best, cov_all, best = f
-            score = self.calibration(p_yes, cov_best, cov_all)
+            score = self.calibration.score(f)
             j = Judgement(
                 verdict=self.calibration.verdict(score), score=score,
-                evidence=best.text if best else "",
-                evidence_index=best.passage if best else None, raw=p_yes,
+                evidence=f.best.text if f.best else "",
+                evidence_index=f.best.passage if f.best else None, raw=f.p_parts,
             )
         if unstated_numbers(claim, passages):
             # a number the passages never state cannot be supported by them
             j.verdict, j.score = Verdict.not_supported, min(j.score, 0.1)
         return j
 
-    def features(self, claim: str, passages: list[str]):
-        """``(p_yes, coverage_best, coverage_all, best_sentence)``, the inputs of the
-        calibration (coverages None across languages), or None without token probabilities.
+    def features(self, claim: str, passages: list[str], roles: list[str] | None = None
+                 ) -> Features | None:
+        """The calibration's inputs (:class:`Features`), or None when the model exposes no
+        token probabilities.
 
-        ``p_yes`` is the minimum over the claim's parts (:func:`claim_parts`): a claim is
-        supported only if each part is. The evidence comes first in the prompt, so each part
-        after the first costs only its own tokens (the KV cache keeps the evidence).
+        ``P(Yes)`` is asked for the whole claim and for each of its parts (:func:`claim_parts`;
+        supported only if each part is). The evidence comes first in every prompt, so it stays
+        in the KV cache and each further question costs only its own tokens.
         """
-        if not self._probabilities() or self._llama() is None:
+        if not self._has_probabilities():
             return None
         chosen, best, cov_best, cov_all = self.selector.select_with_coverage(claim, passages)
         evidence = [s.text for s in chosen]
-        parts = _at_most(claim_parts(claim), self.max_parts) or [claim]
-        p_yes = min(self.p_yes(part, evidence) for part in parts)
-        if _cross_lingual(claim, passages):
-            return p_yes, None, None, best
-        return p_yes, cov_best, cov_all, best
+        lp_ev = self.model.continuation_logprobs(_restate_prompt(claim, evidence), claim) or []
+        p_full = self.p_yes(claim, evidence)
+        parts = _at_most(claim_parts(claim), self.max_parts)
+        p_parts = min([p_full] + [self.p_yes(part, evidence) for part in parts])
+        lp_base = self.model.continuation_logprobs(_restate_prompt(claim, None), claim) or []
+        cross = _cross_lingual(claim, passages)
+        roles = list(roles or [])
+        best_text = best.text if best else ""
+        return Features(
+            p_parts=p_parts, p_full=p_full,
+            cov_best=None if cross else cov_best, cov_all=None if cross else cov_all,
+            lp_ev=lp_ev, lp_base=lp_base,
+            missing_numbers=len(unstated_numbers(claim, passages)),
+            missing_terms=len(missing_terms(claim, passages)),
+            latin_terms=len(latin_terms(claim)),
+            credits_authors=bool(_AUTHORS.search(claim)),
+            credits_speaker=bool(_SPEAKER.search(claim)),
+            roles=roles, others_work=bool(_OTHERS.search(best_text)), best=best,
+        )
 
-    def p_yes(self, claim: str, evidence: list[str]) -> float | None:
-        """``P(Yes) / (P(Yes) + P(No))`` for the first answer token, or None when the model
-        exposes no token probabilities."""
-        llm = self._llama()
-        if llm is None:
-            return None
-        messages = [{"role": "system", "content": SYSTEM},
-                    {"role": "user", "content": _user_prompt(claim, evidence)}]
-        tokens = self._tokens(llm, messages)
-        logits = self._next_logits(llm, tokens)
-        yes_ids, no_ids = self._answers(llm)
-        m = float(np.max(logits))
-        yes = float(np.sum(np.exp(logits[yes_ids] - m)))
-        no = float(np.sum(np.exp(logits[no_ids] - m)))
-        return yes / (yes + no) if yes + no > 0 else 0.5
+    def p_yes(self, claim: str, evidence: list[str]) -> float:
+        """``P(Yes) / (P(Yes) + P(No))`` for the first answer token."""
+        probs = self.model.answer_probabilities(
+            [Message("system", SYSTEM), Message("user", _user_prompt(claim, evidence))],
+            [["Yes", "yes", "YES", " Yes"], ["No", "no", "NO", " No"]])
+        return probs[0] if probs else 0.5
 
-    # -- token probabilities (llama.cpp) ------------------------------------------------------
-
-    def _probabilities(self) -> bool:
-        return self.use_probabilities and hasattr(self.model, "_llama")
-
-    def _llama(self):
-        if not self._probabilities():
-            return None
-        try:
-            llm = self.model._llama()
-        except Exception:  # noqa: BLE001 - any provider quirk: fall back to JSON output
-            return None
-        return llm if hasattr(llm, "eval") and hasattr(llm, "_ctx") else None
-
-    def _tokens(self, llm, messages: list[dict]) -> list[int]:
-        """The prompt through the model's own chat template (ChatML when it has none)."""
-        template = (getattr(llm, "metadata", None) or {}).get("tokenizer.chat_template")
-        if template:
-            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-            eos = llm.detokenize([llm.token_eos()]).decode("utf-8", "ignore")
-            prompt = Jinja2ChatFormatter(template, eos_token=eos, bos_token="")(
-                messages=messages).prompt
-        else:
-            prompt = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n"
-                             for m in messages) + "<|im_start|>assistant\n"
-        return llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
-
-    @staticmethod
-    def _next_logits(llm, tokens: list[int]) -> np.ndarray:
-        """Evaluate ``tokens`` (reusing the KV cache for a shared prefix, e.g. the system prompt)
-        and return the logits of the next token."""
-        if len(tokens) >= llm.n_ctx():
-            tokens = tokens[-(llm.n_ctx() - 1):]
-        same = 0
-        cached = llm.n_tokens
-        ids = llm.input_ids
-        limit = min(cached, len(tokens) - 1)
-        while same < limit and ids[same] == tokens[same]:
-            same += 1
-        llm.n_tokens = same  # eval() drops the KV cache past n_tokens
-        llm.eval(tokens[same:])
-        return np.array(np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)),
-                        dtype=np.float64)
-
-    def _answers(self, llm) -> tuple[list[int], list[int]]:
-        if self._answer_ids is None:
-            def ids(words: list[str]) -> list[int]:
-                out: set[int] = set()
-                for w in words:
-                    toks = llm.tokenize(w.encode("utf-8"), add_bos=False, special=False)
-                    if toks:
-                        out.add(toks[0])
-                return sorted(out)
-
-            self._answer_ids = (ids(["Yes", "yes", "YES", " Yes"]),
-                                ids(["No", "no", "NO", " No"]))
-        return self._answer_ids
+    def _has_probabilities(self) -> bool:
+        if self._probes is None:
+            try:
+                self._probes = self.model.answer_probabilities(
+                    [Message("user", "Answer Yes or No: is 2 > 1?")], [["Yes"], ["No"]]
+                ) is not None
+            except Exception:  # noqa: BLE001 - any provider quirk: fall back to JSON output
+                self._probes = False
+        return self._probes
 
     # -- any provider: constrained JSON ----------------------------------------------------------
 
@@ -452,6 +514,14 @@ class ModelJudge:
             verdict=verdict, score=_JSON_SCORE[verdict.value],
             evidence=best.text if best else "", evidence_index=best.passage if best else None,
         )
+
+
+def _restate_prompt(claim: str, evidence: list[str] | None) -> list[Message]:
+    lang = "Chinese" if detect_language(claim) == "zh" else "English"
+    lines = "\n".join(f"- {s}" for s in evidence) if evidence is not None else "- (not shown)"
+    return [Message("system", SYSTEM),
+            Message("user", f"Evidence:\n{lines}\n\nRestate one point of the evidence "
+                            f"faithfully in one {lang} sentence.")]
 
 
 def _parse_verdict(text: str) -> Verdict:

@@ -71,6 +71,22 @@ class ChatModel(ABC):
             listener(messages, result, options)
         return result
 
+    # -- capabilities: what a judge needs beyond text; None where a provider cannot answer ------
+
+    def answer_probabilities(self, messages: list[Message],
+                             answers: list[list[str]]) -> list[float] | None:
+        """The probability of each answer as the first token of the reply to ``messages``,
+        normalised over the answers (each answer: its spellings, e.g. ``["Yes", "yes"]``), read
+        from one forward pass; None when the provider exposes no token probabilities (then ask
+        for a JSON verdict instead)."""
+        return None
+
+    def continuation_logprobs(self, messages: list[Message],
+                              continuation: str) -> list[float] | None:
+        """``log P(token)`` of each token of ``continuation`` as the start of the reply to
+        ``messages`` (one forward pass); None when the provider cannot score text."""
+        return None
+
     @abstractmethod
     def _complete(
         self,

@@ -12,6 +12,8 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
+
 from docent.assets import QWEN_CODER_05B, QWEN_CODER_15B, ModelAsset, assemble
 from docent.config import Settings
 from docent.errors import ModelError
@@ -68,6 +70,91 @@ class LlamaCppModel(ChatModel):
                 raise ModelError(f"{self.path}: cannot load the model ({exc})",
                                  fix="check that it is a GGUF file llama.cpp supports") from exc
         return self._cache[key]
+
+    # -- capabilities (token probabilities), for the support judge --------------------------
+
+    def answer_probabilities(self, messages: list[Message],
+                             answers: list[list[str]]) -> list[float] | None:
+        llm = self._llama()
+        logits = self._eval(llm, self._prompt_tokens(llm, messages), score_from=None)[-1]
+        m = float(np.max(logits))
+        mass = [float(np.sum(np.exp(logits[self._first_ids(llm, a)] - m))) for a in answers]
+        total = sum(mass)
+        return [x / total for x in mass] if total > 0 else [1.0 / len(answers)] * len(answers)
+
+    def continuation_logprobs(self, messages: list[Message],
+                              continuation: str) -> list[float] | None:
+        llm = self._llama()
+        prompt = self._prompt_tokens(llm, messages)
+        cont = llm.tokenize(continuation.encode("utf-8"), add_bos=False, special=False)
+        if not cont:
+            return []
+        rows = self._eval(llm, prompt + cont, score_from=len(prompt) - 1)
+        out = []
+        for row, tok in zip(rows, cont):
+            m = float(np.max(row))
+            out.append(float(row[tok] - m - np.log(np.sum(np.exp(row - m)))))
+        return out
+
+    def _prompt_tokens(self, llm, messages: list[Message]) -> list[int]:
+        """``messages`` through the model's own chat template (ChatML when it has none), ready
+        for the assistant's reply."""
+        msgs = [{"role": m.role, "content": m.content} for m in messages]
+        template = (getattr(llm, "metadata", None) or {}).get("tokenizer.chat_template")
+        if template:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            eos = llm.detokenize([llm.token_eos()]).decode("utf-8", "ignore")
+            prompt = Jinja2ChatFormatter(template, eos_token=eos, bos_token="")(
+                messages=msgs).prompt
+        else:
+            prompt = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n"
+                             for m in msgs) + "<|im_start|>assistant\n"
+        return llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+
+    _answer_ids: dict[tuple[str, ...], list[int]] = {}
+
+    def _first_ids(self, llm, spellings: list[str]) -> list[int]:
+        key = tuple(spellings)
+        if key not in self._answer_ids:
+            ids = {t[0] for w in spellings
+                   if (t := llm.tokenize(w.encode("utf-8"), add_bos=False, special=False))}
+            self._answer_ids[key] = sorted(ids)
+        return self._answer_ids[key]
+
+    @staticmethod
+    def _eval(llm, tokens: list[int], score_from: int | None) -> list[np.ndarray]:
+        """Evaluate ``tokens``, reusing the KV cache for the prefix shared with the last call,
+        and return the next-token logits at each position from ``score_from`` on (or at the
+        last position only)."""
+        if len(tokens) >= llm.n_ctx():
+            raise ModelError(f"prompt of {len(tokens)} tokens exceeds the context window",
+                             fix="raise DOCENT_LLM_CTX")
+        last = len(tokens) - 1
+        first = last if score_from is None else max(0, min(score_from, last))
+        same, ids = 0, llm.input_ids
+        limit = min(llm.n_tokens, first)
+        while same < limit and ids[same] == tokens[same]:
+            same += 1
+        llm._ctx.kv_cache_seq_rm(-1, same, -1)
+        llm.n_tokens = same
+        rows: list[np.ndarray] = []
+        n_vocab = llm.n_vocab()
+        for start in range(same, len(tokens), llm.n_batch):
+            chunk = tokens[start:start + llm.n_batch]
+            llm._batch.set_batch(batch=chunk, n_past=start, logits_all=False)
+            wanted = [i for i in range(len(chunk)) if start + i >= first]
+            for i in range(len(chunk)):
+                llm._batch.batch.logits[i] = start + i >= first
+            llm._ctx.decode(llm._batch)
+            llm.input_ids[start:start + len(chunk)] = chunk
+            llm.n_tokens = start + len(chunk)
+            if wanted:
+                arr = np.ctypeslib.as_array(llm._ctx.get_logits(),
+                                            shape=(len(wanted) * n_vocab,))
+                rows += [np.array(arr[j * n_vocab:(j + 1) * n_vocab], dtype=np.float64)
+                         for j in range(len(wanted))]
+        return rows
 
     def _complete(self, messages: list[Message], *, max_tokens: int, temperature: float,
                   json_schema: dict | None, stop: list[str] | None,

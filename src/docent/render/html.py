@@ -4,19 +4,27 @@ citation opening the passage it cites.
 No request leaves the page: CSS and JS are inline and a Content-Security-Policy forbids any
 other load. Hooks that the web app and tests rely on:
 
-* ``<section id="validation-summary">`` (claims checked, supported %, errors, warnings, length
-  against the asked range, repairs; each figure in ``[data-key]``) when a validation report is
-  given, else ``<p id="validation-note" class="muted">``;
+* ``<section id="validation-summary">`` ("verified 31 of 40" cited sentences, unverified,
+  partly and not supported counts, errors, warnings, length against the asked range, repairs;
+  each figure in ``[data-key]``) when a validation report is given, else
+  ``<p id="validation-note" class="muted">``;
 * ``<h2>`` per section, ``<p>`` per paragraph, and per sentence
-  ``<span class="sent" data-verdict="supported|partial|unsupported|uncited|none">`` (with
-  ``id="s-<index>"`` and ``data-index`` when it matched a checked sentence);
+  ``<span class="sent" data-verdict="supported|unverified|partial|unsupported|uncited|none">``
+  (with ``id="s-<index>"`` and ``data-index`` when it matched a checked sentence);
 * ``<a class="cite" data-n="3" href="#ref-3">[3]</a>`` per citation; a click opens
   ``<div id="passage-popup" role="dialog">`` (closed by ``#passage-popup-close`` or Escape)
-  with the source title, locator, the cited passage and a link to the recording at that moment
-  (``file:///…/talk.mp4#t=750``, ``https://youtube.com/watch?v=…&t=750``) or to the PDF page
-  (``file:///…/paper.pdf#page=4``);
+  with the source title, locator, the cited passage (the evidence span the sentence was judged
+  against highlighted, and shown with the sentence's mark in ``#passage-popup-evidence``) and a
+  link to the recording at that moment (``file:///…/talk.mp4#t=750``,
+  ``https://youtube.com/watch?v=…&t=750``) or to the PDF page (``file:///…/paper.pdf#page=4``);
 * the data behind it in ``<script type="application/json" id="citations-data">``;
 * the reference list ``<ol id="references">`` with ``<li id="ref-3">``.
+
+Only a sentence whose record says ``supported`` -- and that no error or warning finding is
+about -- is marked green (:func:`sentence_mark`): a sentence with an error of any kind
+(bibliography, provenance, a citation that resolves to nothing) is marked ``unsupported`` and
+its tooltip names the error; one the judge could not verify is ``unverified`` (grey, dashed);
+one that matches no record is ``none``.
 
     >>> page = render_html(draft, validation=report, store=store).decode("utf-8")
 """
@@ -29,7 +37,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from docent.check.findings import CheckedSentence, ValidationReport
+from docent.check.findings import CheckedSentence, Finding, ValidationReport
 from docent.render.markdown import (
     BOLD,
     CODE,
@@ -42,11 +50,19 @@ from docent.render.markdown import (
 )
 from docent.store import Store
 from docent.text import sentence_spans
-from docent.types import Citation, Draft, LengthUnit, Source, SourceKind, format_timestamp
+from docent.types import (
+    Citation,
+    Draft,
+    LengthUnit,
+    Source,
+    SourceKind,
+    Verdict,
+    format_timestamp,
+)
 
-__all__ = ["VERDICTS", "citation_link", "render_html", "sentence_key"]
+__all__ = ["VERDICTS", "citation_link", "render_html", "sentence_key", "sentence_mark"]
 
-VERDICTS = ("supported", "partial", "unsupported", "uncited", "none")
+VERDICTS = ("supported", "unverified", "partial", "unsupported", "uncited", "none")
 _MEDIA_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".mp3", ".wav", ".m4a", ".flac")
 _CITE_RE = re.compile(r"\[(\d+(?:\s*[-–,，]\s*\d+)*)\](?!\()")
 # What docent.check.parse removes from a sentence: bracketed citations of any style, and
@@ -78,9 +94,14 @@ class _Verdicts:
         self.by_section: dict[str, list[tuple[str, CheckedSentence]]] = {}
         self.used: set[int] = set()
         self.cursor: dict[str, int] = {}
+        self.problems: dict[int, list[Finding]] = {}  # sentence index -> errors and warnings
         for s in validation.sentences if validation else []:
             self.by_section.setdefault(_heading_key(s.section), []).append(
                 (sentence_key(s.text), s))
+        for f in validation.findings if validation else []:
+            if f.sentence_index is not None and f.severity in ("error", "warning"):
+                self.problems.setdefault(f.sentence_index, []).append(f)
+        self.evidence: dict[str, dict] = {}  # what the pop-up shows, by sentence index
 
     def match(self, heading: str, raw_sentence: str) -> CheckedSentence | None:
         key = sentence_key(raw_sentence)
@@ -99,25 +120,58 @@ class _Verdicts:
         return None
 
 
-def _verdict_of(sentence: CheckedSentence | None) -> str:
+def sentence_mark(sentence: CheckedSentence | None, problems: list[Finding] | None = None
+                  ) -> tuple[str, str | None]:
+    """``(data-verdict, the error it shows or None)`` for one sentence of the page.
+
+    Green (``supported``) needs all three: the record's status is "supported", its verdict (if
+    any) is supported, and no error or warning finding is about the sentence. An error of any
+    kind makes it ``unsupported``; a verdict of "unverified" makes it ``unverified`` whatever
+    the status says; no record (the sentence matched none) is ``none``.
+
+    >>> sentence_mark(None)
+    ('none', None)
+    """
     if sentence is None:
-        return "none"
-    return sentence.status if sentence.status in VERDICTS else "none"
+        return "none", None
+    problems = problems or []
+    errors = [f for f in problems if f.severity == "error"]
+    if errors:
+        return "unsupported", errors[0].message
+    status = sentence.status if sentence.status in VERDICTS else "none"
+    verdict = sentence.verdict
+    if status == "unverified" or verdict is Verdict.unverified or any(
+            f.verdict is Verdict.unverified for f in problems):
+        return "unverified", None
+    if status == "supported":
+        if verdict is Verdict.partially_supported:
+            return "partial", None
+        if verdict is Verdict.not_supported:
+            return "unsupported", None
+        if problems:  # a warning about a sentence said to be supported: not verified
+            return "unverified", None
+    return status, None
 
 
 # --- words, style and behaviour ---------------------------------------------------------------
 
 _WORDS = {
     "en": {
-        "summary": "Validation", "claims": "claims checked", "supported": "supported",
+        "summary": "Validation", "cited": "cited sentences", "verified_of": "verified {n} of {m}",
+        "pct": " ({}%)",
+        "unverified": "not verified", "not_judged": "not judged",
         "partial": "partly", "unsupported": "not supported", "errors": "errors",
         "warnings": "warnings", "uncited": "uncited claims", "length": "length / asked",
         "repairs": "repairs", "legend": "Marks:", "show_marks": "show marks",
         "findings": "Errors and warnings", "go": "go to sentence",
         "not_validated": "This report was not validated: its sentences are not marked.",
-        "l_supported": "supported", "l_partial": "partly supported",
+        "l_supported": "supported", "l_unverified": "not verified",
+        "l_partial": "partly supported",
         "l_unsupported": "not supported", "l_uncited": "uncited claim",
         "v_supported": "Supported by the cited passage",
+        "v_unverified": "Not verified: check it against the cited passage",
+        "v_error": "Error: {}",
+        "evidence": "The check judged this sentence against:",
         "v_partial": "Partly supported by the cited passage",
         "v_unsupported": "Not supported by the cited passage",
         "v_uncited": "A factual claim without a citation",
@@ -128,14 +182,18 @@ _WORDS = {
         "ref_link": "in the reference list", "excerpt_only": "(excerpt)",
     },
     "zh": {
-        "summary": "校验结果", "claims": "已检验论断", "supported": "支持率",
+        "summary": "校验结果", "cited": "引用句", "verified_of": "已核实 {n} / {m} 句",
+        "pct": "（{}%）",
+        "unverified": "未核实", "not_judged": "未判定",
         "partial": "部分支持", "unsupported": "不支持", "errors": "错误", "warnings": "警告",
         "uncited": "未注明出处的论断", "length": "篇幅 / 要求", "repairs": "修改次数",
         "legend": "标记：", "show_marks": "显示标记", "findings": "错误与警告",
         "go": "查看句子", "not_validated": "本报告未经校验，句子没有标记。",
-        "l_supported": "有据", "l_partial": "部分有据", "l_unsupported": "无据",
-        "l_uncited": "未注出处",
-        "v_supported": "引用的段落支持此句", "v_partial": "引用的段落部分支持此句",
+        "l_supported": "有据", "l_unverified": "未核实", "l_partial": "部分有据",
+        "l_unsupported": "无据", "l_uncited": "未注出处",
+        "v_supported": "引用的段落支持此句",
+        "v_unverified": "未能核实：请对照引用段落自行核对", "v_error": "错误：{}",
+        "evidence": "校验时据以判断此句的证据：", "v_partial": "引用的段落部分支持此句",
         "v_unsupported": "引用的段落不支持此句", "v_uncited": "事实性陈述，未注明出处",
         "v_none": "非需检验的论断",
         "no_ref": "参考文献中没有此条", "close": "关闭",
@@ -156,7 +214,7 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline
 
 CSS = """
 :root{--ink:#1f2328;--muted:#6b7280;--line:#d0d7de;--ok:#2f855a;--part:#b7791f;--bad:#c53030;
---unc:#6b46c1;--bg:#fff;--panel:#f6f8fa}
+--unc:#6b46c1;--unv:#8a8f98;--bg:#fff;--panel:#f6f8fa}
 *{box-sizing:border-box}[hidden]{display:none!important}
 body{margin:0;background:var(--bg);color:var(--ink);font-family:"Times New Roman",Georgia,
 "Noto Serif CJK SC","Source Han Serif SC","Songti SC",SimSun,serif;font-size:17px;line-height:1.75}
@@ -179,6 +237,7 @@ text-align:left}
 .stats{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;margin:0 0 .5rem}
 .stat dt{color:var(--muted);font-size:.75rem}.stat dd{margin:0;font-weight:600}
 .stat.good dd{color:var(--ok)}.stat.bad dd{color:var(--bad)}.stat.warn dd{color:var(--part)}
+.stat.unv dd{color:var(--muted)}
 .legend{margin:.25rem 0 0;text-align:left}.legend .sent{margin-right:.8rem}
 .toggle{color:var(--muted);white-space:nowrap}
 .findings{margin-top:.5rem}.findings ul{margin:.4rem 0 0;padding-left:1.2rem}
@@ -186,6 +245,8 @@ text-align:left}
 .sent{text-decoration-line:none;text-underline-offset:.28em;text-decoration-thickness:1px}
 .marks-on .sent[data-verdict=supported],.legend .sent[data-verdict=supported]{
 text-decoration:underline dotted var(--ok)}
+.marks-on .sent[data-verdict=unverified],.legend .sent[data-verdict=unverified]{
+text-decoration:underline dashed var(--unv)}
 .marks-on .sent[data-verdict=partial],.legend .sent[data-verdict=partial]{
 text-decoration:underline dotted var(--part)}
 .marks-on .sent[data-verdict=unsupported],.legend .sent[data-verdict=unsupported]{
@@ -211,6 +272,9 @@ font-size:1.3rem;line-height:1;cursor:pointer;color:var(--muted);padding:.2rem .
 #passage-popup-locator{color:var(--muted);margin:0 0 .5rem;text-align:left}
 #passage-popup-text{margin:0 0 .5rem;padding:.4rem .7rem;border-left:3px solid var(--line);
 white-space:pre-wrap;background:var(--panel)}
+#passage-popup-text mark{background:#fff1b8;color:inherit;padding:0 .1em}
+#passage-popup-evidence{margin:0 0 .5rem;font-size:.85rem;color:var(--muted);text-align:left}
+#passage-popup-evidence q{color:var(--ink)}
 .popup-foot{margin:0;font-size:.85rem;display:flex;gap:1rem;flex-wrap:wrap}
 @media print{
 body{font-size:12pt;background:#fff}main{max-width:none;padding:0}
@@ -224,11 +288,12 @@ JS = """
 "use strict";
 var node=document.getElementById("citations-data"),data;
 try{data=JSON.parse(node.textContent);}catch(e){return;}
-var cites=data.citations||{},words=data.labels||{};
+var cites=data.citations||{},words=data.labels||{},judged=data.sentences||{};
 var popup=document.getElementById("passage-popup"),closer=document.getElementById("passage-popup-close");
 var num=document.getElementById("passage-popup-n"),title=document.getElementById("passage-popup-title");
 var loc=document.getElementById("passage-popup-locator"),text=document.getElementById("passage-popup-text");
 var link=document.getElementById("passage-popup-link"),ref=document.getElementById("passage-popup-ref");
+var evbox=document.getElementById("passage-popup-evidence");
 var opener=null;
 function place(a){
   var r=a.getBoundingClientRect(),w=popup.offsetWidth,h=popup.offsetHeight;
@@ -241,7 +306,26 @@ function open(a){
   var n=a.getAttribute("data-n"),c=cites[n];
   if(!c){return false;}
   num.textContent="["+c.n+"]";title.textContent=c.title;
-  loc.textContent=c.locator;text.textContent=c.text+(c.full?"":" "+(words.excerpt_only||""));
+  loc.textContent=c.locator;
+  var sent=a.closest?a.closest(".sent[data-index]"):null;
+  var ev=sent?judged[sent.getAttribute("data-index")]:null,at=-1;
+  if(ev&&ev.evidence&&(ev.passage_id==null||ev.passage_id===c.passage_id)){at=c.text.indexOf(ev.evidence);}
+  text.textContent="";
+  if(at>=0){
+    var m=document.createElement("mark");m.textContent=ev.evidence;
+    text.append(document.createTextNode(c.text.slice(0,at)),m,
+      document.createTextNode(c.text.slice(at+ev.evidence.length)));
+  }else{text.textContent=c.text;}
+  if(!c.full){text.append(document.createTextNode(" "+(words.excerpt_only||"")));}
+  evbox.replaceChildren();
+  if(ev&&ev.evidence){
+    var head=document.createElement("b");head.textContent=ev.label||"";
+    var q=document.createElement("q");q.textContent=ev.evidence;
+    var where=[ev.source,ev.locator].filter(Boolean).join(", ");
+    evbox.append(head,document.createTextNode(" "+(words.evidence||"")+" "),q,
+      document.createTextNode(where?" ("+where+")":""));
+    evbox.hidden=false;
+  }else{evbox.hidden=true;}
   if(c.link&&/^(file|https?):/i.test(c.link)){link.href=c.link;link.textContent=c.link_label||c.link;link.hidden=false;}
   else{link.removeAttribute("href");link.textContent="";link.hidden=true;}
   ref.href="#ref-"+c.n;ref.textContent=words.ref_link||"";
@@ -415,12 +499,16 @@ def _paragraph(raw: str, heading: str, verdicts: _Verdicts, numbers: set[int],
     for s, e in sentence_spans(text):
         out.append(_inline(text, cursor, s, styles, numbers, words))
         checked = verdicts.match(heading, text[s:e])
-        verdict = _verdict_of(checked)
+        problems = verdicts.problems.get(checked.index, []) if checked is not None else []
+        verdict, error = sentence_mark(checked, problems)
         attrs = f' data-verdict="{verdict}"'
         if checked is not None:
             attrs = f' id="s-{checked.index}" data-index="{checked.index}"' + attrs
+        label = words["v_error"].format(error) if error else words["v_" + verdict]
         if validated:
-            attrs += f' title="{escape(words["v_" + verdict])}"'
+            attrs += f' title="{escape(label)}"'
+        if checked is not None:
+            _note_evidence(verdicts, checked, problems, label)
         out.append(f'<span class="sent"{attrs}>{_inline(text, s, e, styles, numbers, words)}'
                    "</span>")
         cursor = e
@@ -430,6 +518,22 @@ def _paragraph(raw: str, heading: str, verdicts: _Verdicts, numbers: set[int],
         return (f'<p class="list-item"><span class="marker">{escape(bullet)}</span> '
                 f'{"".join(out)}</p>')
     return f"<p>{''.join(out)}</p>"
+
+
+def _note_evidence(verdicts: _Verdicts, checked: CheckedSentence, problems: list[Finding],
+                   label: str) -> None:
+    """Keep the evidence span a sentence was judged against, for the citation pop-up."""
+    found = next((f for f in problems if f.kind in ("support", "off_source", "miscited")
+                  and f.evidence), None)
+    evidence = checked.evidence or (found.evidence if found else None)
+    if not evidence:
+        return
+    verdicts.evidence[str(checked.index)] = {
+        "evidence": evidence.strip(), "label": label,
+        "source": checked.source or (found.source if found else None),
+        "locator": checked.locator or (found.locator if found else None),
+        "passage_id": checked.passage_id,
+    }
 
 
 def _stat(key: str, label: str, value: str, tone: str = "") -> str:
@@ -452,11 +556,21 @@ def _summary(draft: Draft, validation: ValidationReport | None, words: dict[str,
     length_value = "—" if length is None else f"{length} {unit}"
     if asked:
         length_value += f" / {asked}"
+    verified = words["verified_of"].format(n=s.supported, m=s.covered)
+    if s.covered:
+        verified += words["pct"].format(f"{s.verified_pct:g}")
     stats = [
-        _stat("claims_checked", words["claims"], str(s.claims_checked)),
-        _stat("supported_pct", words["supported"],
-              f"{s.supported_pct:g}% ({s.supported}/{s.claims_checked}; {words['partial']} "
-              f"{s.partially_supported}; {words['unsupported']} {s.not_supported})"),
+        _stat("verified", words["cited"], verified),
+        _stat("unverified", words["unverified"], str(s.unverified), "unv" if s.unverified else ""),
+        _stat("partially_supported", words["partial"], str(s.partially_supported),
+              "warn" if s.partially_supported else ""),
+        _stat("not_supported", words["unsupported"], str(s.not_supported),
+              "bad" if s.not_supported else ""),
+    ]
+    if s.covered > s.claims_checked:
+        stats.append(_stat("not_judged", words["not_judged"], str(s.covered - s.claims_checked),
+                           "unv"))
+    stats += [
         _stat("errors", words["errors"], str(s.errors), "bad" if s.errors else "good"),
         _stat("warnings", words["warnings"], str(s.warnings), "warn" if s.warnings else ""),
         _stat("uncited", words["uncited"], str(s.uncited)),
@@ -465,8 +579,9 @@ def _summary(draft: Draft, validation: ValidationReport | None, words: dict[str,
         _stat("repairs", words["repairs"], str(s.repairs)),
     ]
     legend = "".join(
-        f'<span class="sent" data-verdict="{v}">{escape(words["l_" + v])}</span>'
-        for v in VERDICTS[:4])
+        f'<span class="sent sample" data-verdict="{v}" title="{escape(words["v_" + v])}">'
+        f'{escape(words["l_" + v])}</span>'
+        for v in VERDICTS if v != "none")
     findings = [f for f in validation.findings if f.severity in ("error", "warning")]
     items = []
     for f in findings:
@@ -513,6 +628,7 @@ def _popup(words: dict[str, str]) -> str:
         '<span id="passage-popup-title"></span></p>'
         '<p id="passage-popup-locator"></p>'
         '<blockquote id="passage-popup-text"></blockquote>'
+        '<p id="passage-popup-evidence" hidden></p>'
         '<p class="popup-foot"><a id="passage-popup-link" hidden></a> '
         '<a id="passage-popup-ref" href="#references"></a></p></div>'
     )
@@ -533,8 +649,9 @@ def render_html(draft: Draft, *, validation: ValidationReport | None = None,
             body.append(_paragraph(raw, section.heading, verdicts, numbers, words,
                                    validation is not None))
         body.append("</section>")
-    payload = {"lang": lang, "labels": {k: words[k] for k in ("ref_link", "excerpt_only")},
-               "citations": data}
+    payload = {"lang": lang,
+               "labels": {k: words[k] for k in ("ref_link", "excerpt_only", "evidence")},
+               "citations": data, "sentences": verdicts.evidence}
     page = (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'

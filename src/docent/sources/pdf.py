@@ -15,6 +15,10 @@ dropped, footnotes move to the end of their page, and bold headings ("4.2 Synthe
 
 Roles: ``front`` (title block), ``abstract``, ``body``, ``references`` (from "References" until
 an appendix heading) and ``appendix``. Bad input raises :class:`~docent.errors.SourceError`.
+
+The title is the largest type near the top of page 1 (never the venue line or "ABSTRACT"); a
+title set in capitals (ICLR camera-ready style) is read whole, and neither it nor a piece of it
+is ever taken for an author: words in capitals are not read as names.
 """
 
 from __future__ import annotations
@@ -315,11 +319,27 @@ def _split_heading(block: _Block, body: float) -> list[_Block]:
     return [block]
 
 
+def _is_caps(text: str) -> bool:
+    """Set in capitals ("ENABLING LARGE LANGUAGE MODELS"): two or more words, no lower case."""
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    return len(words) >= 2 and all(w.isupper() for w in words)
+
+
+def _title_candidate(ln: _Line, page: _Page) -> bool:
+    """A line in the top half of page 1 that may be (part of) the title: not a URL or e-mail,
+    not a section heading ("ABSTRACT") and not the venue line or a running header."""
+    text = normalize_space(ln.text)
+    return (ln.bbox[1] < 0.5 * page.height and bool(re.search(r"[^\W\d_]{3}", text))
+            and not re.search(r"https?://|www\.|github|@|\.com\b|\.org\b", text, re.I)
+            and not (_KNOWN_RE.match(text) and len(text.split()) <= 3)
+            and not _VENUE_RE.match(text))
+
+
 def _find_title(page: _Page, body: float) -> list[_Line]:
-    """The largest-font lines near the top of page 1 (never a URL or e-mail)."""
-    cands = [ln for b in page.blocks for ln in b.lines
-             if ln.bbox[1] < 0.5 * page.height and re.search(r"[^\W\d_]{3}", ln.text)
-             and not re.search(r"https?://|www\.|github|@|\.com\b|\.org\b", ln.text, re.I)]
+    """The largest-font lines near the top of page 1 (never a URL, e-mail, venue line or
+    "ABSTRACT"); a title set in capitals goes on over the capital lines right under it that
+    are larger than the body text (a title whose last line is set smaller)."""
+    cands = [ln for b in page.blocks for ln in b.lines if _title_candidate(ln, page)]
     top = max((ln.size for ln in cands), default=0.0)
     if top < body + 1:
         return []
@@ -329,6 +349,14 @@ def _find_title(page: _Page, body: float) -> list[_Line]:
         if ln.bbox[1] - out[-1].bbox[3] > 1.5 * top:
             break
         out.append(ln)
+    if _is_caps(" ".join(ln.text for ln in out)):
+        below = sorted((ln for ln in cands if ln.bbox[1] > out[-1].bbox[1]
+                        and all(ln is not t for t in out)), key=lambda ln: ln.bbox[1])
+        for ln in below:
+            if ln.size < body + 1 or not _is_caps(ln.text) \
+                    or ln.bbox[1] - out[-1].bbox[3] > 0.8 * out[-1].size:
+                break
+            out.append(ln)
     return out
 
 
@@ -401,22 +429,36 @@ def _paragraphs(pages: list[_Page], body: float) -> tuple[list[_Para], list[_Blo
 
 
 def _names(text: str) -> list[str]:
-    """Person names in an author line: "Tianyu Gao", "Jane van Dijk"; not "Mountain View, CA"."""
+    """Person names in an author line: "Tianyu Gao", "Jane van Dijk"; not "Mountain View, CA",
+    and not words set in capitals ("GENERATE TEXT WITH CITATIONS" is a piece of a title)."""
     out = []
     for part in re.split(r"\s*(?:,|;|&|\band\b|\s{2,})\s*", text):
         tokens = _MARK_RE.sub(" ", part).strip(" .").split()
-        if 2 <= len(tokens) <= 5 and tokens[-1][0].isupper() and all(
+        if 2 <= len(tokens) <= 5 and tokens[-1][0].isupper() and not _is_caps(part) and all(
                 re.fullmatch(r"[^\W\d_][\w'’.-]*", t) and (t[0].isupper() or t in _PARTICLES)
                 for t in tokens):
             out.append(" ".join(tokens))
     return out
 
 
+def _in_title(text: str, title: str) -> bool:
+    """Whether ``text`` is the title or a piece of it of six letters or more (compared on
+    letters and digits, ignoring case)."""
+    def key(s: str) -> str:
+        return re.sub(r"[\W_]+", "", s).casefold()
+
+    return len(key(text)) >= 6 and key(text) in key(title)
+
+
 def _authors(front: list[_Block], title: list[_Line]) -> tuple[list[str], list[str]]:
     """Authors and affiliations from the title block: when names are bold, the plain lines
-    beneath them are affiliations; e-mail and web addresses are skipped."""
+    beneath them are affiliations; e-mail and web addresses, the venue line and pieces of the
+    title are skipped."""
+    title_text = " ".join(ln.text for ln in title)
     lines = sorted((ln for b in front for ln in b.lines
-                    if all(ln is not t for t in title) and not _URL_RE.search(ln.text)),
+                    if all(ln is not t for t in title) and not _URL_RE.search(ln.text)
+                    and not _VENUE_RE.match(normalize_space(ln.text))
+                    and not _in_title(ln.text, title_text)),
                    key=lambda ln: (round(ln.bbox[1] / 3), ln.bbox[0]))
     bold_names = any(ln.bold and _names(ln.text) for ln in lines)
     authors: list[str] = []

@@ -13,6 +13,9 @@ code blocks are code, not headings, because headings come from markdown-it's tok
 
 Plain ``.txt`` files are decoded as UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030
 (common for Chinese files), and cut into sentence-aware passages; blank lines end a sentence.
+A file holding binary data under a text suffix (a PNG renamed ``notes.md``, random bytes) is
+refused with one line: ``notes.md: not a text file: it holds binary data (it looks like a PNG
+image) (...)``.
 """
 
 from __future__ import annotations
@@ -45,6 +48,12 @@ __all__ = [
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 # C0 controls other than tab, newline, carriage return and form feed: a sign of binary data.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SAMPLE_BYTES = 65536
+# signatures of binary files that are often misnamed .txt or .md
+_MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF8", "a GIF image"), (b"%PDF-", "a PDF"), (b"PK\x03\x04", "a ZIP archive"),
+          (b"\x1f\x8b", "a gzip archive"), (b"\x7fELF", "a program"))
 _MAX_TITLE_CHARS = 100
 
 
@@ -63,17 +72,33 @@ def readable_stem(path: Path) -> str:
     return normalize_space(re.sub(r"[-_]+", " ", path.stem)) or path.name
 
 
+def _binary_kind(data: bytes) -> str | None:
+    """What binary ``data`` looks like ("a PNG image"), "" for unknown binary, None for text."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    sample = data[:_SAMPLE_BYTES]
+    controls = len(_CONTROL_BYTES_RE.findall(sample))
+    return "" if b"\x00" in sample or controls > max(3, len(sample) // 1000) else None
+
+
+def _binary_error(path: Path, kind: str = "") -> SourceError:
+    looks = f" (it looks like {kind})" if kind else ""
+    return SourceError(path, f"not a text file: it holds binary data{looks}",
+                       fix="ingest the original file under its real suffix, or remove it")
+
+
 def decode_text(path: Path, data: bytes) -> str:
     """Decode ``data`` read from ``path``; raise :class:`SourceError` when it is not text.
 
-    Tries UTF-8 (BOM or not), then UTF-16 when a BOM says so, then GB18030. Line endings are
-    normalised to ``\\n`` so that offsets are the same on every platform.
+    Binary data (NUL or other control bytes, or the signature of an image, archive or PDF) is
+    refused. Tries UTF-8 (BOM or not), then UTF-16 when a BOM says so, then GB18030. Line
+    endings are normalised to ``\\n`` so that offsets are the same on every platform.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings: tuple[str, ...] = ("utf-16",)
-    elif b"\x00" in data:
-        raise SourceError(path, "looks like a binary file, not text",
-                          fix="save it as UTF-8 text, or ingest it with a suitable suffix")
+    elif (kind := _binary_kind(data)) is not None:
+        raise _binary_error(path, kind)
     else:
         encodings = ("utf-8-sig", "gb18030")
     for encoding in encodings:
@@ -82,7 +107,7 @@ def decode_text(path: Path, data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if len(_CONTROL_RE.findall(text)) > max(3, len(text) // 1000):
-            break
+            raise _binary_error(path)
         return text.replace("\r\n", "\n").replace("\r", "\n")
     raise SourceError(path, "cannot decode the file as text (tried UTF-8, UTF-16 and GB18030)",
                       fix="save it as UTF-8 and ingest it again")

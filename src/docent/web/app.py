@@ -287,7 +287,7 @@ def create_app(root: Path, settings: Settings | None = None, *,
         out["stages"] = worker.live(project.slug, run_id)
         out["current"] = worker.is_current(project.slug, run_id)
         if run.get("validation"):
-            out["validation"] = json.loads(run["validation"]).get("summary")
+            out["validation"] = _validation_summary(run["validation"])
         if run["status"] == "done" and run.get("draft"):
             base = f"/api/projects/{project.slug}/runs/{run_id}"
             out["links"] = {"html": f"{base}/report.html", "md": f"{base}/report.md?download=1",
@@ -386,6 +386,18 @@ def _upload_json(run: dict) -> dict:
     return {"id": run["id"], "file": run["options"].get("file"), "status": run["status"],
             "error": run["error"], "result": run["output"], "progress": run["progress"],
             "created_at": run["created_at"]}
+
+
+def _validation_summary(stored: str) -> dict | None:
+    """The run's validation summary, read through the model so that a run saved before
+    ``unverified`` was counted still gets every figure (``covered``: the "of M")."""
+    from docent.check.findings import ValidationReport
+
+    try:
+        summary = ValidationReport.model_validate_json(stored).summary
+    except ValueError:
+        return json.loads(stored).get("summary")
+    return {**summary.model_dump(mode="json"), "covered": summary.covered}
 
 
 def _run_summary(run: dict) -> dict:

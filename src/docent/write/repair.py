@@ -44,6 +44,8 @@ __all__ = ["CachingJudge", "RepairPlan", "repair_sections", "rewrite_sentence"]
 
 Progress = Callable[[str, int, int], None]
 _NUM = re.compile(r"\[(\d+)\]")
+# verdicts whose sentence is rewritten once, then kept and listed if still not verified
+_KEEPABLE = (Verdict.partially_supported, Verdict.unverified)
 
 
 class CachingJudge:
@@ -52,14 +54,15 @@ class CachingJudge:
     def __init__(self, judge) -> None:
         self.inner = judge
         self.name = judge.name
-        self._cache: dict[tuple[str, tuple[str, ...]], Judgement] = {}
+        self._cache: dict[tuple, Judgement] = {}
         self.calls = 0
 
-    def judge(self, claim: str, passages: list[str]) -> Judgement:
-        key = (claim, tuple(passages))
+    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None
+              ) -> Judgement:
+        key = (claim, tuple(passages), tuple(roles or ()))
         if key not in self._cache:
             self.calls += 1
-            self._cache[key] = self.inner.judge(claim, passages)
+            self._cache[key] = self.inner.judge(claim, passages, roles=roles)
         j = self._cache[key]
         return Judgement(j.verdict, j.score, j.evidence, j.evidence_index, j.raw)
 
@@ -177,11 +180,13 @@ def _plan(report: ValidationReport, sections: list[DraftSection], numbers: dict[
             plan.edits.append((slot, None, Repair(
                 action="removed", section=f.section, before=f.sentence,
                 reason=f.message + (" after a rewrite" if key in rewritten else ""))))
-        elif f.verdict is Verdict.partially_supported and (last or key in rewritten):
+        elif f.verdict in _KEEPABLE and (last or key in rewritten):
             plan.kept.append(Repair(action="kept", section=f.section, before=f.sentence,
-                                    reason="still only partly supported by "
-                                    f"{f.source or 'its source'} ({f.locator or ''})"))
-        elif f.verdict in (Verdict.not_supported, Verdict.partially_supported):
+                                    reason=("still unverified against " if f.verdict is
+                                            Verdict.unverified else "still only partly "
+                                            "supported by ")
+                                    + f"{f.source or 'its source'} ({f.locator or ''})"))
+        elif f.verdict in (Verdict.not_supported, *_KEEPABLE):
             passages = store.passages_by_id([pid_of[int(n)] for n in cited if int(n) in pid_of])
             texts = [p.text for p in passages.values()]
             evidence = select_evidence(f.sentence, texts, embedder, k=3) if texts else []
@@ -192,7 +197,7 @@ def _plan(report: ValidationReport, sections: list[DraftSection], numbers: dict[
             taken.add(id(slot))
             if new is not None and _norm(_strip(new)) == key:
                 new = None  # the model gave the sentence back unchanged
-            if new is None and f.verdict is Verdict.partially_supported:
+            if new is None and f.verdict in _KEEPABLE:
                 plan.kept.append(Repair(action="kept", section=f.section, before=f.sentence,
                                         reason=f.message + "; no better rewrite could be made"))
                 continue

@@ -223,8 +223,11 @@ function renderResult(run) {
   const v = run.validation || {};
   const box = $("validation-box");
   box.replaceChildren();
+  const cited = v.covered ?? v.claims_checked;
   const stats = [
-    ["claims checked", v.claims_checked], ["supported", `${v.supported_pct ?? "-"}%`],
+    ["cited sentences", cited == null ? "-" : `verified ${v.supported ?? 0} of ${cited}`
+      + (cited ? ` (${v.verified_pct ?? v.supported_pct ?? 0}%)` : "")],
+    ["not verified: check these", v.unverified ?? 0],
     ["partially supported", v.partially_supported], ["not supported", v.not_supported],
     ["uncited", v.uncited], ["errors", v.errors], ["warnings", v.warnings],
     ["length", v.length == null ? "-"
