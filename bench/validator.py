@@ -38,7 +38,10 @@ from pathlib import Path
 import numpy as np
 
 from docent.check.judge import (
+    FEATURES_VERSION,
     Calibration,
+    Calibrations,
+    copied,
     Features,
     ModelJudge,
     feature_vector,
@@ -54,8 +57,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT.parent / "shared" / "corpus" / "claims"
 DEFAULT_DATA = [CLAIMS / "wice-dev.jsonl", CLAIMS / "report-audit-dev.jsonl",
                 CLAIMS / "zh-claims-dev.jsonl"]
-FEATURES = ("bias", "yes_parts", "yes_full", "cov_best", "cov_all", "cross", "lp_ev", "gain",
-            "surprise", "missing_terms", "misattributed")
+FEATURES_SAME = ("bias", "yes", "min_gain", "cov_best", "cov_all", "missing_terms",
+                 "misattributed")
+FEATURES_CROSS = ("bias", "yes", "min_gain", "missing_terms", "misattributed")
 TARGET_PRECISION = 0.95
 
 
@@ -78,7 +82,8 @@ def _key(row: dict, i: int) -> str:
     return hashlib.sha1(f"{i}|{row['claim']}|{row['evidence']}".encode()).hexdigest()[:16]
 
 
-def _measure(judge: ModelJudge, rows: list[dict], cache: Path) -> tuple[list[Features], float]:
+def _measure(judge: ModelJudge | None, rows: list[dict], cache: Path
+             ) -> tuple[list[dict], list[Features], float]:
     known: dict[str, dict] = {}
     if cache.exists():
         for line in cache.read_text(encoding="utf-8").splitlines():
@@ -86,36 +91,54 @@ def _measure(judge: ModelJudge, rows: list[dict], cache: Path) -> tuple[list[Fea
                 item = json.loads(line)
                 known[item["key"]] = item["f"]
     out: list[Features] = []
+    kept: list[dict] = []
     timed, start = 0, time.perf_counter()
     for i, row in enumerate(rows):
         key = _key(row, i)
         if key in known:
             out.append(Features(**known[key]))
+            kept.append(row)
+            continue
+        if judge is None:  # --cached: only rows measured before
             continue
         f = judge.features(row["claim"], row["evidence"], row_roles(row))
         if f is None:
             sys.exit("the judge model exposes no token probabilities (use a local GGUF)")
         out.append(f)
+        kept.append(row)
         timed += 1
         with cache.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps({"key": key, "f": f.to_json()}, ensure_ascii=False) + "\n")
         if timed % 25 == 0:
             print(f"  {i + 1}/{len(rows)} ({(time.perf_counter() - start) / timed:.2f} s/claim)",
                   file=sys.stderr, flush=True)
-    return out, (time.perf_counter() - start) / timed if timed else float("nan")
+    return kept, out, (time.perf_counter() - start) / timed if timed else float("nan")
 
 
 def _matrix(feats: list[Features], cal_names: tuple[str, ...], mean_cov) -> np.ndarray:
     return np.array([[feature_vector(f, mean_cov)[n] for n in cal_names] for f in feats])
 
 
-def fit(feats: list[Features], rows: list[dict], names: tuple[str, ...] = FEATURES,
+def fit_both(feats: list[Features], rows: list[dict]) -> Calibrations:
+    """A calibration for same-language claims and one for claims across languages, each fitted
+    on its own rows."""
+    same = [i for i, f in enumerate(feats) if f.cov_best is not None]
+    cross = [i for i, f in enumerate(feats) if f.cov_best is None]
+    return Calibrations(
+        same=fit([feats[i] for i in same], [rows[i] for i in same], FEATURES_SAME),
+        cross=fit([feats[i] for i in cross], [rows[i] for i in cross], FEATURES_CROSS))
+
+
+def fit(feats: list[Features], rows: list[dict], names: tuple[str, ...] = FEATURES_SAME,
         lam: float = 1.0, precision: float = TARGET_PRECISION) -> Calibration:
     """Logistic regression (balanced classes, L2, Newton steps) on the rows the number rule
     does not decide; ``supported_at`` is the lowest threshold whose precision on these rows is
-    at least ``precision`` (with a margin of one claim), ``unverified_at`` the threshold
-    below which nearly nothing is supported."""
-    keep = [i for i, r in enumerate(rows) if not unstated_numbers(r["claim"], r["evidence"])]
+    at least ``precision``, ``unverified_at`` the score below which only 5% of the supported
+    claims fall (below it: not supported)."""
+    keep = [i for i, r in enumerate(rows) if not unstated_numbers(r["claim"], r["evidence"])
+            and not copied(r["claim"], r["evidence"])]
+    if not keep:
+        return Calibration()
     feats, rows = [feats[i] for i in keep], [rows[i] for i in keep]
     cb = [f.cov_best for f in feats if f.cov_best is not None]
     ca = [f.cov_all for f in feats if f.cov_all is not None]
@@ -140,7 +163,10 @@ def fit(feats: list[Features], rows: list[dict], names: tuple[str, ...] = FEATUR
     cal = Calibration(w={n: round(float(v), 4) for n, v in zip(names, raw)}, mean_cov=mean_cov)
     scores = np.array([cal.score(f) for f in feats])
     pos = y.astype(bool)
-    cal.supported_at = _threshold(scores, pos, precision)
+    # rows a rule keeps from "supported" do not count against the threshold
+    capped = np.array([bool(x["missing_terms"] or x["misattributed"])
+                       for x in (feature_vector(f, mean_cov) for f in feats)])
+    cal.supported_at = _threshold(scores[~capped], pos[~capped], precision)
     neg_only = np.sort(scores[pos])
     # below the 5th percentile of supported claims' scores a claim is called not supported
     cal.unverified_at = round(float(min(np.quantile(neg_only, 0.05), cal.supported_at)), 4) \
@@ -148,25 +174,21 @@ def fit(feats: list[Features], rows: list[dict], names: tuple[str, ...] = FEATUR
     return cal
 
 
-def _threshold(scores: np.ndarray, pos: np.ndarray, precision: float) -> float:
-    """The lowest threshold at which "supported" keeps ``precision``, counting one more false
-    positive than seen (a margin against optimism on unseen claims)."""
+def _threshold(scores: np.ndarray, pos: np.ndarray, precision: float, min_tp: int = 5
+               ) -> float:
+    """The lowest threshold at which "supported" keeps ``precision`` on these rows, with at
+    least ``min_tp`` claims above it (fewer make the precision a guess); 1.0 when none does."""
     for t in np.unique(scores):
         pred = scores >= t
         tp, fp = int((pred & pos).sum()), int((pred & ~pos).sum())
-        if tp and tp / (tp + fp + 1) >= precision:
+        if tp >= min_tp and tp / (tp + fp) >= precision:
             return round(float(t), 4)
     return 1.0
 
 
-def verdicts_of(cal: Calibration, feats: list[Features], rows: list[dict]) -> list[Verdict]:
-    out = []
-    for f, r in zip(feats, rows):
-        if unstated_numbers(r["claim"], r["evidence"]):
-            out.append(Verdict.not_supported)
-        else:
-            out.append(cal.verdict(cal.score(f)))
-    return out
+def verdicts_of(cal: Calibrations, feats: list[Features], rows: list[dict]) -> list[Verdict]:
+    """As :meth:`ModelJudge.judge` decides (:meth:`Calibration.decide`)."""
+    return [cal.decide(f, r["claim"], r["evidence"])[0] for f, r in zip(feats, rows)]
 
 
 def report(title: str, rows: list[dict], verdicts: list[Verdict]) -> None:
@@ -212,6 +234,8 @@ def main() -> None:
     ap.add_argument("--features", type=Path, default=ROOT / ".bench-cache", metavar="DIR",
                     help="where each claim's measurements are kept and reused")
     ap.add_argument("--no-embed", action="store_true", help="lexical evidence selection only")
+    ap.add_argument("--cached", action="store_true",
+                    help="use only the rows measured before (no model is loaded)")
     args = ap.parse_args()
 
     files = args.data or DEFAULT_DATA
@@ -220,24 +244,26 @@ def main() -> None:
     model = get_model(settings, role="judge")
     embedder = None if args.no_embed else get_embedder(settings)
     judge = ModelJudge(model, embedder, label=settings.llm_model)
-    judge.judge("Warm-up claim.", ["Warm-up passage."])  # load the weights before timing
-    print(f"judge {judge.name}, embedder {getattr(embedder, 'name', None)}; "
-          f"loaded in {time.perf_counter() - t0:.1f} s")
+    if not args.cached:
+        judge.judge("Warm-up claim.", ["Warm-up passage."])  # load the weights before timing
+        print(f"judge {judge.name}, embedder {getattr(embedder, 'name', None)}; "
+              f"loaded in {time.perf_counter() - t0:.1f} s")
     args.features.mkdir(parents=True, exist_ok=True)
-    tag = hashlib.sha1(f"{judge.name}|{getattr(embedder, 'name', None)}".encode()
-                       ).hexdigest()[:8]
+    tag = hashlib.sha1(f"{judge.name}|{getattr(embedder, 'name', None)}|{FEATURES_VERSION}"
+                       .encode()).hexdigest()[:8]
     data: list[tuple[Path, list[dict], list[Features]]] = []
     times = []
     for path in files:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                 if line.strip()][: args.limit]
-        feats, per = _measure(judge, rows, args.features / f"{path.stem}-{tag}.jsonl")
+        rows, feats, per = _measure(None if args.cached else judge, rows,
+                                    args.features / f"{path.stem}-{tag}.jsonl")
         data.append((path, rows, feats))
         if per == per:
             times.append((per, len(rows)))
     all_rows = [r for _, rows, _ in data for r in rows]
     all_feats = [f for _, _, fs in data for f in fs]
-    cal = fit(all_feats, all_rows) if args.fit else judge.calibration
+    cal = fit_both(all_feats, all_rows) if args.fit else judge.calibration
     if args.fit:
         print(f"\ncalibration fitted on {len(all_rows)} rows: {cal}")
     offset = 0
@@ -247,7 +273,7 @@ def main() -> None:
         for fold in np.array_split(order, args.cv):
             held = {int(i) for i in fold}
             train = [i for i in range(len(all_rows)) if i not in held]
-            cal_k = fit([all_feats[i] for i in train], [all_rows[i] for i in train])
+            cal_k = fit_both([all_feats[i] for i in train], [all_rows[i] for i in train])
             for i in held:
                 cv[i] = verdicts_of(cal_k, [all_feats[i]], [all_rows[i]])[0]
     for path, rows, feats in data:

@@ -16,6 +16,8 @@ import re
 
 __all__ = [
     "numbers",
+    "number_values",
+    "unstated_numbers",
     "CJK_RE",
     "count_tokens",
     "sentence_spans",
@@ -101,6 +103,70 @@ def numbers(text: str) -> set[str]:
     """Numbers written with digits (``49%``, ``3.5``, ``2,000``), normalised (no thousands
     separators); years and list markers too."""
     return {n.replace(",", "") for n in re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?", text)}
+
+
+_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+_NUMBER_WORDS = {w: i for i, w in enumerate(_WORDS)} | {
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "thousand": 1000, "twice": 2, "half": 0.5, "dozen": 12}
+_EN_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "b": 1e9,
+             "trillion": 1e12}
+_ZH_SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7, "万亿": 1e12}
+_NUM_EN = re.compile(r"(?<![\w.])(\d+(?:[ ,]\d{3})*(?:\.\d+)?)\s*(thousand|million|billion|"
+                     r"trillion|[kKmMbB](?![a-zA-Z]))?", re.IGNORECASE)
+_NUM_ZH = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(万亿|千万|百万|万|亿|千)")
+
+
+def _canon(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def number_values(text: str) -> set[str]:
+    """Every number ``text`` states, as digits and as scaled values: ``"899M"`` gives
+    ``{"899", "899000000"}``, ``"8.99 亿"`` ``{"8.99", "899000000"}``, ``"four"`` ``{"4"}``,
+    ``"50 000"`` ``{"50000"}``.
+
+    >>> sorted(number_values("about 10 million parameters, four heads"))
+    ['10', '10000000', '4']
+    """
+    out = set(numbers(text))
+    for m in _NUM_EN.finditer(text):
+        raw = re.sub(r"[ ,]", "", m.group(1))
+        out.add(_canon(float(raw)))
+        if m.group(2):
+            out.add(_canon(float(raw) * _EN_SCALE[m.group(2).lower()]))
+    for m in _NUM_ZH.finditer(text):
+        raw = m.group(1).replace(",", "")
+        out.add(_canon(float(raw) * _ZH_SCALE[m.group(2)]))
+    for w in re.findall(r"[A-Za-z]+", text.lower()):
+        if w in _NUMBER_WORDS:
+            out.add(_canon(_NUMBER_WORDS[w]))
+    return out
+
+
+def unstated_numbers(claim: str, passages: list[str]) -> set[str]:
+    """Numbers (digits) the claim states and the passages do not, in any way of writing them
+    (digits, thousands separators, words, million/万/亿).
+
+    >>> unstated_numbers("模型约有 1000 万参数，训练了 5 个 epoch。", ["It has about 10 million "
+    ...                  "parameters and we train for five epochs."])
+    set()
+    >>> unstated_numbers("ALCE contains 5 datasets.", ["ALCE contains 3 datasets."])
+    {'5'}
+    """
+    stated = number_values(" ".join(passages))
+    missing: set[str] = set()
+    scaled = {m.start(1): _canon(float(m.group(1).replace(",", "")) * _ZH_SCALE[m.group(2)])
+              for m in _NUM_ZH.finditer(claim)}
+    for m in re.finditer(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?", claim):
+        raw = m.group(0).replace(",", "")
+        forms = {raw, raw.rstrip("%"), _canon(float(raw.rstrip("%")))}
+        if m.start() in scaled:
+            forms.add(scaled[m.start()])
+        if not forms & stated:
+            missing.add(raw)
+    return missing
 
 
 def detect_language(text: str) -> str:

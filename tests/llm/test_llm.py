@@ -107,3 +107,27 @@ def test_unreachable_endpoint_is_a_clear_error():
     model = get_model(Settings(llm="openai", llm_base_url="http://127.0.0.1:9/v1"))
     with pytest.raises(ModelError, match=r"127\.0\.0\.1:9/v1/chat/completions: .*unreachable"):
         model.complete([Message("user", "hi")])
+
+
+def test_embedded_model_scores_tokens_and_answers():
+    """The judge's capability: answer probabilities and a span's token log-probabilities from
+    one forward pass, reusing the KV cache; providers without it answer None."""
+    model = get_model(Settings(llm_model="qwen2.5-coder-0.5b"))
+    evidence = "Evidence: ALCE contains three datasets: ASQA, QAMPARI and ELI5."
+    ask = [Message("user", f"{evidence}\nClaim: ALCE contains three datasets.\n"
+                           "Is the claim supported? Answer Yes or No.")]
+    scores = model.token_scores(ask, span="ALCE contains three datasets.",
+                                answers=[["Yes", "yes"], ["No", "no"]])
+    assert scores.answers[0] + scores.answers[1] == pytest.approx(1.0)
+    assert scores.answers[0] > 0.5
+    assert len(scores.span) >= 4 and all(lp <= 0.0 for lp in scores.span)
+    # the same span is more likely right after the evidence that states it than after another
+    other = [Message("user", "Evidence: The weather was mild in spring.\nClaim: ALCE contains "
+                             "three datasets.\nIs the claim supported? Answer Yes or No.")]
+    unrelated = model.token_scores(other, span="ALCE contains three datasets.")
+    assert len(unrelated.span) == len(scores.span) and unrelated.answers == []
+    assert sum(scores.span) > sum(unrelated.span)
+    again = model.token_scores(ask, span="ALCE contains three datasets.",
+                               answers=[["Yes", "yes"], ["No", "no"]])  # from the KV cache
+    assert again.span == pytest.approx(scores.span, abs=1e-3)
+    assert Scripted(["x"]).token_scores(ask, answers=[["Yes"], ["No"]]) is None

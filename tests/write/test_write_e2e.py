@@ -35,7 +35,13 @@ def test_every_claim_was_validated_and_repairs_are_listed(written):
     assert "validation:" in stdout and v.summary.verified_line() in stdout
     cited = [s for s in v.sentences if s.citations]
     assert len(cited) >= 20 and all(s.verdict is not None for s in cited)
-    assert v.summary.supported_pct >= 50, v.summary
+    # every judged sentence keeps its score and the evidence span it was judged against, and
+    # only sentences the judge verified count as supported
+    judged = [s for s in cited if s.verdict is not None]
+    assert sum(s.verdict.value == "supported" for s in judged) == v.summary.supported
+    assert all(s.evidence and s.score is not None for s in judged)
+    assert v.summary.supported + v.summary.unverified + v.summary.partially_supported \
+        + v.summary.not_supported == v.summary.claims_checked
     now = {s.text for s in parse_report(report).sentences}
     for r in v.repairs:  # a removed or rewritten sentence is gone from the report
         if r.action in ("removed", "rewritten"):

@@ -27,7 +27,7 @@ from docent.check.parse import (
 from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
 from docent.store import Store
-from docent.text import CJK_RE, numbers
+from docent.text import CJK_RE, unstated_numbers
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind, Verdict
 
 __all__ = ["SupportJudge", "validate"]
@@ -62,8 +62,6 @@ def _best_passages(claim: str, passages: list[Passage], embedder: Embedder | Non
         scores = scores + embedder.embed_passages([p.text[:1500] for p in passages]) @ q
     return [passages[i] for i in np.argsort(-scores)[:k]]
 
-
-_numbers = numbers
 
 
 def _norm_heading(text: str) -> str:
@@ -303,7 +301,7 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         best = _best_passages(sentence.text, content, embedder)
         judgement = judge.judge(sentence.text, [p.text for p in best],
                                 roles=_judge_roles(best, by_id))
-    missing_numbers = _numbers(sentence.text) - _numbers(" ".join(p.text for p, _ in pool))
+    missing_numbers = unstated_numbers(sentence.text, [p.text for p, _ in pool])
     if missing_numbers and judgement.verdict is not Verdict.not_supported:
         # a number the cited passages never state cannot be supported by them
         judgement.verdict = Verdict.not_supported
@@ -318,7 +316,15 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
                             ("passage_id", top.id if top else None)):
             if name in type(record).model_fields:
                 setattr(record, name, value)
+    whole = all(r.locator is None for r in resolved) and top is not None and src is not None
     if judgement.verdict is Verdict.supported:
+        if whole:  # a citation of a whole document: say where the support is
+            return [Finding(kind="citation", severity="info", section=sentence.section,
+                            sentence_index=sentence.index, sentence=sentence.text,
+                            verdict=judgement.verdict, score=judgement.score,
+                            evidence=judgement.evidence, locator=top.locator.label(),
+                            source=src.title, message=f"located: {src.title}, "
+                            f"{top.locator.label()} supports it")]
         return []
     messages = {
         Verdict.not_supported: "the cited passage does not support the claim",
@@ -335,6 +341,9 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
     )
     if cited_to:
         finding.message = f"cited to {cited_to}, which states no finding"
+    elif whole and judgement.verdict is not Verdict.unverified:
+        finding.message += (f"; no part of {src.title} was found to support it (closest: "
+                            f"{top.locator.label()})")
     if missing_numbers:
         finding.message += (" (the cited passages never state "
                             + ", ".join(sorted(missing_numbers)) + ")")
@@ -362,7 +371,7 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
                 if one.verdict is Verdict.supported:
                     hit, alt = h, one
                     break
-        if hit is not None and not (_numbers(sentence.text) - _numbers(hit.passage.text)):
+        if hit is not None and not unstated_numbers(sentence.text, [hit.passage.text]):
             # another passage supports it fully: the citation points at the wrong place
             finding.kind = "miscited" if finding.kind == "support" else finding.kind
             finding.severity = "error"

@@ -1,24 +1,27 @@
 """The support judge: does the cited passage support a report's sentence?
 
-No packaged NLI model runs offline here, so the judge is built from what does run:
+No packaged NLI model runs offline here, so the judge is built from what does run, and it says
+"supported" only where it can back that up (the rest is ``unverified``, for the reader):
 
 1. **Evidence alignment.** The cited passage(s) are cut into sentences
-   (:func:`docent.text.sentence_spans`); each sentence is scored against the claim by
-   IDF-weighted lexical overlap (:func:`docent.index.tokenize`, Chinese and English terms) plus,
-   when an embedder is given, cosine similarity of multilingual embeddings -- the part that lets
-   a Chinese claim find its English evidence. The best few sentences, in document order, are the
-   evidence shown to the model; the best one is :attr:`Judgement.evidence`.
-2. **Decision.** :class:`ModelJudge` asks a chat model whether the evidence supports the claim.
-   With the embedded llama.cpp model it reads the next-token distribution after the prompt
-   (one forward pass, no sampling) and takes ``P(Yes) / (P(Yes) + P(No))``. A claim is cut
-   into its clauses (:func:`claim_parts`) and each is asked about -- supported only if every
-   part is, so the minimum counts; the evidence comes first in the prompt, so it stays in the
-   KV cache and each further part costs only its own tokens.
-3. **Calibration.** ``P(supported)`` is a logistic function of the model's ``P(Yes)`` and the
-   claim's lexical coverage by the evidence (claims with details absent from the page are
-   rarely fully supported), fitted on a tuning split of WiCE (``bench/validator.py --fit``);
-   thresholds on it give the 3-way :class:`Verdict`. Across languages coverage is undefined and
-   the model's answer decides.
+   (:func:`docent.text.sentence_spans`); each is scored against the claim by IDF-weighted
+   lexical overlap plus, with an embedder, multilingual embedding similarity (so a Chinese claim
+   finds its English evidence). The best few, in document order, are the evidence shown to the
+   model; the best one is :attr:`Judgement.evidence`.
+2. **Measurements** (:class:`Features`), from the model's token probabilities
+   (:meth:`docent.llm.ChatModel.token_scores`, one forward pass each): after worked examples
+   (kept in the KV cache), the evidence and the claim, ``P(Yes)`` to "is every detail stated?";
+   and how much the evidence raises the probability of each claim token over the same prompt
+   without evidence -- a token the evidence makes *less* likely (a changed number, a reversed
+   comparison, a wrong name) is the strongest sign of an unfaithful claim, in any language.
+   Lexical coverage of the claim (same language only), Latin-script names missing from the
+   evidence, and attribution (the authors credited with what a lecture, a document or the
+   related work says; :func:`role_of`) complete them.
+3. **Calibration** (:class:`Calibration`): a logistic function of those, fitted and
+   cross-validated on the shared claim sets (``bench/validator.py --fit --cv 5``), with the
+   threshold for "supported" set for its precision; below it the sentence is ``unverified``,
+   far below ``not_supported``. Rules no score overrides: a number the passages never state is
+   not supported; a missing name or a misattribution is at best unverified.
 
 Any other provider (an OpenAI-compatible endpoint, a user's stronger model) is asked for
 constrained JSON output instead (``{"verdict": ...}``), so every provider works.
@@ -27,11 +30,11 @@ Usage::
 
     judge = get_judge(settings, embedder)
     j = judge.judge("ALCE contains 5 datasets.",
-                    ["ALCE contains 3 datasets: ASQA, QAMPARI and ELI5."])
+                    ["ALCE contains 3 datasets: ASQA, QAMPARI and ELI5."], roles=["paper"])
     j.verdict, j.evidence   # not supported; the sentence with "3 datasets"
 
-The judge is pluggable: anything with ``name`` and ``judge(claim, passages) -> Judgement`` is a
-:class:`Judge`.
+The judge is pluggable: anything with ``name`` and ``judge(claim, passages, roles=None) ->
+Judgement`` is a :class:`Judge`.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ import numpy as np
 
 from docent.index import tokenize
 from docent.llm.base import ChatModel, Message
-from docent.text import CJK_RE, detect_language, numbers, sentence_spans
+from docent.text import CJK_RE, detect_language, sentence_spans, unstated_numbers
 from docent.types import Verdict
 
 if TYPE_CHECKING:
@@ -56,11 +59,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Calibration",
+    "Calibrations",
+    "copied",
     "EvidenceSelector",
     "Judge",
     "Judgement",
     "ModelJudge",
-    "claim_parts",
     "get_judge",
     "select_evidence",
     "Features",
@@ -145,7 +149,8 @@ class EvidenceSelector:
     def score(self, claim: str, passages: list[str]) -> list[Sentence]:
         return self._score(claim, passages)[0]
 
-    def _score(self, claim: str, passages: list[str]) -> tuple[list[Sentence], float, float]:
+    def _score(self, claim: str, passages: list[str], dense: bool = True
+               ) -> tuple[list[Sentence], float, float]:
         """Scored sentences, and the claim's lexical coverage by the best sentence and by all."""
         sents = _split(passages, self.max_chars)
         if not sents:
@@ -160,7 +165,7 @@ class EvidenceSelector:
             s.score = sum(idf[t] for t in claim_terms & bag) / total
         cov_best = max(s.score for s in sents)
         cov_all = len([t for t in claim_terms if df.get(t)]) / max(len(claim_terms), 1)
-        if self.embedder is not None and n > 1:
+        if self.embedder is not None and n > 1 and dense:
             cross = _cross_lingual(claim, passages)
             lexical_top = sorted(range(n), key=lambda i: -sents[i].score)[: self.dense_pool]
             # across languages words cannot match: embed every sentence (up to dense_max)
@@ -180,8 +185,8 @@ class EvidenceSelector:
         chosen, best, _, _ = self.select_with_coverage(claim, passages)
         return chosen, best
 
-    def select_with_coverage(self, claim: str, passages: list[str]):
-        sents, cov_best, cov_all = self._score(claim, passages)
+    def select_with_coverage(self, claim: str, passages: list[str], dense: bool = True):
+        sents, cov_best, cov_all = self._score(claim, passages, dense)
         if not sents:
             return [], None, 0.0, 0.0
         ranked = sorted(sents, key=lambda s: -s.score)
@@ -222,16 +227,16 @@ def feature_vector(f: Features, mean_cov: tuple[float, float] = (0.37, 0.73)) ->
     cross = f.cov_best is None
     misattributed = f.credits_authors and not f.credits_speaker and (
         bool(set(f.roles) & _MISATTRIBUTED_ROLES) or f.others_work)
+    low = np.sort(gain)
     return {
         "bias": 1.0,
-        "yes_parts": _logit(f.p_parts),
-        "yes_full": _logit(f.p_full),
+        "yes": _logit(f.p_parts),
         "cov_best": mean_cov[0] if cross else float(f.cov_best),
         "cov_all": mean_cov[1] if cross else float(f.cov_all),
         "cross": float(cross),
-        "lp_ev": float(ev.mean()),
-        "gain": float(gain.mean()) if n else 0.0,
-        "surprise": float(np.mean((ev < -4.0) & (gain < 1.0))) if n else 0.0,
+        "min_gain": float(low[0]) if n else 0.0,
+        "low2_gain": float(low[:2].mean()) if n else 0.0,
+        "mean_gain": float(gain.mean()) if n else 0.0,
         "missing_terms": float(min(f.missing_terms, 3)),
         "misattributed": float(misattributed),
     }
@@ -247,7 +252,7 @@ class Calibration:
     (the judge could not establish support: the reader checks it).
     """
 
-    w: dict[str, float] = field(default_factory=lambda: {"yes_parts": 1.0})
+    w: dict[str, float] = field(default_factory=lambda: {"yes": 1.0})
     mean_cov: tuple[float, float] = (0.37, 0.73)
     supported_at: float = 0.5
     unverified_at: float = 0.2
@@ -257,6 +262,20 @@ class Calibration:
         z = sum(w * x.get(name, 0.0) for name, w in self.w.items())
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
+    def decide(self, f: Features, claim: str, passages: list[str]) -> tuple[Verdict, float]:
+        """The verdict and score for measured features, with the rules no score overrides: a
+        number the passages never state is not supported; a Latin-script name the passages
+        never mention, or the authors credited with what a lecture, a document or the related
+        work says, is at best unverified."""
+        score = self.score(f)
+        if unstated_numbers(claim, passages):
+            return Verdict.not_supported, min(score, 0.1)
+        verdict = self.verdict(score)
+        x = feature_vector(f, self.mean_cov)
+        if verdict is Verdict.supported and (x["missing_terms"] or x["misattributed"]):
+            verdict = Verdict.unverified
+        return verdict, score
+
     def verdict(self, score: float) -> Verdict:
         if score >= self.supported_at:
             return Verdict.supported
@@ -265,15 +284,135 @@ class Calibration:
         return Verdict.not_supported
 
 
-# Fitted by ``bench/validator.py --fit``; models not listed get P(Yes) alone.
-CALIBRATIONS: dict[str, Calibration] = {}
+_COPY_LABEL = re.compile(r"^\W*(?:论文)?(?:题目|标题|名称|作者|作者单位|单位|机构|发表于?|会议|期刊|链接|"
+                         r"地址|title|authors?|affiliations?|venue|published in)\s*[:：]\s*",
+                         re.IGNORECASE)
 
 
-SYSTEM = ("You are a careful fact checker. Given evidence sentences from a source and a claim, "
-          "decide whether the evidence fully supports every part of the claim.")
+def copied(claim: str, passages: list[str]) -> bool:
+    """True when the claim is a short label and text copied verbatim from the passages
+    (``作者：Tianyu Gao、Howard Yen``; ``论文题目：《Enabling ...》``): supported by
+    construction, whatever the model says.
+
+    >>> copied("作者单位：Department of Computer Science, Princeton University。",
+    ...        ["Department of Computer Science, Princeton University {tianyug}@cs"])
+    True
+    """
+    body, labelled = _COPY_LABEL.subn("", claim.strip())
+    body = body.strip().strip("《》“”\"'。.")
+    if not labelled:
+        return False
+    pieces = [p.strip() for p in re.split(r"[、，,;；和]|\s+and\s+", body) if p.strip()]
+    hay = re.sub(r"\s+", " ", " ".join(passages)).lower()
+    return bool(pieces) and len(_LATIN_TERM.findall(body)) >= 2 and not CJK_RE.search(body) \
+        and all(re.sub(r"\s+", " ", p).lower() in hay for p in pieces)
+
+
+@dataclass
+class Calibrations:
+    """One :class:`Calibration` for claims in the evidence's language, one across languages
+    (a Chinese claim on an English passage), where words cannot be matched and the model's
+    measurements mean something else."""
+
+    same: Calibration = field(default_factory=Calibration)
+    cross: Calibration = field(default_factory=Calibration)
+
+    def for_(self, f: Features) -> Calibration:
+        return self.cross if f.cov_best is None else self.same
+
+    def score(self, f: Features) -> float:
+        return self.for_(f).score(f)
+
+    def decide(self, f: Features, claim: str, passages: list[str]) -> tuple[Verdict, float]:
+        if copied(claim, passages):
+            return Verdict.supported, 1.0
+        return self.for_(f).decide(f, claim, passages)
+
+
+# Fitted by ``bench/validator.py --fit --cached`` on the shared claim sets (zh-claims-dev 159,
+# report-audit-dev 53, the first 80 of wice-dev), with the judge's defaults (3 evidence
+# sentences of at most 240 characters). No threshold gives "supported" 95% precision on 5 or
+# more claims of either group, so ``supported_at`` is 1.0: the embedded 1.5B verifies only
+# copied bibliographic lines (:func:`copied`); it separates unverified from not supported.
+# Models not listed get P(Yes) alone, at 0.5.
+CALIBRATIONS: dict[str, Calibrations] = {
+    "qwen2.5-coder-1.5b": Calibrations(
+        same=Calibration(w={"bias": -1.2094, "yes": 0.1998, "min_gain": 0.0744,
+                            "cov_best": 0.8408, "cov_all": 1.516, "missing_terms": -1.9131,
+                            "misattributed": 3.3817},
+                         mean_cov=(0.417, 0.7474), supported_at=1.0, unverified_at=0.4012),
+        cross=Calibration(w={"bias": 0.9119, "yes": 0.8018, "min_gain": 0.3082,
+                             "missing_terms": -0.0737, "misattributed": -1.6539},
+                          mean_cov=(0.37, 0.73), supported_at=1.0, unverified_at=0.336)),
+}
+
+
+SYSTEM = ("You are a strict fact checker for students' reports. Given evidence sentences from a "
+          "source and a claim (often in Chinese, about English evidence), answer Yes only if "
+          "the evidence states every detail of the claim: the same facts, numbers, names, "
+          "direction of comparisons, scope (all/some/only) and who did the work. Answer No if "
+          "any detail is missing, changed, reversed, mistranslated, credited to the wrong people "
+          "or added from outside the evidence.")
 
 QUESTION = ("Is every detail of the claim stated or directly implied by the evidence? "
             "Answer Yes or No.")
+
+# Worked examples, written for Docent from the word2vec paper (not from any test set): they
+# stay in the KV cache, so they cost nothing per claim after the first.
+EXAMPLES: list[tuple[str, list[str], str, bool]] = [
+    ("paper", ["The CBOW architecture predicts the current word based on the context, and the "
+               "Skip-gram predicts surrounding words given the current word."],
+     "Skip-gram 模型根据当前词来预测它周围的词。", True),
+    ("paper", ["The CBOW architecture predicts the current word based on the context, and the "
+               "Skip-gram predicts surrounding words given the current word."],
+     "CBOW 模型根据当前词来预测上下文中的词。", False),
+    ("paper", ["In the following experiments, we use C = 10."],
+     "实验中作者将最大上下文距离 C 设为 5。", False),
+    ("related work", ["Probably the most successful concept is to use distributed "
+                      "representations of words [10].", "For example, neural network based "
+                      "language models significantly outperform N-gram models [1, 27, 17]."],
+     "作者提出了神经网络语言模型，并证明它显著优于 N-gram 模型。", False),
+    ("paper", ["The amount of relevant in-domain data for automatic speech recognition is "
+               "limited - the performance is usually dominated by the size of high quality "
+               "transcribed speech data."],
+     "论文指出，语音识别的性能通常取决于高质量转写语音数据的规模。", True),
+    ("paper", ["The amount of relevant in-domain data for automatic speech recognition is "
+               "limited - the performance is usually dominated by the size of high quality "
+               "transcribed speech data."],
+     "论文指出，语音识别性能主要取决于声学模型的深度，因此作者设计了更深的网络。", False),
+    ("paper", ["Neural network based language models significantly outperform N-gram models."],
+     "基于神经网络的语言模型在所有任务上都优于其他任何模型。", False),
+    ("paper", ["To find a word that is similar to small in the same sense as biggest is similar "
+               "to big, we can simply compute vector X = vector(biggest) - vector(big) + "
+               "vector(small)."],
+     "通过计算 vector(biggest) - vector(big) + vector(small)，可以找到与 small 对应的最高级形式的词。",
+     True),
+    ("paper", ["The projection layer is shared for all words (not just the projection "
+               "matrix)."],
+     "所有词共享同一个投影仪层。", False),
+    ("lecture transcript", ["so now we're going to train this bigram language model and I'm "
+                            "going to use the AdamW optimizer with a learning rate of 1e-3"],
+     "讲者使用 AdamW 优化器训练二元语言模型，学习率为 1e-3。", True),
+]
+
+_ROLE_WORDS = {"paper": "paper", "appendix": "paper, appendix", "front": "paper, title page",
+               "related_work": "related work", "references": "reference list",
+               "lecture": "lecture transcript", "document": "document"}
+
+
+def _user_prompt(claim: str, evidence: list[str], role: str | None = None) -> str:
+    lines = "\n".join(f"- {s}" for s in evidence) or "- (no text)"
+    head = f"Evidence ({role}):" if role else "Evidence:"
+    return f"{head}\n{lines}\n\nClaim: {claim}\n\n{QUESTION}"
+
+
+def _messages(claim: str, evidence: list[str], role: str | None) -> list[Message]:
+    out = [Message("system", SYSTEM)]
+    for ex_role, ex_evidence, ex_claim, ok in EXAMPLES:
+        out += [Message("user", _user_prompt(ex_claim, ex_evidence, ex_role)),
+                Message("assistant", "Yes" if ok else "No")]
+    return out + [Message("user", _user_prompt(claim, evidence, role))]
+
 
 JSON_SCHEMA = {
     "type": "object",
@@ -284,43 +423,12 @@ JSON_SCHEMA = {
     "required": ["verdict"],
 }
 
+# bump when the prompts or the measurements change: cached measurements are then redone
+FEATURES_VERSION = 2
+
+_YES_NO = [["Yes", "yes", "YES", " Yes"], ["No", "no", "NO", " No"]]
+
 _JSON_SCORE = {"supported": 0.9, "partially_supported": 0.35, "not_supported": 0.05}
-
-
-_PART_SPLIT = re.compile(
-    r",\s+(?:and\s+|but\s+|while\s+|which\s+|who\s+|where\s+)?|;\s+|\s+and\s+"
-    r"|[，；]|并且|而且|以及")
-
-
-def claim_parts(claim: str, min_words: int = 4) -> list[str]:
-    """The claim cut at clause boundaries (commas, "and", "which", 。；，并且 ...) into parts of
-    at least ``min_words`` terms (shorter pieces join the previous part); [] when it is one part.
-    Cheap decomposition: "X was born in 1950 and won the 1980 prize" -> two checks."""
-    pieces = [p.strip() for p in _PART_SPLIT.split(claim.strip().rstrip(".。"))]
-    out: list[str] = []
-    for piece in pieces:
-        if not piece:
-            continue
-        size = len(tokenize(piece)) if CJK_RE.search(piece) else len(piece.split())
-        if out and size < min_words:
-            out[-1] += ", " + piece
-        else:
-            out.append(piece)
-    return out if len(out) > 1 else []
-
-
-def _at_most(parts: list[str], n: int) -> list[str]:
-    """Join the shortest neighbouring parts until at most ``n`` are left (nothing dropped)."""
-    parts = list(parts)
-    while len(parts) > max(n, 1):
-        i = min(range(len(parts) - 1), key=lambda j: len(parts[j]) + len(parts[j + 1]))
-        parts[i:i + 2] = [parts[i] + ", " + parts[i + 1]]
-    return parts
-
-
-def _user_prompt(claim: str, evidence: list[str]) -> str:
-    lines = "\n".join(f"- {s}" for s in evidence) or "- (no text)"
-    return f"Evidence:\n{lines}\n\nClaim: {claim}\n\n{QUESTION}"
 
 
 _LATIN_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
@@ -381,11 +489,11 @@ def missing_terms(claim: str, passages: list[str]) -> set[str]:
 class Features:
     """What the judge measured of one claim against its evidence (the calibration's inputs).
 
-    ``lp_ev``/``lp_base``: log-probability of each claim token when the model restates the
-    evidence, and without the evidence (their difference is what the evidence explains).
+    ``lp_ev``/``lp_base``: log-probability of each claim token after the evidence, and after
+    the same prompt without it (their difference is what the evidence explains).
     """
 
-    p_parts: float  # P(Yes), minimum over the claim's parts
+    p_parts: float  # P(Yes) (the name kept for measurements cached by bench/validator.py)
     p_full: float  # P(Yes) for the whole claim
     cov_best: float | None  # None across languages
     cov_all: float | None
@@ -408,22 +516,21 @@ class Features:
 class ModelJudge:
     """A chat model as judge, over the selected evidence.
 
-    With a model that exposes token probabilities (:meth:`ChatModel.answer_probabilities`, the
+    With a model that exposes token probabilities (:meth:`ChatModel.token_scores`, the
     llama.cpp provider) it measures :class:`Features` and calibrates them; with any other
     :class:`ChatModel` it asks for a JSON verdict constrained by a schema.
     """
 
     def __init__(self, model: ChatModel, embedder: Embedder | None = None, *,
-                 k: int = 4, max_chars: int = 280, calibration: Calibration | None = None,
+                 k: int = 3, max_chars: int = 240, calibration: Calibrations | None = None,
                  use_probabilities: bool = True, label: str | None = None,
-                 max_parts: int = 2, dense_pool: int = 8) -> None:
+                 dense_pool: int = 8) -> None:
         self.model = model
         self.selector = EvidenceSelector(embedder, k=k, max_chars=max_chars,
                                          dense_pool=dense_pool)
         key = label or getattr(model, "name", "")
         self.calibration = calibration or _calibration_for(key)
         self.use_probabilities = use_probabilities
-        self.max_parts = max_parts
         self.name = f"judge/{model.name}"
         self._probes: bool | None = None if use_probabilities else False
 
@@ -436,13 +543,12 @@ class ModelJudge:
             chosen, best = self.selector.select(claim, passages)
             j = self._judge_json(claim, [s.text for s in chosen], best)
         else:
-            score = self.calibration.score(f)
+            verdict, score = self.calibration.decide(f, claim, passages)
             j = Judgement(
-                verdict=self.calibration.verdict(score), score=score,
-                evidence=f.best.text if f.best else "",
+                verdict=verdict, score=score, evidence=f.best.text if f.best else "",
                 evidence_index=f.best.passage if f.best else None, raw=f.p_parts,
             )
-        if unstated_numbers(claim, passages):
+        if j.verdict is not Verdict.not_supported and unstated_numbers(claim, passages):
             # a number the passages never state cannot be supported by them
             j.verdict, j.score = Verdict.not_supported, min(j.score, 0.1)
         return j
@@ -452,26 +558,28 @@ class ModelJudge:
         """The calibration's inputs (:class:`Features`), or None when the model exposes no
         token probabilities.
 
-        ``P(Yes)`` is asked for the whole claim and for each of its parts (:func:`claim_parts`;
-        supported only if each part is). The evidence comes first in every prompt, so it stays
-        in the KV cache and each further question costs only its own tokens.
+        One forward pass over worked examples (cached), the evidence, the claim and the
+        question gives ``P(Yes)`` and the log-probability of each claim token given the
+        evidence; a second over the claim without evidence gives its baseline.
         """
         if not self._has_probabilities():
             return None
         chosen, best, cov_best, cov_all = self.selector.select_with_coverage(claim, passages)
         evidence = [s.text for s in chosen]
-        lp_ev = self.model.continuation_logprobs(_restate_prompt(claim, evidence), claim) or []
-        p_full = self.p_yes(claim, evidence)
-        parts = _at_most(claim_parts(claim), self.max_parts)
-        p_parts = min([p_full] + [self.p_yes(part, evidence) for part in parts])
-        lp_base = self.model.continuation_logprobs(_restate_prompt(claim, None), claim) or []
-        cross = _cross_lingual(claim, passages)
         roles = list(roles or [])
+        main_role = roles[best.passage] if best is not None and best.passage < len(roles) \
+            else (roles[0] if roles else None)
+        words = _ROLE_WORDS.get(main_role or "", None)
+        scores = self.model.token_scores(_messages(claim, evidence, words), span=claim,
+                                         answers=_YES_NO)
+        base = self.model.token_scores(_messages(claim, [], words), span=claim)
+        cross = _cross_lingual(claim, passages)
         best_text = best.text if best else ""
-        return Features(
-            p_parts=p_parts, p_full=p_full,
+        p = scores.answers[0] if scores and scores.answers else 0.5
+        f = Features(
+            p_parts=p, p_full=p,
             cov_best=None if cross else cov_best, cov_all=None if cross else cov_all,
-            lp_ev=lp_ev, lp_base=lp_base,
+            lp_ev=scores.span if scores else [], lp_base=base.span if base else [],
             missing_numbers=len(unstated_numbers(claim, passages)),
             missing_terms=len(missing_terms(claim, passages)),
             latin_terms=len(latin_terms(claim)),
@@ -479,19 +587,13 @@ class ModelJudge:
             credits_speaker=bool(_SPEAKER.search(claim)),
             roles=roles, others_work=bool(_OTHERS.search(best_text)), best=best,
         )
-
-    def p_yes(self, claim: str, evidence: list[str]) -> float:
-        """``P(Yes) / (P(Yes) + P(No))`` for the first answer token."""
-        probs = self.model.answer_probabilities(
-            [Message("system", SYSTEM), Message("user", _user_prompt(claim, evidence))],
-            [["Yes", "yes", "YES", " Yes"], ["No", "no", "NO", " No"]])
-        return probs[0] if probs else 0.5
+        return f
 
     def _has_probabilities(self) -> bool:
         if self._probes is None:
             try:
-                self._probes = self.model.answer_probabilities(
-                    [Message("user", "Answer Yes or No: is 2 > 1?")], [["Yes"], ["No"]]
+                self._probes = self.model.token_scores(
+                    [Message("user", "Answer Yes or No: is 2 > 1?")], answers=_YES_NO
                 ) is not None
             except Exception:  # noqa: BLE001 - any provider quirk: fall back to JSON output
                 self._probes = False
@@ -516,14 +618,6 @@ class ModelJudge:
         )
 
 
-def _restate_prompt(claim: str, evidence: list[str] | None) -> list[Message]:
-    lang = "Chinese" if detect_language(claim) == "zh" else "English"
-    lines = "\n".join(f"- {s}" for s in evidence) if evidence is not None else "- (not shown)"
-    return [Message("system", SYSTEM),
-            Message("user", f"Evidence:\n{lines}\n\nRestate one point of the evidence "
-                            f"faithfully in one {lang} sentence.")]
-
-
 def _parse_verdict(text: str) -> Verdict:
     try:
         value = json.loads(text).get("verdict", "")
@@ -540,16 +634,11 @@ def _parse_verdict(text: str) -> Verdict:
     return Verdict.not_supported
 
 
-def unstated_numbers(claim: str, passages: list[str]) -> set[str]:
-    """Numbers the claim states and the passages do not (digits only, normalised)."""
-    return numbers(claim) - numbers(" ".join(passages))
-
-
-def _calibration_for(name: str) -> Calibration:
+def _calibration_for(name: str) -> Calibrations:
     for key, cal in CALIBRATIONS.items():
         if key in name:
             return cal
-    return Calibration()
+    return Calibrations()
 
 
 def get_judge(settings: Settings, embedder: Embedder | None = None, *,

@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Message", "Completion", "ChatModel", "TokenCallback"]
+__all__ = ["Message", "Completion", "ChatModel", "TokenCallback", "TokenScores"]
 
 TokenCallback = Callable[[str], None]
 
@@ -25,6 +25,14 @@ TokenCallback = Callable[[str], None]
 class Message:
     role: str  # "system", "user" or "assistant"
     content: str
+
+
+@dataclass
+class TokenScores:
+    """What :meth:`ChatModel.token_scores` read from one forward pass."""
+
+    span: list[float]  # log-probability of each token of the span
+    answers: list[float]  # probability of each answer, summing to 1
 
 
 @dataclass
@@ -71,20 +79,20 @@ class ChatModel(ABC):
             listener(messages, result, options)
         return result
 
-    # -- capabilities: what a judge needs beyond text; None where a provider cannot answer ------
+    # -- capability: what a judge needs beyond text; None where a provider cannot answer -----
 
-    def answer_probabilities(self, messages: list[Message],
-                             answers: list[list[str]]) -> list[float] | None:
-        """The probability of each answer as the first token of the reply to ``messages``,
-        normalised over the answers (each answer: its spellings, e.g. ``["Yes", "yes"]``), read
-        from one forward pass; None when the provider exposes no token probabilities (then ask
-        for a JSON verdict instead)."""
-        return None
+    def token_scores(self, messages: list[Message], *, span: str | None = None,
+                     answers: list[list[str]] | None = None) -> TokenScores | None:
+        """One forward pass over ``messages`` (ready for the assistant's reply), reading
 
-    def continuation_logprobs(self, messages: list[Message],
-                              continuation: str) -> list[float] | None:
-        """``log P(token)`` of each token of ``continuation`` as the start of the reply to
-        ``messages`` (one forward pass); None when the provider cannot score text."""
+        * ``span``: ``log P(token | everything before it)`` for each token of ``span``, a piece
+          of the last message (its last occurrence there);
+        * ``answers``: the probability of each answer as the reply's first token, normalised
+          over the answers (each answer: its spellings, e.g. ``["Yes", "yes"]``).
+
+        None when the provider exposes no token probabilities (an OpenAI-compatible endpoint):
+        the judge then asks for a JSON verdict instead.
+        """
         return None
 
     @abstractmethod

@@ -17,7 +17,7 @@ import numpy as np
 from docent.assets import QWEN_CODER_05B, QWEN_CODER_15B, ModelAsset, assemble
 from docent.config import Settings
 from docent.errors import ModelError
-from docent.llm.base import ChatModel, Completion, Message, TokenCallback
+from docent.llm.base import ChatModel, Completion, Message, TokenCallback, TokenScores
 from docent.llm.registry import register_provider
 
 __all__ = ["LlamaCppModel", "EMBEDDED_MODELS", "resolve_gguf"]
@@ -73,30 +73,40 @@ class LlamaCppModel(ChatModel):
 
     # -- capabilities (token probabilities), for the support judge --------------------------
 
-    def answer_probabilities(self, messages: list[Message],
-                             answers: list[list[str]]) -> list[float] | None:
+    def token_scores(self, messages: list[Message], *, span: str | None = None,
+                     answers: list[list[str]] | None = None) -> TokenScores | None:
         llm = self._llama()
-        logits = self._eval(llm, self._prompt_tokens(llm, messages), score_from=None)[-1]
-        m = float(np.max(logits))
-        mass = [float(np.sum(np.exp(logits[self._first_ids(llm, a)] - m))) for a in answers]
-        total = sum(mass)
-        return [x / total for x in mass] if total > 0 else [1.0 / len(answers)] * len(answers)
-
-    def continuation_logprobs(self, messages: list[Message],
-                              continuation: str) -> list[float] | None:
-        llm = self._llama()
-        prompt = self._prompt_tokens(llm, messages)
-        cont = llm.tokenize(continuation.encode("utf-8"), add_bos=False, special=False)
-        if not cont:
-            return []
-        rows = self._eval(llm, prompt + cont, score_from=len(prompt) - 1)
-        out = []
-        for row, tok in zip(rows, cont):
+        prompt = self._prompt_text(llm, messages)
+        at = prompt.rfind(span) if span else -1
+        if at <= 0:
+            tokens, first, count = self._tok(llm, prompt), None, 0
+        else:
+            head = self._tok(llm, prompt[:at])
+            body = self._tok(llm, span)
+            tokens, first, count = head + body + self._tok(llm, prompt[at + len(span):]), \
+                len(head) - 1, len(body)
+        last = len(tokens) - 1
+        spots = list(range(first, first + count)) if first is not None else []
+        rows = self._eval(llm, tokens, sorted(set(spots) | {last}))
+        span_lp: list[float] = []
+        for row, tok in zip(rows[:count], tokens[first + 1:first + 1 + count] if count else []):
             m = float(np.max(row))
-            out.append(float(row[tok] - m - np.log(np.sum(np.exp(row - m)))))
-        return out
+            span_lp.append(float(row[tok] - m - np.log(np.sum(np.exp(row - m)))))
+        probs: list[float] = []
+        if answers:
+            logits = rows[-1]
+            m = float(np.max(logits))
+            mass = [float(np.sum(np.exp(logits[self._first_ids(llm, a)] - m))) for a in answers]
+            total = sum(mass)
+            probs = [x / total for x in mass] if total > 0 else [1.0 / len(answers)] * len(
+                answers)
+        return TokenScores(span=span_lp, answers=probs)
 
-    def _prompt_tokens(self, llm, messages: list[Message]) -> list[int]:
+    @staticmethod
+    def _tok(llm, text: str) -> list[int]:
+        return llm.tokenize(text.encode("utf-8"), add_bos=False, special=True) if text else []
+
+    def _prompt_text(self, llm, messages: list[Message]) -> str:
         """``messages`` through the model's own chat template (ChatML when it has none), ready
         for the assistant's reply."""
         msgs = [{"role": m.role, "content": m.content} for m in messages]
@@ -110,7 +120,7 @@ class LlamaCppModel(ChatModel):
         else:
             prompt = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n"
                              for m in msgs) + "<|im_start|>assistant\n"
-        return llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+        return prompt
 
     _answer_ids: dict[tuple[str, ...], list[int]] = {}
 
@@ -123,17 +133,15 @@ class LlamaCppModel(ChatModel):
         return self._answer_ids[key]
 
     @staticmethod
-    def _eval(llm, tokens: list[int], score_from: int | None) -> list[np.ndarray]:
+    def _eval(llm, tokens: list[int], positions: list[int]) -> list[np.ndarray]:
         """Evaluate ``tokens``, reusing the KV cache for the prefix shared with the last call,
-        and return the next-token logits at each position from ``score_from`` on (or at the
-        last position only)."""
+        and return the next-token logits at each of ``positions`` (ascending)."""
         if len(tokens) >= llm.n_ctx():
             raise ModelError(f"prompt of {len(tokens)} tokens exceeds the context window",
                              fix="raise DOCENT_LLM_CTX")
-        last = len(tokens) - 1
-        first = last if score_from is None else max(0, min(score_from, last))
+        wanted = set(positions)
         same, ids = 0, llm.input_ids
-        limit = min(llm.n_tokens, first)
+        limit = min(llm.n_tokens, min(positions), len(tokens) - 1)
         while same < limit and ids[same] == tokens[same]:
             same += 1
         llm._ctx.kv_cache_seq_rm(-1, same, -1)
@@ -143,17 +151,17 @@ class LlamaCppModel(ChatModel):
         for start in range(same, len(tokens), llm.n_batch):
             chunk = tokens[start:start + llm.n_batch]
             llm._batch.set_batch(batch=chunk, n_past=start, logits_all=False)
-            wanted = [i for i in range(len(chunk)) if start + i >= first]
-            for i in range(len(chunk)):
-                llm._batch.batch.logits[i] = start + i >= first
+            flags = [start + i in wanted for i in range(len(chunk))]
+            for i, flag in enumerate(flags):
+                llm._batch.batch.logits[i] = flag
             llm._ctx.decode(llm._batch)
             llm.input_ids[start:start + len(chunk)] = chunk
             llm.n_tokens = start + len(chunk)
-            if wanted:
-                arr = np.ctypeslib.as_array(llm._ctx.get_logits(),
-                                            shape=(len(wanted) * n_vocab,))
+            k = sum(flags)
+            if k:
+                arr = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(k * n_vocab,))
                 rows += [np.array(arr[j * n_vocab:(j + 1) * n_vocab], dtype=np.float64)
-                         for j in range(len(wanted))]
+                         for j in range(k)]
         return rows
 
     def _complete(self, messages: list[Message], *, max_tokens: int, temperature: float,

@@ -44,7 +44,8 @@ __all__ = ["CachingJudge", "RepairPlan", "repair_sections", "rewrite_sentence"]
 
 Progress = Callable[[str, int, int], None]
 _NUM = re.compile(r"\[(\d+)\]")
-# verdicts whose sentence is rewritten once, then kept and listed if still not verified
+# verdicts whose sentence is kept and listed (an unverified one at once: a rewrite from the
+# same evidence cannot make the judge surer; a partly supported one after a rewrite)
 _KEEPABLE = (Verdict.partially_supported, Verdict.unverified)
 
 
@@ -180,9 +181,10 @@ def _plan(report: ValidationReport, sections: list[DraftSection], numbers: dict[
             plan.edits.append((slot, None, Repair(
                 action="removed", section=f.section, before=f.sentence,
                 reason=f.message + (" after a rewrite" if key in rewritten else ""))))
-        elif f.verdict in _KEEPABLE and (last or key in rewritten):
+        elif f.verdict is Verdict.unverified or (f.verdict in _KEEPABLE
+                                                  and (last or key in rewritten)):
             plan.kept.append(Repair(action="kept", section=f.section, before=f.sentence,
-                                    reason=("still unverified against " if f.verdict is
+                                    reason=("not verified against " if f.verdict is
                                             Verdict.unverified else "still only partly "
                                             "supported by ")
                                     + f"{f.source or 'its source'} ({f.locator or ''})"))
