@@ -75,7 +75,7 @@ def run_cli(*args: str, workspace: Path, env: dict | None = None) -> subprocess.
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "docent.cli", *args],
-        capture_output=True, text=True, env=full_env, timeout=1500,
+        capture_output=True, text=True, env=full_env, timeout=2400,
     )
 
 

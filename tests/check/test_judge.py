@@ -47,17 +47,23 @@ def judge(embedder):
 
 
 def test_obviously_supported(judge):
-    j = judge.judge("ALCE evaluates fluency, correctness and citation quality.", [ALCE])
+    """The shipped calibration says "supported" only at 95% precision, which the embedded 1.5B
+    never reaches on the shared sets: a plainly supported claim is left unverified (for the
+    reader), never flagged, and scores above a changed one."""
+    j = judge.judge("ALCE evaluates fluency, correctness and citation quality.", [ALCE],
+                    roles=["paper"])
     assert isinstance(j, Judgement)
-    assert j.verdict is Verdict.supported, j
+    assert j.verdict in (Verdict.supported, Verdict.unverified), j
     assert 0.0 <= j.score <= 1.0
     assert "fluency" in j.evidence and j.evidence_index == 0
+    wrong = judge.judge("ALCE evaluates only the speed of generation.", [ALCE], roles=["paper"])
+    assert wrong.verdict is not Verdict.supported and wrong.score < j.score
 
 
 def test_changed_number_is_not_supported(judge):
     supported = judge.judge("ALCE contains 3 datasets.", [ALCE])
     changed = judge.judge("ALCE contains 5 datasets.", [ALCE])
-    assert changed.verdict is not Verdict.supported, changed
+    assert changed.verdict is Verdict.not_supported, changed
     assert changed.score < supported.score
     assert "3 datasets" in changed.evidence
 
@@ -65,13 +71,13 @@ def test_changed_number_is_not_supported(judge):
 def test_chinese_claim_against_english_passage(judge):
     passages = DISTRACTORS[:2] + [ALCE]
     j = judge.judge("ALCE 评估流畅度、正确性和引用质量。", passages)
-    assert j.verdict is Verdict.supported, j
+    assert j.verdict is not Verdict.not_supported, j
     assert j.evidence_index == 2 and "ALCE" in j.evidence  # the English passage, not a distractor
     ranked = sorted(judge.selector.score("ALCE 评估流畅度、正确性和引用质量。", passages),
                     key=lambda s: -s.score)
     assert any("fluency" in s.text for s in ranked[:3])  # above every distractor sentence
     wrong = judge.judge("ALCE 只评估了翻译质量。", passages)  # "only evaluates translation"
-    assert wrong.score < j.score
+    assert wrong.verdict is not Verdict.supported and wrong.score < j.score
 
 
 def test_evidence_selection_picks_the_right_sentence(embedder):

@@ -22,7 +22,7 @@ def written(tmp_path_factory):
     out = tmp / "report.md"
     result = run_cli("write", "-a", str(ASSIGNMENT), "-s", str(ALCE), "-s", str(LECTURE_SRT),
                      "--fast", "-o", str(out), "-f", "md", "-f", "docx", "-f", "html",
-                     workspace=tmp / "ws")
+                     workspace=tmp / "ws", env={"DOCENT_REPAIR_ROUNDS": "1"})
     assert result.returncode == 0, result.stderr
     return out.read_text(encoding="utf-8"), result.stdout, tmp / "ws"
 
