@@ -127,7 +127,8 @@ def test_write_a_report_in_the_browser(server, tmp_path):
         expect(page.locator("#result-panel")).to_be_visible(timeout=900_000)
         expect(page.locator("#run-status")).to_have_text("done")
         expect(page.locator("#run-error")).to_be_hidden()
-        expect(page.locator("#validation-box")).to_contain_text("claims checked")
+        expect(page.locator("#validation-box")).to_contain_text("cited sentences")
+        expect(page.locator("#validation-box")).to_contain_text("verified")
 
         report = page.frame_locator("#report-frame")
         expect(report.locator("#validation-summary")).to_be_attached(timeout=30_000)
