@@ -309,13 +309,10 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
     top = best[judgement.evidence_index or 0] if best else None
     src = by_id.get(top.id) if top is not None else None
     if record is not None:
-        record.score = judgement.score
-        for name, value in (("evidence", judgement.evidence),
-                            ("locator", top.locator.label() if top else None),
-                            ("source", src.title if src else None),
-                            ("passage_id", top.id if top else None)):
-            if name in type(record).model_fields:
-                setattr(record, name, value)
+        record.score, record.evidence = judgement.score, judgement.evidence
+        record.locator = top.locator.label() if top else None
+        record.source = src.title if src else None
+        record.passage_id = top.id if top else None
     whole = all(r.locator is None for r in resolved) and top is not None and src is not None
     if judgement.verdict is Verdict.supported:
         if whole:  # a citation of a whole document: say where the support is

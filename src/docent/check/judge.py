@@ -149,8 +149,7 @@ class EvidenceSelector:
     def score(self, claim: str, passages: list[str]) -> list[Sentence]:
         return self._score(claim, passages)[0]
 
-    def _score(self, claim: str, passages: list[str], dense: bool = True
-               ) -> tuple[list[Sentence], float, float]:
+    def _score(self, claim: str, passages: list[str]) -> tuple[list[Sentence], float, float]:
         """Scored sentences, and the claim's lexical coverage by the best sentence and by all."""
         sents = _split(passages, self.max_chars)
         if not sents:
@@ -165,7 +164,7 @@ class EvidenceSelector:
             s.score = sum(idf[t] for t in claim_terms & bag) / total
         cov_best = max(s.score for s in sents)
         cov_all = len([t for t in claim_terms if df.get(t)]) / max(len(claim_terms), 1)
-        if self.embedder is not None and n > 1 and dense:
+        if self.embedder is not None and n > 1:
             cross = _cross_lingual(claim, passages)
             lexical_top = sorted(range(n), key=lambda i: -sents[i].score)[: self.dense_pool]
             # across languages words cannot match: embed every sentence (up to dense_max)
@@ -185,8 +184,8 @@ class EvidenceSelector:
         chosen, best, _, _ = self.select_with_coverage(claim, passages)
         return chosen, best
 
-    def select_with_coverage(self, claim: str, passages: list[str], dense: bool = True):
-        sents, cov_best, cov_all = self._score(claim, passages, dense)
+    def select_with_coverage(self, claim: str, passages: list[str]):
+        sents, cov_best, cov_all = self._score(claim, passages)
         if not sents:
             return [], None, 0.0, 0.0
         ranked = sorted(sents, key=lambda s: -s.score)
@@ -539,15 +538,14 @@ class ModelJudge:
     def judge(self, claim: str, passages: list[str], roles: list[str] | None = None
               ) -> Judgement:
         f = self.features(claim, passages, roles)
-        if f is None:
-            chosen, best = self.selector.select(claim, passages)
-            j = self._judge_json(claim, [s.text for s in chosen], best)
-        else:
+        if f is not None:  # the calibration applies the number rule itself
             verdict, score = self.calibration.decide(f, claim, passages)
-            j = Judgement(
+            return Judgement(
                 verdict=verdict, score=score, evidence=f.best.text if f.best else "",
                 evidence_index=f.best.passage if f.best else None, raw=f.p_parts,
             )
+        chosen, best = self.selector.select(claim, passages)
+        j = self._judge_json(claim, [s.text for s in chosen], best)
         if j.verdict is not Verdict.not_supported and unstated_numbers(claim, passages):
             # a number the passages never state cannot be supported by them
             j.verdict, j.score = Verdict.not_supported, min(j.score, 0.1)

@@ -122,10 +122,10 @@ class LlamaCppModel(ChatModel):
                              for m in msgs) + "<|im_start|>assistant\n"
         return prompt
 
-    _answer_ids: dict[tuple[str, ...], list[int]] = {}
+    _answer_ids: dict[tuple[str, ...], list[int]] = {}  # by model file and spellings
 
     def _first_ids(self, llm, spellings: list[str]) -> list[int]:
-        key = tuple(spellings)
+        key = (str(self.path), *spellings)
         if key not in self._answer_ids:
             ids = {t[0] for w in spellings
                    if (t := llm.tokenize(w.encode("utf-8"), add_bos=False, special=False))}
