@@ -28,6 +28,7 @@ __all__ = [
     "SearchHit",
     "Citation",
     "DraftSection",
+    "SentenceEvidence",
     "Draft",
     "Verdict",
     "format_timestamp",
@@ -57,6 +58,7 @@ class PassageRole(str, Enum):
     body = "body"
     references = "references"
     appendix = "appendix"
+    footnote = "footnote"  # a page's footnotes: never prose evidence
 
 
 def format_timestamp(seconds: float) -> str:
@@ -228,12 +230,23 @@ class Citation(BaseModel):
         return f"{self.source_title}, {self.locator.label()}"
 
 
+class SentenceEvidence(BaseModel):
+    """The source sentence a report sentence was written from: ``passage.text[start:end]``."""
+
+    sentence: str  # the report sentence, without its citation
+    passage_id: int
+    start: int
+    end: int
+    text: str  # the source sentence
+
+
 class DraftSection(BaseModel):
     title: str
     heading: str  # as printed, e.g. "（1）论文基本信息" or "1. Summary"
     paragraphs: list[str] = Field(default_factory=list)  # Markdown; citations as [n]
     status: str = "written"  # written / metadata / missing_source / no_evidence
     note: str | None = None  # why a section could not be written from sources
+    evidence: list[SentenceEvidence] = Field(default_factory=list)  # per written sentence
 
 
 class Draft(BaseModel):

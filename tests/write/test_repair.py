@@ -24,7 +24,7 @@ from docent.write.writer import _draft, _Writer
 
 ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：（1）论文基本信息；（2）核心内容摘要；"
               "（3）关键技术解析。字数在300至2000字，标注来源。")
-FABRICATED = "Transformer 由火星上的研究团队在 1850 年首次发明并公开"
+FABRICATED = "Transformer 由火星上的研究团队首次发明并公开"
 
 
 class Writer(ChatModel):
@@ -37,14 +37,17 @@ class Writer(ChatModel):
         self.rewrites = 0
 
     def _complete(self, messages, **options):
-        if "改写" in messages[0].content:  # the repair's rewrite request
+        if "原句" in messages[-1].content:  # the repair's rewrite request
             self.rewrites += 1
-            text = (FABRICATED + "的模型。") if self.stubborn else \
+            text = (FABRICATED + "，并由其发表。") if self.stubborn else \
                 "多头注意力把查询、键和值投影到多个子空间分别计算注意力。"
             return Completion(text=text, model=self.name)
-        text = ("多头注意力把查询、键和值投影到多个子空间分别计算注意力。"
-                f"{FABRICATED}。掩码自注意力遮蔽未来的信息，使模型只能看到前面的词。")
-        return Completion(text=text, model=self.name, completion_tokens=60)
+        # the sentence renderer's request: one line per numbered source sentence, the second
+        # of each point fabricated
+        numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
+        lines = [f"{n}. {FABRICATED}的模型。" if n == "2" else
+                 f"{n}. 多头注意力把查询、键和值投影到多个子空间分别计算注意力。" for n in numbered]
+        return Completion(text="\n".join(lines), model=self.name, completion_tokens=60)
 
 
 class Judge(ChatModel):

@@ -19,7 +19,8 @@ ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：�
 
 
 class ScriptedWriter(ChatModel):
-    """Returns a paragraph of ~120 字 built from the first words of the prompt's sources."""
+    """Restates each numbered source sentence of the prompt as one Chinese sentence of ~40 字
+    (the reply shape the sentence renderer asks for)."""
 
     def __init__(self, fail_after=None):
         super().__init__()
@@ -31,8 +32,9 @@ class ScriptedWriter(ChatModel):
         self.calls += 1
         if self.fail_after is not None and self.calls > self.fail_after:
             raise KeyboardInterrupt
-        text = ("注意力机制让模型关注输入中最相关的部分。多头注意力把查询、键和值投影到多个子空间分别计算。"
-                "掩码自注意力遮蔽未来的信息，使模型只能看到前面的词。这些机制共同构成了 Transformer 的核心。")
+        numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
+        text = "\n".join(f"{n}. 这一句转述了资料中的内容，说明了注意力机制让模型关注输入中最相关的部分。"
+                         for n in numbered)
         return Completion(text=text, model=self.name, completion_tokens=60, seconds=0.01)
 
 
@@ -104,10 +106,10 @@ def test_english_assignment(kb_workspace):
 
     class English(ScriptedWriter):
         def _complete(self, messages, **options):
-            return Completion(text="Attention lets a model weigh the relevant parts of its input. "
-                              "Citation recall checks that statements are supported by citations. "
-                              "Multi-head attention computes several attention maps in parallel.",
-                              model="en", completion_tokens=40)
+            numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
+            text = "\n".join(f"{n}. Citation recall checks that the statements of an answer are "
+                             "supported by the passages it cites." for n in numbered)
+            return Completion(text=text, model="en", completion_tokens=40)
 
     _, draft = _write(settings, store, emb, English(), brief)
     assert [s.heading for s in draft.sections] == ["1. Summary", "2. Key techniques"]

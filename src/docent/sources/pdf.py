@@ -14,7 +14,8 @@ dropped, footnotes move to the end of their page, and bold headings ("4.2 Synthe
     'p. 1, 1 Introduction'
 
 Roles: ``front`` (title block), ``abstract``, ``body``, ``references`` (from "References" until
-an appendix heading) and ``appendix``. Bad input raises :class:`~docent.errors.SourceError`.
+an appendix heading), ``appendix`` and ``footnote`` (a page's footnotes, passages of their own,
+so a footnote mark or URL never lands inside a body sentence). Bad input raises :class:`~docent.errors.SourceError`.
 
 The title is the largest type near the top of page 1 (never the venue line or "ABSTRACT"); a
 title set in capitals (ICLR camera-ready style) is read whole, and neither it nor a piece of it
@@ -424,7 +425,7 @@ def _paragraphs(pages: list[_Page], body: float) -> tuple[list[_Para], list[_Blo
                 prev.text, prev.box = _join(prev.text, text, block.vocab), block.bbox
             else:
                 paras.append(_Para(pno, text, role, section, box=block.bbox))
-        paras += [_Para(pno, t, role, section) for t in notes]
+        paras += [_Para(pno, t, PassageRole.footnote, section) for t in notes]
     return paras, front
 
 

@@ -222,9 +222,19 @@ def _apply(sections: list[DraftSection], plan: RepairPlan) -> list[DraftSection]
     out = [s.model_copy(deep=True) for s in sections]
     edits = sorted(plan.edits, key=lambda e: (e[0].section, e[0].paragraph, -e[0].start))
     for slot, new, _ in edits:
-        para = out[slot.section].paragraphs[slot.paragraph]
-        out[slot.section].paragraphs[slot.paragraph] = (
-            para[: slot.start] + (new or "") + para[slot.end:])
+        section = out[slot.section]
+        para = section.paragraphs[slot.paragraph]
+        section.paragraphs[slot.paragraph] = para[: slot.start] + (new or "") + para[slot.end:]
+        # the sentence's evidence record follows it: gone when it is removed, renamed when it
+        # is rewritten (from the same evidence) or re-cited
+        key = _norm(slot.text)
+        for ev in list(section.evidence):
+            if _norm(ev.sentence) == key:
+                if new is None:
+                    section.evidence.remove(ev)
+                else:
+                    ev.sentence = _strip(new)
+                break
     for section in out:
         section.paragraphs = [re.sub(r"[ \t]{2,}", " ", p).strip() for p in section.paragraphs
                               if _strip(p).strip()]

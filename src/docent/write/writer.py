@@ -11,6 +11,7 @@ evidence while the report is short, and trailing sentences are trimmed while it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from docent.brief import report_length
@@ -20,8 +21,10 @@ from docent.index import Embedder, Retriever
 from docent.llm import ChatModel
 from docent.store import Store
 from docent.text import sentence_spans
-from docent.types import Brief, Draft, DraftSection, LengthUnit, PassageRole
-from docent.write.compose import align, info_paragraphs, missing_paragraph, write_paragraph
+from docent.types import Brief, Draft, DraftSection, LengthUnit, PassageRole, SentenceEvidence
+from docent.write.compose import MARKER_RE, info_paragraphs, missing_paragraph
+from docent.write.points import Point, plan_points
+from docent.write.sentences import render_point
 from docent.write.plan import MEDIA_KINDS, PAPER_KINDS, SectionPlan, plan_report, target_length
 from docent.write.render import body_markdown, number_citations
 
@@ -29,22 +32,19 @@ __all__ = ["write_checked", "write_report"]
 
 Progress = Callable[[str, int, int], None]
 
-_FOCUS = {
-    "zh": {"summary": "研究目标、方法与结论", "technique": "关键技术的原理，用通俗的语言解释",
-           "media": "视频讲解中与论文相关、能帮助理解的要点", "general": ""},
-    "en": {"summary": "the goal, method and conclusions", "technique":
-           "how the key techniques work, in plain words", "media":
-           "what the lecture explains that helps to understand the paper", "general": ""},
-}
-
-
-def _groups(plan: SectionPlan, size: int = 2) -> list[list]:
-    ev = plan.evidence
-    return [ev[i : i + size] for i in range(0, len(ev), size)]
-
-
-def _paragraph_target(unit: LengthUnit) -> int:
-    return 220 if unit is LengthUnit.zh_chars else 140
+def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
+    """The first sentence of a paragraph says what it is about: the paper's section heading for
+    a technique, the time range for a lecture point (true by construction)."""
+    if not first or point.kind not in ("technique", "lecture"):
+        return sentence
+    if point.kind == "technique":  # the heading without its number (the citation has it)
+        name = re.sub(r"^[\dA-Z](?:\.\d+)*\s+", "", point.label)
+        if language == "zh":
+            return f"关于“{name}”，" + sentence
+        return f"On {name}: " + sentence
+    if language == "zh":
+        return f"视频 {point.label} 处，" + sentence
+    return f"At {point.label}, " + sentence[:1].lower() + sentence[1:]
 
 
 def _section_length(section: DraftSection, unit: LengthUnit) -> int:
@@ -53,19 +53,14 @@ def _section_length(section: DraftSection, unit: LengthUnit) -> int:
 
 class _Writer:
     def __init__(self, brief: Brief, store: Store, settings: Settings, model: ChatModel,
-                 embedder: Embedder | None, progress: Progress | None) -> None:
+                 embedder: Embedder | None, progress: Progress | None,
+                 retriever: Retriever | None = None) -> None:
         self.brief, self.store, self.settings = brief, store, settings
         self.model, self.embedder, self.progress = model, embedder, progress
         self.total, self.unit = target_length(brief)
-        self.cursor: dict[int, int] = {}  # next evidence group per section
-
-    def paragraph(self, plan: SectionPlan, group: list, target: int, focus: str) -> str | None:
-        text = write_paragraph(self.model, self.brief, plan.section.title, focus, group, target,
-                               self.unit)
-        if not text:
-            return None
-        cited, _ = align(text, [p for p, _ in group], self.embedder, store=self.store)
-        return cited
+        self.retriever = retriever
+        self.cursor: dict[int, int] = {}  # next planned point per section
+        self.points: dict[int, list[Point]] = {}
 
     def section(self, plan: SectionPlan) -> DraftSection:
         out = DraftSection(title=plan.section.title, heading=plan.heading)
@@ -80,23 +75,74 @@ class _Writer:
             media = [(s, None) for s in sources if s.kind in MEDIA_KINDS]
             out.paragraphs = info_paragraphs(self.brief, papers, media)
             return out
-        groups = _groups(plan)
-        if not groups:
+        points = self.points_for(plan)
+        if not points and not plan.evidence:
             out.status, out.note = "no_evidence", "no passage of the sources matches this section"
             out.paragraphs = ["所提供的资料中没有与本部分相关的内容。" if self.brief.language == "zh"
                               else "The sources hold nothing on this section."]
             return out
-        focus = _FOCUS["zh" if self.brief.language == "zh" else "en"][plan.role]
-        per = _paragraph_target(self.unit)
-        i = 0
-        while i < len(groups) and _section_length(out, self.unit) < plan.budget * 0.9:
-            remaining = plan.budget - _section_length(out, self.unit)
-            para = self.paragraph(plan, groups[i], max(min(per, remaining), per // 2), focus)
-            if para:
-                out.paragraphs.append(para)
-            i += 1
-        self.cursor[plan.index] = i
+        lead = self.lead(plan)
+        if lead:
+            out.paragraphs.append(lead)
+        self.cursor[plan.index] = 0
+        while _section_length(out, self.unit) < plan.budget * 0.9 and self.more(plan, out):
+            pass
         return out
+
+    def points_for(self, plan: SectionPlan) -> list[Point]:
+        if plan.index not in self.points:
+            def retrieve(query: str):
+                return [(h.passage, h.source) for h in self.retriever.search(query, top=8)
+                        if h.passage.role not in (PassageRole.references, PassageRole.footnote)]
+            self.points[plan.index] = plan_points(plan, self.store, self.brief, retrieve)
+        return self.points[plan.index]
+
+    def lead(self, plan: SectionPlan) -> str | None:
+        """A framing sentence that states no fact of a source (uncited), for a lecture section:
+        whether the lecture discusses the paper at all, established from the texts."""
+        if plan.role != "media":
+            return None
+        zh = self.brief.language == "zh"
+        sources = self.store.sources()
+        papers = [s for s in sources if s.kind in PAPER_KINDS]
+        lectures = [s for s in sources if s.kind in MEDIA_KINDS]
+        if not papers or not lectures:
+            return None
+        said = " ".join(p.text for s in lectures for p in self.store.passages(s.id)).lower()
+        words = [w for w in re.findall(r"[a-z]{5,}", papers[0].title.lower())
+                 if w not in ("large", "language", "models", "model", "generate", "using")]
+        absent = [w for w in words if w.rstrip("s") not in said]
+        titles = "、".join(f"《{s.title}》" for s in lectures)
+        if words and len(absent) >= len(words) / 2:
+            return (f"视频{titles}并没有直接讨论这篇论文；下面按视频的顺序概括其中有助于理解论文背景的要点，"
+                    "并注明对应的时间段。" if zh else
+                    f"The lecture {', '.join(s.title for s in lectures)} does not discuss the paper "
+                    "itself; below are its points that help with the paper's background, in the "
+                    "lecture's order, with their time ranges.")
+        return (f"下面按视频{titles}的顺序概括其中与论文相关的要点，并注明对应的时间段。" if zh else
+                "Below are the lecture's points that relate to the paper, in the lecture's order.")
+
+    def more(self, plan: SectionPlan, out: DraftSection) -> bool:
+        """Render the section's next planned point as a paragraph; False when none is left."""
+        points = self.points_for(plan)
+        i = self.cursor.get(plan.index, 0)
+        while i < len(points):
+            point = points[i]
+            i += 1
+            self.cursor[plan.index] = i
+            rendered = render_point(self.model, self.brief, point)
+            if not rendered:
+                continue
+            sentences = [_framed(r.text, point, k == 0, self.brief.language)
+                         for k, r in enumerate(rendered)]
+            joiner = "" if self.brief.language == "zh" else " "
+            out.paragraphs.append(joiner.join(sentences))
+            for r, text in zip(rendered, sentences):
+                out.evidence.append(SentenceEvidence(
+                    sentence=MARKER_RE.sub("", text), passage_id=r.evidence.passage.id,
+                    start=r.evidence.start, end=r.evidence.end, text=r.evidence.text))
+            return True
+        return False
 
     def _front(self, source_id: int):
         for p in self.store.passages(source_id):
@@ -159,7 +205,7 @@ def write_checked(
 def _write_sections(brief: Brief, store: Store, settings: Settings, retriever: Retriever,
                     model: ChatModel, embedder: Embedder | None, run_id: int,
                     progress: Progress | None):
-    writer = _Writer(brief, store, settings, model, embedder, progress)
+    writer = _Writer(brief, store, settings, model, embedder, progress, retriever)
     plans = plan_report(brief, store, retriever)
     saved = store.run_sections(run_id)
     sections: list[DraftSection] = []
@@ -168,7 +214,8 @@ def _write_sections(brief: Brief, store: Store, settings: Settings, retriever: R
             progress("sections", plan.index, len(plans))
         if plan.index in saved:
             sections.append(DraftSection.model_validate_json(saved[plan.index]))
-            writer.cursor[plan.index] = len(sections[-1].paragraphs)
+            done = sections[-1]  # points already written: one paragraph each, after any lead
+            writer.cursor[plan.index] = len(done.paragraphs) - (writer.lead(plan) is not None)
             continue
         section = writer.section(plan)
         store.save_run_section(run_id, plan.index, section.model_dump_json())
@@ -203,31 +250,17 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
 
     lo = rng.min if rng and rng.min is not None else None
     hi = rng.max if rng and rng.max is not None else None
-    flexible = [p for p in plans if not p.missing and p.role != "info" and p.evidence]
-    rounds = 0
-    while lo is not None and total() < lo + (lo // 20) and flexible and rounds < 12:
-        rounds += 1
-        progressed = False
-        for plan in sorted(flexible, key=lambda p: _section_length(sections[p.index], unit)
-                           - p.budget):
-            groups = _groups(plan)
-            i = writer.cursor.get(plan.index, 0)
-            focus = _FOCUS["zh" if brief.language == "zh" else "en"][plan.role]
-            if i >= len(groups):  # evidence used up: write again from the best, more detail
-                i = i % max(len(groups), 1)
-                focus = (focus + "；补充更多细节和例子") if brief.language == "zh" else (
-                    focus + "; add more detail and examples")
-            para = writer.paragraph(plan, groups[i], _paragraph_target(unit), focus)
-            writer.cursor[plan.index] = writer.cursor.get(plan.index, 0) + 1
-            if para:
-                sections[plan.index].paragraphs.append(para)
-                writer.store.save_run_section(run_id, plan.index,
-                                              sections[plan.index].model_dump_json())
-                progressed = True
-            if total() >= lo + (lo // 20):
-                break
-        if not progressed:
-            break
+    flexible = [p for p in plans if not p.missing and p.role != "info"]
+    open_ = set(p.index for p in flexible)
+    while lo is not None and total() < lo + (lo // 20) and open_:
+        # the section furthest under its budget covers its next planned point; a section whose
+        # points are used up is done (length comes from covering more, never from padding)
+        plan = min((p for p in flexible if p.index in open_),
+                   key=lambda p: _section_length(sections[p.index], unit) - p.budget)
+        if not writer.more(plan, sections[plan.index]):
+            open_.discard(plan.index)
+            continue
+        writer.store.save_run_section(run_id, plan.index, sections[plan.index].model_dump_json())
     while hi is not None and total() > hi:
         longest = max((s for s in sections if s.status == "written" and s.paragraphs),
                       key=lambda s: _section_length(s, unit), default=None)

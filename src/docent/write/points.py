@@ -1,0 +1,309 @@
+"""The content plan: what each section will say, decided from the sources before any model
+writes, as points that name the exact source sentences they will be written from.
+
+>>> points = plan_points(plan, store, brief)          # one section's SectionPlan
+>>> [(p.kind, p.label, len(p.evidence)) for p in points][:3]
+[('goal', 'Abstract', 3), ('method', 'Abstract', 3), ('result', '8 Conclusion', 3)]
+>>> points[0].evidence[0].text
+'Large language models (LLMs) have emerged as a widely-used tool for information seeking, ...'
+
+For a reading report:
+
+* ``summary``: the paper's own abstract, the contribution sentences of its introduction and its
+  conclusion, in that order (goal, method, results, conclusion); never related work.
+* ``technique``: the paper's own method sections (not its experiments or related work), the
+  opening sentences of each, which say what the technique is and how the paper uses it; a term
+  the assignment names that the paper never explains is taken from the lecture or the
+  knowledge base, whichever explains it, and cited to that.
+* ``media``: the lecture's main points in the lecture's order, spread over its length, each
+  from the sentences of one time range.
+* ``general``: the best sentences of the passages retrieved for the section.
+
+An evidence sentence is a span of a passage's text (``Evidence.start``/``end``), so every
+sentence written from it can be checked against exactly that span. Footnotes, reference lists,
+table debris and sentence fragments never become evidence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from docent.store import Store
+from docent.text import CJK_RE, normalize_space, sentence_spans
+from docent.types import Brief, Passage, PassageRole, Source, SourceKind
+
+__all__ = ["Evidence", "Point", "evidence_text", "plan_points", "usable"]
+
+MEDIA = {SourceKind.media, SourceKind.subtitles}
+
+# parenthetical citations of other work: "(Pillutla et al., 2021)", "(Gao and Chen, 2023; ...)"
+_CITE_RE = re.compile(r"\s*\((?:[^()]*?(?:et al\.?|\band\b|&)[^()]*?,?\s*(?:19|20)\d\d[a-z]?"
+                      r"(?:;[^()]*)?|(?:see\s+)?(?:§|Section|Appendix|Table|Figure|Fig\.)[^()]*)\)")
+_SKIP_SECTION = re.compile(
+    r"introduction|related|previous work|prior work|background|conclusion|limitation|"
+    r"acknowledg|reference|abstract|appendix|experiment|results?\b|evaluation of|human eval|"
+    r"analysis|ablation|comparison|discussion|follow-up|future work|examples?\b|case stud",
+    re.IGNORECASE)
+_CONTRIBUTION = re.compile(
+    r"\b(?:we|this paper|this work|our)\b.{0,40}\b(?:propose|introduce|present|build|develop|"
+    r"design|find|show|demonstrate|release|evaluate|contribut)", re.IGNORECASE)
+_FINDING = re.compile(r"\b(?:outperform|improve|better|worse|achieve|show|find|found|lead|"
+                      r"reduce|increase|significantly|best|highest|lowest)", re.IGNORECASE)
+_FILLER = re.compile(r"^(?:so|okay|ok|um|uh|and|but|yeah|right|now|alright|all right)\b[, ]",
+                     re.IGNORECASE)
+# captions, headings, list openers, sections announcing themselves, others' work as subject
+_NOT_A_CLAIM = re.compile(
+    r"^(?:Table|Figure|Fig\.|Algorithm)\s*\d|^\d+(?:\.\d+)*\s+[A-Z]|[:(]\s*(?:\(?\w\))?$|"
+    r"^(?:In this (?:section|part|paper,? we (?:describe|discuss))|We (?:describe|discuss|list)\b|"
+    r"Below|In the following|As (?:shown|seen) in)|"
+    r"^[A-Z][\w-]+(?: et al\.| and [A-Z][\w-]+)? \(\d{4}[a-z]?\)", re.IGNORECASE)
+_STOP = set("""a an the of to in on for and or but is are was were be been being this that these
+those it its as by with from at we our you your they their i he she them us there here so then
+than not no can could will would should may might do does did have has had just also very really
+like going gonna want let lets let's okay ok um uh yeah which what when where who how all any some
+one two into out up about over more most such only other each many much get got""".split())
+
+
+@dataclass
+class Evidence:
+    """One source sentence a report sentence is written from: ``passage.text[start:end]``."""
+
+    passage: Passage
+    source: Source
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return normalize_space(self.passage.text[self.start:self.end])
+
+
+@dataclass
+class Point:
+    """One thing a section will say, and the source sentences it says it from."""
+
+    kind: str  # goal / method / result / conclusion / technique / term / lecture / general
+    label: str  # where it comes from: a section heading, a time range, a term
+    voice: str  # who says it: "paper", "lecture" or "document"
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def evidence_text(evidence: Evidence) -> str:
+    """The sentence as the writer is given it: citations of other work and section pointers
+    removed ("We use MAUVE (Pillutla et al., 2021)" -> "We use MAUVE")."""
+    return normalize_space(_CITE_RE.sub("", evidence.text))
+
+
+def usable(text: str) -> bool:
+    """Whether a sentence can carry a report sentence: a whole sentence of prose, not a
+    fragment, a table row, a URL, a footnote or a list of citations."""
+    text = normalize_space(text)
+    if CJK_RE.search(text):
+        return 12 <= len(text) <= 160 and text[-1] in "。！？；.!?”\"）)"
+    words = text.split()
+    if not 7 <= len(words) <= 55 or not text[0].isupper() and not text[0].isdigit():
+        return False
+    if text[-1] not in ".!?\"”)" or re.search(r"https?://|www\.|§|\{|\}|=|\\|\.\.\.|…|^\w+:",
+                                               text):
+        return False
+    letters = sum(c.isalpha() for c in text)
+    if letters < 0.7 * len(text.replace(" ", "")):  # numbers and symbols: a table row
+        return False
+    if _NOT_A_CLAIM.search(text):
+        return False
+    stripped = _CITE_RE.sub("", text)
+    return len(stripped.split()) >= 6
+
+
+def _sentences(passage: Passage, source: Source) -> list[Evidence]:
+    return [Evidence(passage, source, s, e) for s, e in sentence_spans(passage.text)
+            if usable(passage.text[s:e])]
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z0-9-]+", text.lower()) if w not in _STOP
+            and len(w) > 2} | set(re.findall(r"[\u4e00-\u9fff]{2}", text))
+
+
+def _dedupe(items: list[Evidence], seen: list[set[str]] | None = None) -> list[Evidence]:
+    """Drop sentences that say what an earlier one said (half their content words shared)."""
+    seen = [] if seen is None else seen
+    out = []
+    for ev in items:
+        words = _content(ev.text)
+        if any(len(words & s) >= 0.5 * min(len(words), len(s)) for s in seen if s):
+            continue
+        seen.append(words)
+        out.append(ev)
+    return out
+
+
+def _groups(kind: str, label: str, voice: str, items: list[Evidence], size: int = 3
+            ) -> list[Point]:
+    return [Point(kind, label, voice, items[i:i + size]) for i in range(0, len(items), size)]
+
+
+# --- sections ------------------------------------------------------------------------------
+
+def _papers(store: Store) -> list[tuple[Source, list[Passage]]]:
+    return [(s, store.passages(s.id)) for s in store.sources() if s.kind is SourceKind.pdf]
+
+
+def _summary(store: Store) -> list[Point]:
+    points: list[Point] = []
+    seen: list[set[str]] = []
+    for source, passages in _papers(store)[:2]:
+        abstract = [ev for p in passages if p.role is PassageRole.abstract
+                    for ev in _sentences(p, source)]
+        intro = [ev for p in passages if p.role is PassageRole.body and p.locator.section
+                 and re.search(r"introduction|引言|绪论", p.locator.section, re.IGNORECASE)
+                 for ev in _sentences(p, source) if _CONTRIBUTION.search(ev.text)]
+        results = [ev for p in passages if p.role is PassageRole.body and p.locator.section
+                   and re.search(r"main results|^\d+(?:\.\d+)?\s+results", p.locator.section,
+                                 re.IGNORECASE)
+                   for ev in _sentences(p, source) if _FINDING.search(ev.text)]
+        concl = [ev for p in passages if p.role is PassageRole.body and p.locator.section
+                 and re.search(r"conclusion|结论|总结", p.locator.section, re.IGNORECASE)
+                 for ev in _sentences(p, source)]
+        abstract = _dedupe(abstract, seen)
+        third = max(len(abstract) // 3, 1)
+        points += _groups("goal", "Abstract", "paper", abstract[:third])
+        points += _groups("method", "Abstract", "paper", abstract[third:2 * third])
+        points += _groups("result", "Abstract", "paper", abstract[2 * third:])
+        points += _groups("method", "Introduction", "paper", _dedupe(intro, seen))
+        points += _groups("result", "Results", "paper", _dedupe(results, seen)[:6])
+        points += _groups("conclusion", "Conclusion", "paper", _dedupe(concl, seen))
+    return points
+
+
+def _technique_sections(passages: list[Passage]) -> list[str]:
+    """The paper's own method sections, in order: leaf sections where a parent has children."""
+    names: list[str] = []
+    for p in passages:
+        sec = p.locator.section
+        if p.role is PassageRole.body and sec and sec not in names \
+                and not _SKIP_SECTION.search(sec):
+            names.append(sec)
+    numbers = [re.match(r"[\dA-Z](?:\.\d+)*", n) for n in names]
+    keys = [m.group(0) if m else "" for m in numbers]
+    return [n for n, k in zip(names, keys)
+            if not (k and any(o != k and o.startswith(k + ".") for o in keys))]
+
+
+def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[Point]:
+    points: list[Point] = []
+    seen: list[set[str]] = []
+    covered = ""
+    for source, passages in _papers(store)[:2]:
+        for name in _technique_sections(passages):
+            opening = [ev for p in passages if p.locator.section == name
+                       and p.role is PassageRole.body for ev in _sentences(p, source)]
+            opening = _dedupe(opening, seen)[:3]
+            if opening:
+                covered += " " + name + " " + " ".join(ev.text for ev in opening)
+                points.append(Point("technique", name, "paper", opening))
+    # terms the assignment names ("如Transformer等") that the paper's method does not explain
+    named = re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", section_text)
+    named += re.findall(r"(?:如|例如|比如|such as|e\.g\.,?)\s*([A-Za-z][A-Za-z0-9-]{2,})",
+                        brief.assignment)
+    for term in dict.fromkeys(named):
+        if term.lower() in covered.lower():
+            continue
+        found = []
+        for passage, source in retrieve(term):
+            for ev in _sentences(passage, source):
+                if re.search(rf"\b{re.escape(term)}\b", ev.text, re.IGNORECASE):
+                    found.append(ev)
+        found.sort(key=lambda ev: not re.search(
+            rf"\b{re.escape(term)}s?\b[^.]{{0,20}}\b(?:is|are|consists|refers|means)\b",
+            ev.text, re.IGNORECASE))
+        found = _dedupe(found, seen)[:3]
+        if found:
+            voice = "lecture" if found[0].source.kind in MEDIA else (
+                "paper" if found[0].source.kind is SourceKind.pdf else "document")
+            points.insert(0, Point("term", term, voice, found))
+    return points
+
+
+_EXPLAINS = re.compile(r"\b(?:is|are) (?:a|an|the|called|basically|just)\b|\bthe idea\b|"
+                      r"\bwhat this does\b|\bthis is (?:called|known)\b|\bmeans\b|\ballows?\b",
+                      re.IGNORECASE)
+
+
+def _informative(ev: Evidence, weight: dict[str, float]) -> float:
+    """How much a spoken sentence explains: the lecture's recurring concepts that the paper
+    also uses (weighted by how often the lecture comes back to them), a defining phrase, and
+    not the speaker talking about himself."""
+    words = _content(ev.text)
+    score = sum(weight.get(w, 0.0) for w in words) / math.sqrt(len(ev.text.split()) + 1)
+    if _EXPLAINS.search(ev.text):
+        score *= 1.5
+    if re.search(r"\bI(?:'m| am| think| introduced| want)\b", ev.text):
+        score *= 0.5
+    return score
+
+
+def _lecture(store: Store, count: int) -> list[Point]:
+    """``count`` points spread over the lectures, in their order, each from one time range."""
+    points: list[Point] = []
+    for source in [s for s in store.sources() if s.kind in MEDIA]:
+        passages = store.passages(source.id)
+        if not passages:
+            continue
+        df = Counter(w for p in passages for w in _content(p.text))
+        paper = {w for _, ps in _papers(store) for p in ps if p.role is not PassageRole.references
+                 for w in _content(p.text)}
+        weight = {w: math.log1p(n) * (1.0 if w in paper or not paper else 0.2)
+                  for w, n in df.items() if n < 0.5 * len(passages)}
+        size = max(len(passages) // max(count, 1), 1)
+        for i in range(0, len(passages), size):
+            window = passages[i:i + size]
+            scored = []
+            for p in window:
+                sents = [ev for ev in _sentences(p, source)
+                         if not _FILLER.match(ev.text) and len(ev.text.split()) >= 10]
+                best = sorted(sents, key=lambda ev: -_informative(ev, weight))[:2]
+                if best:
+                    scored.append((sum(_informative(ev, weight) for ev in best), p, best))
+            if scored:
+                _, p, best = max(scored, key=lambda t: t[0])
+                best.sort(key=lambda ev: ev.start)
+                points.append(Point("lecture", p.locator.label(), "lecture", best))
+    return points
+
+
+def _general(evidence: list[tuple[Passage, Source]], query: str) -> list[Point]:
+    q = _content(query)
+    points: list[Point] = []
+    seen: list[set[str]] = []
+    for passage, source in evidence:
+        sents = _sentences(passage, source)
+        best = sorted(sents, key=lambda ev: -len(_content(ev.text) & q))[:3]
+        best = _dedupe(sorted(best, key=lambda ev: ev.start), seen)
+        voice = "lecture" if source.kind in MEDIA else (
+            "paper" if source.kind is SourceKind.pdf else "document")
+        if best:
+            points.append(Point("general", passage.locator.label(), voice, best))
+    return points
+
+
+def plan_points(plan, store: Store, brief: Brief, retrieve=None, *, sentences: int = 12
+                ) -> list[Point]:
+    """The points of one section (a :class:`~docent.write.plan.SectionPlan`), about
+    ``sentences`` evidence sentences in all (more are planned than needed for technique and
+    summary sections; the writer stops when the section's budget is reached).
+
+    ``retrieve(query)`` returns ``[(passage, source)]`` for assignment terms the paper's own
+    sections do not explain (the lecture or the knowledge base may).
+    """
+    section_text = plan.section.title + " " + (plan.section.details or "")
+    if plan.role == "summary" and _papers(store):
+        return _summary(store)
+    if plan.role == "technique" and _papers(store):
+        return _technique(store, brief, section_text, retrieve or (lambda q: []))
+    if plan.role == "media":
+        return _lecture(store, max(sentences // 2, 2))
+    return _general(plan.evidence, section_text + " " + " ".join(plan.queries))

@@ -1,0 +1,123 @@
+"""Render planned points sentence by sentence: the model only restates the source sentences it
+is given (translate, simplify), one report sentence per source sentence, so every sentence of
+the report has its evidence span and its citation by construction.
+
+>>> rendered = render_point(model, brief, point)
+>>> rendered[0].text, rendered[0].evidence.text
+('作者使用 MAUVE 来评估输出的流畅度⟦12⟧。', 'We use MAUVE to evaluate the fluency of the output.')
+
+The model is asked for numbered lines, one per numbered source sentence; a line that adds a
+number its source does not state, loops, stays in the wrong language or is missing is dropped
+(the point loses that sentence, nothing is invented in its place). The authors' "we" becomes
+作者 / "the authors", the speaker's becomes 讲者 / "the speaker": the report is the student's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docent.llm import ChatModel, Message
+from docent.text import CJK_RE, normalize_space, unstated_numbers
+from docent.types import Brief
+from docent.write.compose import _cite, _loops
+from docent.write.points import Evidence, Point, evidence_text
+
+__all__ = ["Rendered", "render_point"]
+
+
+@dataclass
+class Rendered:
+    text: str  # the report sentence, with its ⟦passage id⟧ marker
+    plain: str  # the same without the marker
+    evidence: Evidence
+
+
+_WHO = {"zh": {"paper": "作者", "lecture": "讲者", "document": "该资料"},
+        "en": {"paper": "the authors", "lecture": "the speaker", "document": "the source"}}
+
+_SYSTEM_ZH = (
+    "你把资料句逐句改写成中文，写进一份学生的阅读报告。规则：\n"
+    "1. 每条资料句写成一句中文，编号与资料句相同，一行一句；\n"
+    "2. 意思与原句完全一致：不添加原句没有的信息，不遗漏否定、比较的方向和范围词（所有、大多数、仅）；\n"
+    "3. 数字、名称照抄；专业术语第一次出现时写成“中文译名（English）”，拿不准的术语直接保留英文；\n"
+    "4. 原句中的 we / our / I 指{who}，写作“{who}”，绝不写“我们”或“我”；\n"
+    "5. 语言正式、通顺，适合初学者。只输出编号的句子。\n\n"
+    "示例资料句：\n1. We train the model on a corpus of 6 billion tokens.\n"
+    "2. This does not improve accuracy on rare words.\n"
+    "示例输出：\n1. {who}在一个包含 60 亿个词元（token）的语料上训练模型。\n"
+    "2. 这并不能提高模型在罕见词上的准确率。")
+_SYSTEM_EN = (
+    "You restate source sentences one by one for a student's report. Rules:\n"
+    "1. One sentence per numbered source sentence, same number, one per line;\n"
+    "2. Exactly the same meaning: add nothing the source does not say, keep negations, the "
+    "direction of comparisons and scope words (all, most, only);\n"
+    "3. Copy numbers and names; explain no term the source does not explain;\n"
+    "4. The source's we / our / I means {who}: write \"{who}\", never \"we\" or \"I\";\n"
+    "5. Plain, formal English for beginners. Output only the numbered sentences.")
+
+_LINE_RE = re.compile(r"^\s*(?:\*\*)?(\d{1,2})\s*[.、:：)）]\s*(.+?)\s*$")
+_END_ZH = re.compile(r"[。！？]$")
+
+
+def _fix_voice(text: str, who: str, zh: bool) -> str:
+    if zh:
+        text = re.sub(r"我们的", f"{who}的", text)
+        text = re.sub(r"我们|咱们", who, text)
+        return re.sub(r"(?<![自本])我(?!们)", who, text) if who == "讲者" else text
+    text = re.sub(r"\b[Ww]e\b", who, text)
+    text = re.sub(r"\b[Oo]ur\b", f"{who}'", text) if who.endswith("s") else re.sub(
+        r"\b[Oo]ur\b", f"{who}'s", text)
+    return text[:1].upper() + text[1:]
+
+
+def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
+    text = normalize_space(line).strip("“”\"' ")
+    text = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*+|`", "", text)
+    if not text or _loops(text):
+        return None
+    if zh and len(CJK_RE.findall(text)) < 0.3 * len(text.replace(" ", "")):
+        return None  # not rendered into Chinese
+    source = evidence_text(evidence)
+    if len(text) > (3.0 if not zh else 1.6) * len(source) + 20:
+        return None  # says much more than its source
+    text = _fix_voice(text, who, zh)
+    if unstated_numbers(text, [source]):
+        return None  # a number its source does not state
+    if zh and not _END_ZH.search(text):
+        text = text.rstrip("。.;；,，") + "。"
+    elif not zh and not re.search(r"[.!?]$", text):
+        text = text.rstrip(",;") + "."
+    return text
+
+
+def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: float = 0.2
+                 ) -> list[Rendered]:
+    """The point's evidence sentences restated in the brief's language, each cited to its
+    passage. Sentences the model failed to render faithfully are left out."""
+    zh = brief.language == "zh"
+    lang = "zh" if zh else "en"
+    who = _WHO[lang][point.voice]
+    if point.voice == "document" and point.evidence:
+        who = f"《{point.evidence[0].source.title}》" if zh else point.evidence[0].source.title
+    system = (_SYSTEM_ZH if zh else _SYSTEM_EN).format(who=who)
+    sources = "\n".join(f"{i}. {evidence_text(ev)}" for i, ev in enumerate(point.evidence, 1))
+    user = (f"资料句：\n{sources}\n\n输出：" if zh else f"Source sentences:\n{sources}\n\nOutput:")
+    budget = sum(len(evidence_text(ev).split()) for ev in point.evidence)
+    reply = model.complete([Message("system", system), Message("user", user)],
+                           max_tokens=int(budget * 2.2) + 24 * len(point.evidence),
+                           temperature=temperature, repeat_penalty=1.1)
+    lines: dict[int, str] = {}
+    for raw in reply.text.splitlines():
+        m = _LINE_RE.match(raw)
+        if m and m.group(1).isdigit():
+            lines.setdefault(int(m.group(1)), m.group(2))
+    if not lines and len(point.evidence) == 1 and reply.text.strip():
+        lines[1] = reply.text.strip().splitlines()[0]
+    out: list[Rendered] = []
+    for i, ev in enumerate(point.evidence, 1):
+        text = _clean(lines.get(i, ""), ev, who, zh)
+        if text is None or ev.passage.id is None:
+            continue
+        out.append(Rendered(_cite(text, ev.passage.id), text, ev))
+    return out
