@@ -118,7 +118,7 @@ class OpenAIEmbedder:
     """Any OpenAI-compatible ``POST {base_url}/embeddings`` endpoint."""
 
     def __init__(self, settings: Settings) -> None:
-        import httpx
+        from docent.openai_compat import Endpoint
 
         if not settings.embed_base_url:
             raise ConfigError(
@@ -131,32 +131,23 @@ class OpenAIEmbedder:
         self.passage_prefix = settings.embed_passage_prefix
         self.batch = settings.embed_batch
         self.name = f"openai/{self.base_url}/{self.model}"
-        headers = {}
-        if settings.embed_api_key:
-            headers["Authorization"] = f"Bearer {settings.embed_api_key.get_secret_value()}"
-        self._client = httpx.Client(headers=headers, timeout=settings.embed_timeout)
-        self._httpx = httpx
+        key = settings.embed_api_key.get_secret_value() if settings.embed_api_key else None
+        self.endpoint = Endpoint(self.base_url, what="embedding", setting="DOCENT_EMBED",
+                                 api_key=key, timeout=settings.embed_timeout)
 
     def _post(self, inputs: list[str]) -> np.ndarray:
-        url = f"{self.base_url}/embeddings"
+        from docent.openai_compat import translate_error
+
+        body = self.endpoint.post_json("embeddings", {"model": self.model, "input": inputs})
         try:
-            response = self._client.post(url, json={"model": self.model, "input": inputs})
-            response.raise_for_status()
-            data = sorted(response.json()["data"], key=lambda d: d["index"])
-            return _normalise(np.array([d["embedding"] for d in data], dtype=np.float32))
-        except self._httpx.ConnectError as exc:
-            raise ModelError(
-                f"{url}: embedding endpoint unreachable ({exc})",
-                fix="start the server or fix DOCENT_EMBED_BASE_URL",
-            ) from exc
-        except self._httpx.HTTPStatusError as exc:
-            raise ModelError(
-                f"{url}: embedding request failed with HTTP {exc.response.status_code}: "
-                f"{exc.response.text[:200]}",
-                fix="check DOCENT_EMBED_MODEL and DOCENT_EMBED_API_KEY",
-            ) from exc
-        except (self._httpx.HTTPError, KeyError, ValueError, TypeError) as exc:
-            raise ModelError(f"{url}: bad embedding response ({exc})") from exc
+            data = sorted(body["data"], key=lambda d: d["index"])
+            matrix = np.array([d["embedding"] for d in data], dtype=np.float32)
+            if matrix.ndim != 2 or len(matrix) != len(inputs):
+                raise ValueError(f"{len(matrix)} vectors for {len(inputs)} inputs")
+        except (KeyError, ValueError, TypeError) as exc:
+            raise translate_error(exc, self.endpoint.url("embeddings"), what="embedding",
+                                  setting="DOCENT_EMBED") from exc
+        return _normalise(matrix)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         out = [
