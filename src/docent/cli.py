@@ -120,19 +120,16 @@ def ingest(
 
     Example: docent ingest examples/sources/papers/alce-2305.14627.pdf lecture.mp4 notes/
     """
-    from docent.index import Retriever, get_embedder
-    from docent.ingest import IngestStatus
-    from docent.ingest import ingest as run_ingest
+    from docent.index import get_embedder
+    from docent.ingest import IngestStatus, ingest_and_index
     from docent.store import Store
 
     settings = _settings(workspace)
     store = Store.open(settings.workspace)
     embedder = get_embedder(settings)
     with _progress() as progress:
-        results = run_ingest(paths, store, settings, embedder, progress,
-                             subtitles=subtitles, language=language)
-        if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
-            Retriever(store, settings, embedder).rebuild(progress)
+        results = ingest_and_index(paths, store, settings, embedder, progress,
+                                   subtitles=subtitles, language=language)
     failed = 0
     for r in results:
         if r.status is IngestStatus.failed:
@@ -478,10 +475,9 @@ def _save_outputs(draft, validation, store, out_path: Path, formats: list[str]) 
 
 
 def _ingest_or_exit(paths: list[str], store, settings: Settings, embedder, progress) -> None:
-    from docent.ingest import IngestStatus
-    from docent.ingest import ingest as run_ingest
+    from docent.ingest import IngestStatus, ingest_and_index
 
-    results = run_ingest(paths, store, settings, embedder, progress)
+    results = ingest_and_index(paths, store, settings, embedder, progress)
     failed = [r for r in results if r.status is IngestStatus.failed]
     for r in failed:
         err.print(f"[red]error:[/red] {r.error}", highlight=False, soft_wrap=True)

@@ -10,7 +10,7 @@ embeddings and transcriptions, with one translation of every failure into a one-
 >>> chat.post_json("chat/completions", {"model": "m", "messages": []})
 Traceback (most recent call last):
   ...
-docent.errors.ModelError: http://127.0.0.1:9/v1/chat/completions: model endpoint unreachable (...) (start the server or fix DOCENT_LLM_BASE_URL)
+docent.errors.ModelError: http://127.0.0.1:9/v1/chat/completions: model endpoint unreachable ...
 
 ``post_json`` and ``post_form`` return the decoded JSON answer; ``stream`` yields the decoded
 ``data:`` events of a server-sent event stream (``"stream": true`` chat completions) up to

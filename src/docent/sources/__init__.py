@@ -15,9 +15,18 @@ from pathlib import Path
 
 from docent.errors import SourceError, UnsupportedSourceError
 from docent.registry import Registry
-from docent.sources.base import ParseContext, ParsedDocument, Parser, Segment
+from docent.sources.base import (
+    MEDIA_KINDS,
+    MEDIA_SUFFIXES,
+    ParseContext,
+    ParsedDocument,
+    Parser,
+    Segment,
+)
 
 __all__ = [
+    "MEDIA_KINDS",
+    "MEDIA_SUFFIXES",
     "ParseContext",
     "ParsedDocument",
     "Parser",

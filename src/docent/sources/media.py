@@ -18,7 +18,7 @@ from pathlib import Path
 from docent.assets import sha256_file
 from docent.config import Settings
 from docent.errors import SourceError
-from docent.sources.base import ParseContext, ParsedDocument
+from docent.sources.base import MEDIA_SUFFIXES, ParseContext, ParsedDocument
 from docent.sources.subtitles import Cue, SubtitleParser, group_cues
 from docent.sources.text import readable_stem
 from docent.text import detect_language
@@ -26,7 +26,6 @@ from docent.types import SourceKind
 
 __all__ = ["MediaParser", "MEDIA_SUFFIXES", "sidecar_subtitles"]
 
-MEDIA_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".mp3", ".wav", ".m4a", ".flac")
 
 
 def sidecar_subtitles(path: Path) -> Path | None:

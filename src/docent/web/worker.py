@@ -2,8 +2,8 @@
 
 Jobs are rows of each project's ``runs`` table, so they survive a page reload and a server
 restart: ``kind="write"`` (a report: :func:`docent.pipeline.write_run`) and ``kind="ingest"``
-(an uploaded file: :func:`docent.ingest.ingest`, then the search index is rebuilt). A job is
-created ``queued``; the worker takes the oldest queued job of any project, marks it
+(an uploaded file: :func:`docent.ingest.ingest_and_index`, as ``docent ingest`` runs it). A
+job is created ``queued``; the worker takes the oldest queued job of any project, marks it
 ``running`` and ends it ``done``, ``failed`` (with the one-line error) or ``cancelled``.
 
 >>> worker = Worker(projects, settings)
@@ -241,17 +241,13 @@ class Worker:
 
     def _ingest(self, project: Project, settings: Settings, store: Store, run: dict,
                 progress) -> None:
-        from docent.index import Retriever
-        from docent.ingest import IngestStatus, ingest
+        from docent.ingest import IngestStatus, ingest_and_index
 
         path = project.upload_path(str(run["options"].get("file", "")))
-        embedder = self._embedder(settings)
-        results = ingest([path], store, settings, embedder, progress)
+        results = ingest_and_index([path], store, settings, self._embedder(settings), progress)
         failed = [r for r in results if r.status is IngestStatus.failed]
         if failed:
             raise failed[0].error or DocentError(f"{path.name}: could not be ingested")
-        if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
-            Retriever(store, settings, embedder).rebuild(progress)
         r = results[0]
         title = r.source.title if r.source else path.name
         note = f" ({r.note})" if r.note else ""
