@@ -431,13 +431,17 @@ def runs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     _print_table(["run", "status", "created", "length", "validation", "assignment"], rows)
 
 
+#: File extensions that name a format by another name (``report.markdown`` is Markdown).
+_FORMAT_ALIASES = {"markdown": "md", "htm": "html"}
+
+
 def _formats(fmt: list[str] | None, out_path: Path) -> list[str]:
     from docent.render import FORMATS
 
     if not fmt:
         ext = out_path.suffix.lower().lstrip(".")
-        fmt = [{"markdown": "md", "htm": "html"}.get(ext, ext) if ext in
-               (*FORMATS, "markdown", "htm") else "md"]
+        ext = _FORMAT_ALIASES.get(ext, ext)
+        fmt = [ext if ext in FORMATS else "md"]
     bad = [f for f in fmt if f not in FORMATS]
     if bad:
         raise DocentError(f"unknown format {bad[0]!r}", fix="use one of: " + ", ".join(FORMATS))
@@ -455,10 +459,9 @@ def _save_outputs(draft, validation, store, out_path: Path, formats: list[str]) 
     from docent.render import render as render_report
 
     written: list[Path] = []
-    aliases = {"markdown": "md", "htm": "html"}
     for fmt in formats:
         ext = out_path.suffix.lower().lstrip(".")
-        path = out_path if aliases.get(ext, ext) == fmt else out_path.with_suffix("." + fmt)
+        path = out_path if _FORMAT_ALIASES.get(ext, ext) == fmt else out_path.with_suffix("." + fmt)
         data = render_report(draft, fmt, validation=validation, store=store)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
