@@ -327,7 +327,7 @@ def test_serve_refuses_a_remote_host_unless_allowed(tmp_path):
 
 
 def test_validation_summary_of_a_run_saved_before_unverified_was_counted():
-    from docent.web.app import _validation_summary
+    from docent.web.api_common import validation_summary as _validation_summary
 
     old = json.dumps({"report": "r", "findings": [], "summary": {
         "claims_checked": 4, "supported": 3, "partially_supported": 1, "not_supported": 0,

@@ -6,7 +6,7 @@
 
 Projects live under the serve root (:mod:`docent.web.projects`), runs and uploads are jobs in
 each project's workspace database, executed one at a time by :class:`docent.web.worker.Worker`;
-:mod:`docent.web.app` has the routes.
+:mod:`docent.web.app` makes the app and includes the routers (``docent.web.api_*``).
 """
 
 from docent.web.app import create_app, is_loopback, serve
