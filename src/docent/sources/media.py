@@ -1,9 +1,11 @@
 """Lecture videos and audio: timestamped passages that can be cited ("[lecture 12:04-12:41]").
 
->>> from docent.sources import parse, ParseContext
->>> doc = parse(Path("lecture.mp4"), ParseContext(settings=Settings(), store=store))
->>> doc.passages[0].locator.label()
-'00:00-00:41'
+Usage::
+
+    from docent.sources import parse, ParseContext
+    doc = parse(Path("lecture.mp4"), ParseContext(settings=Settings(), store=store))
+    doc.passages[0].locator.label()
+    # -> '00:00-00:41'
 
 A subtitle file beside the media with the same base name (``lecture.srt`` / ``.vtt``), or one
 given as ``ParseContext.subtitles`` (``docent ingest --subtitles``), is used instead of speech

@@ -1,8 +1,10 @@
 """Speech recognition behind one small interface, chosen by configuration (``DOCENT_ASR``).
 
->>> from docent.speech import get_transcriber
->>> asr = get_transcriber(Settings())                 # embedded Whisper base, offline
->>> segments, language = asr.transcribe(audio_16k_mono, language=None)
+Usage::
+
+    from docent.speech import get_transcriber
+    asr = get_transcriber(Settings())                 # embedded Whisper base, offline
+    segments, language = asr.transcribe(audio_16k_mono, language=None)
 
 Providers: ``whisper`` (faster-whisper in-process; the embedded Whisper base or any
 CTranslate2 model folder in ``DOCENT_WHISPER_MODEL``) and ``openai`` (any OpenAI-compatible

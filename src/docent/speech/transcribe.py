@@ -1,8 +1,10 @@
 """Transcribe a recording window by window, checkpointing each window in the workspace.
 
->>> transcript = transcribe_media(Path("lecture.mp4"), sha, store, settings, transcriber)
->>> transcript.segments[0]
-Segment(start=0.0, end=4.2, text='Hi everyone.')
+Usage::
+
+    transcript = transcribe_media(Path("lecture.mp4"), sha, store, settings, transcriber)
+    transcript.segments[0]
+    # -> Segment(start=0.0, end=4.2, text='Hi everyone.')
 
 A one-hour lecture is cut into ``DOCENT_ASR_WINDOW``-second windows at quiet moments; every
 finished window is stored at once, so re-ingesting the same media never recognises it again and

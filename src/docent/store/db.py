@@ -1,9 +1,11 @@
 """The workspace database: the only module that runs SQL.
 
->>> from docent.store import Store
->>> store = Store.open(Path("docent-workspace"))      # creates the folder, migrates
->>> [s.title for s in store.sources()]
-[...]
+Usage::
+
+    from docent.store import Store
+    store = Store.open(Path("docent-workspace"))      # creates the folder, migrates
+    [s.title for s in store.sources()]
+    # -> [...]
 
 Writes of a source and its passages happen in one transaction, so an interrupted ingest never
 leaves a half-written source. Every change to sources bumps ``generation``, which tells the

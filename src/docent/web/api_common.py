@@ -1,11 +1,13 @@
 """What the web app's routers share: the app's state as FastAPI dependencies, run lookups,
 JSON shapes of sources and runs, and download names.
 
->>> from docent.web.api_common import ProjectsDep, WorkerDep
->>> @router.get("/api/projects/{slug}/things")
-... def things(slug: str, projects: ProjectsDep) -> dict:
-...     with projects.get(slug).open_store() as store:
-...         return {"sources": sources_json(store)}
+Usage::
+
+    from docent.web.api_common import ProjectsDep, WorkerDep
+    @router.get("/api/projects/{slug}/things")
+    def things(slug: str, projects: ProjectsDep) -> dict:
+        with projects.get(slug).open_store() as store:
+            return {"sources": sources_json(store)}
 
 :func:`docent.web.app.create_app` keeps the projects, the worker, the settings and the upload
 limit in ``app.state``; a router reads them through these dependencies, so the routers

@@ -4,8 +4,10 @@
     GET  /api/projects             POST {name}   list / create projects
     GET  /api/projects/{p}                       the project, its sources, uploads and runs
 
->>> from docent.web.api_projects import router
->>> app.include_router(router)          # create_app does this
+Usage::
+
+    from docent.web.api_projects import router
+    app.include_router(router)          # create_app does this
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ report and its validation report.
     GET  /api/projects/{p}/runs/{r}/report.{md|docx|html}[?download=1]
     GET  /api/projects/{p}/runs/{r}/validation.{json|md}
 
->>> from docent.web.api_runs import router
->>> app.include_router(router)          # create_app does this
+Usage::
+
+    from docent.web.api_runs import router
+    app.include_router(router)          # create_app does this
 
 A queued run is executed by the worker with :func:`docent.pipeline.write_run`, the function
 behind ``docent write``; the downloads render the saved run as ``docent render`` does.

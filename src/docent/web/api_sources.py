@@ -3,8 +3,10 @@
     POST /api/projects/{p}/sources               upload one file (multipart field "file"); 202
     GET  /api/projects/{p}/sources               sources and upload (ingest) jobs
 
->>> from docent.web.api_sources import router
->>> app.include_router(router)          # create_app does this
+Usage::
+
+    from docent.web.api_sources import router
+    app.include_router(router)          # create_app does this
 
 An upload is streamed to the project's uploads folder in 1 MB chunks (size, name and content
 checked by :func:`docent.web.projects.save_upload`), then queued for the worker, which runs

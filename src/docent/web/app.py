@@ -1,7 +1,9 @@
 """The FastAPI app behind ``docent serve``: a JSON API under ``/api`` and a one-page UI at ``/``.
 
->>> app = create_app(Path("docent-workspace/projects"), Settings())
->>> serve(app, host="127.0.0.1", port=8765)                     # blocks; Ctrl-C stops it
+Usage::
+
+    app = create_app(Path("docent-workspace/projects"), Settings())
+    serve(app, host="127.0.0.1", port=8765)                     # blocks; Ctrl-C stops it
 
 Routes (``{p}`` a project slug, ``{r}`` a run id), in three routers included by
 :func:`create_app`: :mod:`~docent.web.api_projects`, :mod:`~docent.web.api_sources` and

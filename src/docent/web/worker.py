@@ -6,11 +6,13 @@ restart: ``kind="write"`` (a report: :func:`docent.pipeline.write_run`) and ``ki
 job is created ``queued``; the worker takes the oldest queued job of any project, marks it
 ``running`` and ends it ``done``, ``failed`` (with the one-line error) or ``cancelled``.
 
->>> worker = Worker(projects, settings)
->>> worker.start()                       # runs left queued/running by a previous server resume
->>> run_id = worker.enqueue_write(project, "Write a 300-500 word report ...", fast=True)
->>> worker.live(project.slug, run_id)    # {"stages": [{"stage": "sections", "done": 1, ...}]}
->>> worker.stop()
+Usage::
+
+    worker = Worker(projects, settings)
+    worker.start()                       # runs left queued/running by a previous server resume
+    run_id = worker.enqueue_write(project, "Write a 300-500 word report ...", fast=True)
+    worker.live(project.slug, run_id)    # {"stages": [{"stage": "sections", "done": 1, ...}]}
+    worker.stop()
 
 A run that was ``running`` when the server stopped is queued again at start and resumed by
 ``write_run`` (finished sections are kept). Only one job runs at a time: the models use every
