@@ -359,6 +359,12 @@ class Store:
         out["progress"] = json.loads(out["progress"]) if out["progress"] else None
         return out
 
+    def set_run_brief(self, run_id: int, brief: str) -> None:
+        """Replace the run's brief (JSON text), e.g. with the one the model fallback completed."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE runs SET brief = ?, updated_at = ? WHERE id = ?",
+                         (brief, _now(), run_id))
+
     def set_run_progress(self, run_id: int, progress: dict) -> None:
         """Where a running run is (e.g. ``{"stage": "sections", "done": 2, "total": 4}``)."""
         with self.transaction() as conn:

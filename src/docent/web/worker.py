@@ -101,7 +101,9 @@ class Worker:
 
     # -- jobs -----------------------------------------------------------------------------
     def enqueue_write(self, project: Project, assignment: str, *, fast: bool = False) -> int:
-        """Create a queued write run (the brief is read now, by the rules only)."""
+        """Create a queued write run. The brief is read now by the rules only (a request must not
+        wait for a model); when the rules leave gaps, the job replaces it with the brief the
+        model fallback completes, the one the run is written from."""
         from docent.brief import parse_brief
 
         brief = parse_brief(assignment)
@@ -235,10 +237,19 @@ class Worker:
     def _write(self, settings: Settings, store: Store, run: dict, progress) -> None:
         from docent.pipeline import write_run
 
+        fallback = settings_fallback(settings)
+
+        def completing(text: str, partial):
+            """The model fallback, as ``docent write`` uses it; the brief it completes replaces
+            the rules-only one stored at enqueue time, so the run shows the brief it uses."""
+            brief = fallback(text, partial)
+            store.set_run_brief(run["id"], brief.model_dump_json())
+            return brief
+
         result = write_run(settings, run["assignment"], store=store,
                            embedder=self._embedder(settings), fast=bool(run["options"].get("fast")),
-                           repair=self.repair, progress=progress,
-                           brief_fallback=settings_fallback(settings), run_id=run["id"])
+                           repair=self.repair, progress=progress, brief_fallback=completing,
+                           run_id=run["id"])
         self.log(f"run {run['id']} done in {result.seconds:.0f} s")
 
     def _ingest(self, project: Project, settings: Settings, store: Store, run: dict,
