@@ -377,11 +377,11 @@ def render(
     formats = _formats(fmt, out_path)
     store = Store.open(settings.workspace)
     if run is None:
-        done = [r for r in store.runs("write") if r.get("draft")]
+        done = [r for r in store.runs("write") if r.draft]
         if not done:
             raise DocentError(f"{settings.workspace}: no finished run to render",
                               fix="write one with `docent write`")
-        run = done[0]["id"]
+        run = done[0].id
     draft, validation = load_run(store, run)
     written = _save_outputs(draft, validation, store, out_path, formats)
     out.print(f"run {run}: {', '.join(str(p) for p in written)}", highlight=False)
@@ -404,22 +404,22 @@ def runs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     for r in store.runs():
         length = validation = ""
         summary = None
-        if r.get("validation"):
-            summary = ValidationReport.model_validate_json(r["validation"]).summary
+        if r.validation:
+            summary = ValidationReport.model_validate_json(r.validation).summary
             length = str(summary.length or "")
             validation = (f"verified {summary.supported}/{summary.covered}, "
                           f"{summary.unverified} unverified, {summary.errors} errors")
-        elif r.get("progress"):
-            p = r["progress"]
+        elif r.progress:
+            p = r.progress
             validation = f"{p.get('stage')} {p.get('done')}/{p.get('total')}"
-        first = r["assignment"].strip().splitlines()[0] if r["assignment"].strip() else ""
-        rows.append([str(r["id"]), r["status"] + (f": {r['error']}" if r.get("error") else ""),
-                     r["created_at"][:19], length, validation, first[:60]])
+        first = r.assignment.strip().splitlines()[0] if r.assignment.strip() else ""
+        rows.append([str(r.id), r.status + (f": {r.error}" if r.error else ""),
+                     r.created_at[:19], length, validation, first[:60]])
         records.append({
-            "id": r["id"], "kind": r["kind"], "status": r["status"], "error": r.get("error"),
-            "created_at": r["created_at"], "updated_at": r["updated_at"],
-            "output": r.get("output"), "options": r["options"], "progress": r.get("progress"),
-            "assignment": r["assignment"],
+            "id": r.id, "kind": r.kind, "status": r.status, "error": r.error,
+            "created_at": r.created_at, "updated_at": r.updated_at,
+            "output": r.output, "options": r.options, "progress": r.progress,
+            "assignment": r.assignment,
             "summary": summary.model_dump(mode="json") if summary is not None else None,
         })
     if as_json:

@@ -25,6 +25,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 
 from docent.config import Settings
+from docent.store import Run
 from docent.web.projects import NotFound, Project, Projects
 from docent.web.worker import Worker
 
@@ -65,22 +66,22 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 MaxUploadDep = Annotated[int, Depends(_max_upload)]
 
 
-def load_run_row(project: Project, run_id: int, store=None) -> dict:
+def load_run_row(project: Project, run_id: int, store=None) -> Run:
     """The project's run (a write or an ingest job), or a 404."""
     if store is None:
         with project.open_store() as own:
             return load_run_row(project, run_id, own)
     run = store.run(run_id)
-    if run is None or run["kind"] not in ("write", "ingest"):
+    if run is None or run.kind not in ("write", "ingest"):
         raise NotFound(f"project {project.slug!r} has no run {run_id}")
     return run
 
 
-def finished_run(project: Project, store, run_id: int) -> dict:
+def finished_run(project: Project, store, run_id: int) -> Run:
     """The project's finished write run, or a 404 saying what it is waiting for."""
     run = load_run_row(project, run_id, store)
-    if run["kind"] != "write" or run["status"] != "done" or not run.get("draft"):
-        raise NotFound(f"run {run_id} has no finished report ({run['status']})",
+    if run.kind != "write" or run.status != "done" or not run.draft:
+        raise NotFound(f"run {run_id} has no finished report ({run.status})",
                        fix="wait until it is done")
     return run
 
@@ -91,10 +92,10 @@ def sources_json(store) -> list[dict]:
              "language": s.language} for s in store.sources()]
 
 
-def upload_json(run: dict) -> dict:
-    return {"id": run["id"], "file": run["options"].get("file"), "status": run["status"],
-            "error": run["error"], "result": run["output"], "progress": run["progress"],
-            "created_at": run["created_at"]}
+def upload_json(run: Run) -> dict:
+    return {"id": run.id, "file": run.options.get("file"), "status": run.status,
+            "error": run.error, "result": run.output, "progress": run.progress,
+            "created_at": run.created_at}
 
 
 def validation_summary(stored: str) -> dict | None:
@@ -109,12 +110,12 @@ def validation_summary(stored: str) -> dict | None:
     return {**summary.model_dump(mode="json"), "covered": summary.covered}
 
 
-def run_summary(run: dict) -> dict:
-    first = " ".join(run["assignment"].split())
-    return {"id": run["id"], "status": run["status"], "error": run["error"],
-            "progress": run["progress"], "fast": bool(run["options"].get("fast")),
+def run_summary(run: Run) -> dict:
+    first = " ".join(run.assignment.split())
+    return {"id": run.id, "status": run.status, "error": run.error,
+            "progress": run.progress, "fast": bool(run.options.get("fast")),
             "title": first[:80] + ("…" if len(first) > 80 else ""),
-            "created_at": run["created_at"], "updated_at": run["updated_at"]}
+            "created_at": run.created_at, "updated_at": run.updated_at}
 
 
 def attachment(project: Project, run_id: int, fmt: str, what: str = "report") -> str:

@@ -63,5 +63,5 @@ def get_project(slug: str, projects: ProjectsDep) -> dict:
     with project.open_store() as store:
         runs = store.runs()
         return {**project.to_json(), "sources": sources_json(store),
-                "uploads": [upload_json(r) for r in runs if r["kind"] == "ingest"],
-                "runs": [run_summary(r) for r in runs if r["kind"] == "write"]}
+                "uploads": [upload_json(r) for r in runs if r.kind == "ingest"],
+                "runs": [run_summary(r) for r in runs if r.kind == "write"]}

@@ -62,7 +62,7 @@ class NewRun(BaseModel):
 def start_run(slug: str, body: NewRun, projects: ProjectsDep, worker: WorkerDep) -> dict:
     project = projects.get(slug)
     with project.open_store() as store:
-        pending = any(r["status"] in ("queued", "running") for r in store.runs("ingest"))
+        pending = any(r.status in ("queued", "running") for r in store.runs("ingest"))
         if store.passage_count() == 0 and not pending:
             raise BadRequest("this project has no sources yet", fix="upload some first")
     run_id = worker.enqueue_write(project, body.assignment, fast=body.fast)
@@ -135,18 +135,18 @@ def run_detail(project: Project, run_id: int, worker: Worker) -> dict:
         run = load_run_row(project, run_id, store)
         done = set(store.run_sections(run_id))
     try:
-        sections = json.loads(run["brief"]).get("sections", [])
+        sections = json.loads(run.brief).get("sections", [])
     except (TypeError, ValueError):
         sections = []
     out = run_summary(run)
-    out["assignment"] = run["assignment"]
+    out["assignment"] = run.assignment
     out["sections"] = [{"title": s.get("title"), "done": i in done}
                        for i, s in enumerate(sections)]
     out["stages"] = worker.live(project.slug, run_id)
     out["current"] = worker.is_current(project.slug, run_id)
-    if run.get("validation"):
-        out["validation"] = validation_summary(run["validation"])
-    if run["status"] == "done" and run.get("draft"):
+    if run.validation:
+        out["validation"] = validation_summary(run.validation)
+    if run.status == "done" and run.draft:
         base = f"/api/projects/{project.slug}/runs/{run_id}"
         out["links"] = {"html": f"{base}/report.html", "md": f"{base}/report.md?download=1",
                         "docx": f"{base}/report.docx",
