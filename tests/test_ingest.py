@@ -122,3 +122,25 @@ def test_lexical_only_mode(tmp_path, settings, name):
     ingest([kb], store, s, None)
     hits = Retriever(store, s, None).search("掩码自注意力", top=3)
     assert hits and all(h.dense_rank is None for h in hits)
+
+
+def test_ingest_and_index_rebuilds_only_when_sources_changed(tmp_path, settings):
+    from docent.ingest import ingest_and_index
+
+    kb = _copy_kb(tmp_path)
+    store, emb = Store.open(settings.workspace), HashEmbedder()
+    stages: list[str] = []
+    results = ingest_and_index([kb], store, settings, emb,
+                               lambda what, done, total: stages.append(what))
+    assert [r.status for r in results] == [IngestStatus.added, IngestStatus.added]
+    assert "lexical index" in stages  # the index was rebuilt at once
+    manifest = (store.cache_dir / "index" / "manifest.json").read_text()
+    assert f'"generation": {store.generation()}' in manifest
+    retriever = Retriever(store, settings, emb)
+    retriever.ensure(lambda what, done, total: pytest.fail(f"rebuilt again: {what}"))
+    assert retriever.search("奖励模型", 3)
+    stages.clear()
+    again = ingest_and_index([kb], store, settings, emb,
+                             lambda what, done, total: stages.append(what))
+    assert [r.status for r in again] == [IngestStatus.unchanged, IngestStatus.unchanged]
+    assert "lexical index" not in stages

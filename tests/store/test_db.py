@@ -93,3 +93,20 @@ def test_a_run_keeps_its_result_and_progress(tmp_path):
     assert r["progress"] == {"stage": "sections", "done": 1, "total": 4}
     assert r["draft"] == '{"title": "t"}' and r["validation"] == '{"report": "r2"}'
     assert [x["id"] for x in store.runs("write")] == [run, old] and store.runs("ingest") == []
+
+
+def test_runs_are_typed_records(tmp_path):
+    from docent.store import Run
+
+    store = Store.open(tmp_path / "ws")
+    run_id = store.create_run("ingest", "paper.pdf", "{}", {"file": "paper.pdf"})
+    store.set_run_brief(run_id, '{"sections": []}')
+    run = store.run(run_id)
+    assert isinstance(run, Run) and store.runs() == [run]
+    assert (run.id, run.kind, run.status, run.options) == (run_id, "ingest", "running",
+                                                           {"file": "paper.pdf"})
+    assert run.brief == '{"sections": []}' and run.draft is None and run.error is None
+    assert run["status"] == run.status and run.get("draft") is None  # dict-style callers
+    with pytest.raises(KeyError):
+        run["nope"]
+    assert run.to_json()["options"] == {"file": "paper.pdf"}

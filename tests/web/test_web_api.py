@@ -327,10 +327,45 @@ def test_serve_refuses_a_remote_host_unless_allowed(tmp_path):
 
 
 def test_validation_summary_of_a_run_saved_before_unverified_was_counted():
-    from docent.web.app import _validation_summary
+    from docent.web.api_common import validation_summary as _validation_summary
 
     old = json.dumps({"report": "r", "findings": [], "summary": {
         "claims_checked": 4, "supported": 3, "partially_supported": 1, "not_supported": 0,
         "supported_pct": 75.0, "errors": 0, "warnings": 1}})
     s = _validation_summary(old)
     assert s["unverified"] == 0 and s["covered"] == 4 and s["verified_pct"] == 75.0
+
+
+def test_a_write_job_keeps_the_brief_it_is_written_from(tmp_path, monkeypatch):
+    """The rules-only brief stored at enqueue time is replaced by the one the model fallback
+    completed inside ``write_run`` (no model here: the fallback and write_run are scripted)."""
+    import docent.pipeline
+    import docent.web.worker as worker_module
+    from docent.brief import parse_brief
+    from docent.types import BriefSection
+    from docent.web import Projects, Worker
+
+    def fallback_for(settings):
+        def fallback(text, partial):
+            return partial.model_copy(update={"sections": [BriefSection(title="从模型来的部分")]})
+        return fallback
+
+    class Result:
+        seconds = 0.0
+
+    def write_run(settings, assignment, *, store, brief_fallback, run_id, **options):
+        parse_brief(assignment, fallback=brief_fallback)
+        store.set_run_status(run_id, "done")
+        return Result()
+
+    monkeypatch.setattr(worker_module, "settings_fallback", fallback_for)
+    monkeypatch.setattr(docent.pipeline, "write_run", write_run)
+    projects = Projects(tmp_path / "projects")
+    project = projects.create("brief")
+    worker = Worker(projects, _settings(tmp_path))
+    run_id = worker.enqueue_write(project, "写一篇关于注意力机制的短文。")  # no sections named
+    with project.open_store() as store:
+        assert json.loads(store.run(run_id)["brief"])["sections"] == []
+        worker._write(worker.settings, store, store.run(run_id), lambda *a: None)
+        stored = json.loads(store.run(run_id)["brief"])
+    assert [s["title"] for s in stored["sections"]] == ["从模型来的部分"]

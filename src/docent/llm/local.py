@@ -219,4 +219,4 @@ def _factory(settings: Settings, role: str) -> LlamaCppModel:
                          label=name if name in EMBEDDED_MODELS else None)
 
 
-register_provider("local", _factory)
+register_provider("local", _factory, default=True)

@@ -1,8 +1,10 @@
 """Record every model call in the workspace, so a report can be audited.
 
->>> model = get_model(settings)
->>> attach_call_log(model, store, run_id=run.id, stage="write")
->>> model.complete([...])            # now stored in the llm_calls table
+Usage::
+
+    model = get_model(settings)
+    attach_call_log(model, store, run_id=run.id, stage="write")
+    model.complete([...])            # now stored in the llm_calls table
 """
 
 from __future__ import annotations

@@ -3,15 +3,13 @@ llama.cpp server. ``DOCENT_LLM=openai DOCENT_LLM_BASE_URL=... DOCENT_LLM_MODEL=.
 
 from __future__ import annotations
 
-import json
 import time
 
-import httpx
-
 from docent.config import Settings
-from docent.errors import ConfigError, ModelError
+from docent.errors import ConfigError
 from docent.llm.base import ChatModel, Completion, Message, TokenCallback
 from docent.llm.registry import register_provider
+from docent.openai_compat import Endpoint, translate_error
 
 __all__ = ["OpenAIChatModel"]
 
@@ -20,11 +18,11 @@ class OpenAIChatModel(ChatModel):
     def __init__(self, base_url: str, model: str, *, api_key: str | None = None,
                  timeout: float = 300.0) -> None:
         super().__init__()
-        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.endpoint = Endpoint(base_url, what="model", setting="DOCENT_LLM", api_key=api_key,
+                                 timeout=timeout)
+        self.url = self.endpoint.url("chat/completions")
         self.model = model
-        self.name = f"openai/{base_url.rstrip('/')}/{model}"
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = httpx.Client(headers=headers, timeout=timeout)
+        self.name = f"openai/{self.endpoint.base_url}/{model}"
 
     def _complete(self, messages: list[Message], *, max_tokens: int, temperature: float,
                   json_schema: dict | None, stop: list[str] | None,
@@ -46,54 +44,35 @@ class OpenAIChatModel(ChatModel):
                 "json_schema": {"name": "answer", "schema": json_schema, "strict": True},
             }
         start = time.perf_counter()
-        try:
-            if on_token is None:
-                response = self._client.post(self.url, json=body)
-                response.raise_for_status()
-                data = response.json()
-                choice = data["choices"][0]
-                usage = data.get("usage") or {}
-                return Completion(
-                    text=choice["message"].get("content") or "", model=self.name,
-                    prompt_tokens=usage.get("prompt_tokens", 0),
-                    completion_tokens=usage.get("completion_tokens", 0),
-                    seconds=time.perf_counter() - start, finish_reason=choice.get("finish_reason"),
-                )
+        if on_token is not None:
             return self._stream(body, on_token, start)
-        except httpx.ConnectError as exc:
-            raise ModelError(f"{self.url}: model endpoint unreachable ({exc})",
-                             fix="start the server or fix DOCENT_LLM_BASE_URL") from exc
-        except httpx.HTTPStatusError as exc:
-            raise ModelError(
-                f"{self.url}: HTTP {exc.response.status_code}: {exc.response.text[:200]}",
-                fix="check DOCENT_LLM_MODEL and DOCENT_LLM_API_KEY",
-            ) from exc
-        except (httpx.HTTPError, KeyError, IndexError, ValueError) as exc:
-            raise ModelError(f"{self.url}: bad response ({exc})") from exc
+        data = self.endpoint.post_json("chat/completions", body)
+        try:
+            choice = data["choices"][0]
+            text = choice["message"].get("content") or ""
+        except (KeyError, IndexError, TypeError, AttributeError) as exc:
+            raise translate_error(exc, self.url, what="model", setting="DOCENT_LLM") from exc
+        usage = data.get("usage") or {}
+        return Completion(
+            text=text, model=self.name,
+            prompt_tokens=usage.get("prompt_tokens", 0),
+            completion_tokens=usage.get("completion_tokens", 0),
+            seconds=time.perf_counter() - start, finish_reason=choice.get("finish_reason"),
+        )
 
     def _stream(self, body: dict, on_token: TokenCallback, start: float) -> Completion:
         body = {**body, "stream": True, "stream_options": {"include_usage": True}}
         parts: list[str] = []
         usage: dict = {}
         finish = None
-        with self._client.stream("POST", self.url, json=body) as response:
-            if response.status_code >= 400:
-                response.read()
-                response.raise_for_status()
-            for line in response.iter_lines():
-                if not line.startswith("data:"):
-                    continue
-                payload = line[5:].strip()
-                if payload == "[DONE]":
-                    break
-                chunk = json.loads(payload)
-                usage = chunk.get("usage") or usage
-                for choice in chunk.get("choices") or []:
-                    piece = (choice.get("delta") or {}).get("content") or ""
-                    if piece:
-                        parts.append(piece)
-                        on_token(piece)
-                    finish = choice.get("finish_reason") or finish
+        for chunk in self.endpoint.stream("chat/completions", body):
+            usage = chunk.get("usage") or usage
+            for choice in chunk.get("choices") or []:
+                piece = (choice.get("delta") or {}).get("content") or ""
+                if piece:
+                    parts.append(piece)
+                    on_token(piece)
+                finish = choice.get("finish_reason") or finish
         return Completion(
             text="".join(parts), model=self.name,
             prompt_tokens=usage.get("prompt_tokens", 0),
@@ -111,4 +90,4 @@ def _factory(settings: Settings, role: str) -> OpenAIChatModel:
     return OpenAIChatModel(settings.llm_base_url, model, api_key=key, timeout=settings.llm_timeout)
 
 
-register_provider("openai", _factory)
+register_provider("openai", _factory, default=True)

@@ -14,12 +14,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from docent.errors import SourceError, UnsupportedSourceError
-from docent.sources.base import ParseContext, ParsedDocument, Parser, Segment
+from docent.registry import Registry
+from docent.sources.base import (
+    MEDIA_KINDS,
+    MEDIA_SUFFIXES,
+    ParseContext,
+    ParsedDocument,
+    Parser,
+    Segment,
+)
 
 __all__ = [
+    "MEDIA_KINDS",
+    "MEDIA_SUFFIXES",
     "ParseContext",
     "ParsedDocument",
     "Parser",
+    "PARSERS",
     "Segment",
     "register",
     "parser_for",
@@ -28,19 +39,8 @@ __all__ = [
     "supported_suffixes",
 ]
 
-_REGISTRY: dict[str, Parser] = {}
-
-
-def register(parser: Parser) -> Parser:
-    """Make ``parser`` handle its suffixes (a later registration wins)."""
-    for suffix in parser.suffixes:
-        _REGISTRY[suffix.lower()] = parser
-    return parser
-
-
 def _load_builtin() -> None:
-    if _REGISTRY:
-        return
+    """Register the built-in parsers (as defaults: a plugin's parser for a suffix wins)."""
     from docent.sources.docx import DocxParser
     from docent.sources.media import MediaParser
     from docent.sources.pdf import PdfParser
@@ -50,17 +50,27 @@ def _load_builtin() -> None:
 
     for parser in (PdfParser(), SubtitleParser(), MarkdownParser(), PlainTextParser(),
                    HtmlParser(), DocxParser(), MediaParser()):
-        register(parser)
+        register(parser, default=True)
+
+
+#: Parsers by lower-case suffix (``".pdf"``); the built-ins are loaded on first use.
+PARSERS: Registry[Parser] = Registry("source parser", builtins=_load_builtin)
+
+
+def register(parser: Parser, *, default: bool = False) -> Parser:
+    """Make ``parser`` handle its suffixes (a later registration wins; the built-ins, registered
+    with ``default=True``, never replace a plugin's parser, whenever it was registered)."""
+    for suffix in parser.suffixes:
+        PARSERS.register(suffix.lower(), parser, default=default)
+    return parser
 
 
 def supported_suffixes() -> list[str]:
-    _load_builtin()
-    return sorted(_REGISTRY)
+    return PARSERS.names()
 
 
 def parser_for(path: Path) -> Parser:
-    _load_builtin()
-    parser = _REGISTRY.get(path.suffix.lower())
+    parser = PARSERS.find(path.suffix.lower())
     if parser is None:
         raise UnsupportedSourceError(
             path,
@@ -81,10 +91,9 @@ def parse(path: Path, ctx: ParseContext | None = None) -> ParsedDocument:
 
 def iter_files(folder: Path) -> Iterator[Path]:
     """Every supported file under ``folder``, recursively, in a stable order; hidden ones skipped."""
-    _load_builtin()
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if path.is_file() and path.suffix.lower() in _REGISTRY:
+        if path.is_file() and path.suffix.lower() in PARSERS:
             yield path

@@ -13,15 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from docent.progress import Progress
 from docent.types import Bibliography, Locator, Passage, PassageRole, SourceKind
 
 if TYPE_CHECKING:
     from docent.config import Settings
     from docent.store import Store
 
-__all__ = ["ParsedDocument", "Parser", "Segment", "ParseContext"]
+__all__ = ["MEDIA_KINDS", "MEDIA_SUFFIXES", "ParsedDocument", "Parser", "Segment", "ParseContext"]
+
+#: File types read as recordings (speech recognised, or their subtitles used).
+MEDIA_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".mp3", ".wav", ".m4a", ".flac")
+#: Source kinds that come from a recording: cited by time, shown as "the video".
+MEDIA_KINDS = frozenset({SourceKind.media, SourceKind.subtitles})
 
 
 @dataclass
@@ -54,7 +60,7 @@ class ParseContext:
 
     settings: Settings | None = None
     store: Store | None = None
-    progress: Callable[[str, int, int], None] | None = None
+    progress: Progress | None = None
     sha256: str | None = None  # content hash of the file, when the caller has it
     subtitles: Path | None = None  # media: use this subtitle file instead of recognising speech
     language: str | None = None  # media: spoken language, instead of detecting it

@@ -1,9 +1,11 @@
 """Lecture videos and audio: timestamped passages that can be cited ("[lecture 12:04-12:41]").
 
->>> from docent.sources import parse, ParseContext
->>> doc = parse(Path("lecture.mp4"), ParseContext(settings=Settings(), store=store))
->>> doc.passages[0].locator.label()
-'00:00-00:41'
+Usage::
+
+    from docent.sources import parse, ParseContext
+    doc = parse(Path("lecture.mp4"), ParseContext(settings=Settings(), store=store))
+    doc.passages[0].locator.label()
+    # -> '00:00-00:41'
 
 A subtitle file beside the media with the same base name (``lecture.srt`` / ``.vtt``), or one
 given as ``ParseContext.subtitles`` (``docent ingest --subtitles``), is used instead of speech
@@ -18,7 +20,7 @@ from pathlib import Path
 from docent.assets import sha256_file
 from docent.config import Settings
 from docent.errors import SourceError
-from docent.sources.base import ParseContext, ParsedDocument
+from docent.sources.base import MEDIA_SUFFIXES, ParseContext, ParsedDocument
 from docent.sources.subtitles import Cue, SubtitleParser, group_cues
 from docent.sources.text import readable_stem
 from docent.text import detect_language
@@ -26,7 +28,6 @@ from docent.types import SourceKind
 
 __all__ = ["MediaParser", "MEDIA_SUFFIXES", "sidecar_subtitles"]
 
-MEDIA_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".mp3", ".wav", ".m4a", ".flac")
 
 
 def sidecar_subtitles(path: Path) -> Path | None:

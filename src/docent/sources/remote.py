@@ -1,6 +1,8 @@
 """Recordings from a video site (yt-dlp): the audio is downloaded into the workspace cache.
 
->>> path, title = download_audio("https://www.youtube.com/watch?v=kCc8FmEb1nY", cache_dir)
+Usage::
+
+    path, title = download_audio("https://www.youtube.com/watch?v=kCc8FmEb1nY", cache_dir)
 
 Without network (or for a site yt-dlp cannot read) this raises one clear
 :class:`~docent.errors.SourceError` naming the URL.

@@ -1,9 +1,11 @@
 """Audio out of any media file (ffmpeg's libraries, through PyAV), and checkpoint windows.
 
->>> info = probe(Path("lecture.mp4"))
->>> info.duration, info.has_audio, info.codec
-(3725.4, True, 'aac')
->>> audio = load_audio(Path("lecture.mp4"))          # 16 kHz mono float32
+Usage::
+
+    info = probe(Path("lecture.mp4"))
+    info.duration, info.has_audio, info.codec
+    # -> (3725.4, True, 'aac')
+    audio = load_audio(Path("lecture.mp4"))          # 16 kHz mono float32
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Speech recognition behind one small interface, chosen by configuration (``DOCENT_ASR``).
 
->>> from docent.speech import get_transcriber
->>> asr = get_transcriber(Settings())                 # embedded Whisper base, offline
->>> segments, language = asr.transcribe(audio_16k_mono, language=None)
+Usage::
+
+    from docent.speech import get_transcriber
+    asr = get_transcriber(Settings())                 # embedded Whisper base, offline
+    segments, language = asr.transcribe(audio_16k_mono, language=None)
 
 Providers: ``whisper`` (faster-whisper in-process; the embedded Whisper base or any
 CTranslate2 model folder in ``DOCENT_WHISPER_MODEL``) and ``openai`` (any OpenAI-compatible
@@ -17,12 +19,15 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from docent.errors import ConfigError
+from docent.registry import Registry
 
 if TYPE_CHECKING:
     from docent.config import Settings
 
-__all__ = ["SAMPLE_RATE", "Segment", "Transcriber", "register_transcriber", "get_transcriber"]
+__all__ = [
+    "SAMPLE_RATE", "TRANSCRIBERS", "Segment", "Transcriber", "register_transcriber",
+    "get_transcriber",
+]
 
 SAMPLE_RATE = 16_000
 
@@ -44,20 +49,19 @@ class Transcriber(Protocol):
         ...
 
 
-_FACTORIES: dict[str, Callable[[Settings], Transcriber]] = {}
+def _builtins() -> None:
+    from docent.speech import local, openai  # noqa: F401 - built-ins register on import
 
 
-def register_transcriber(name: str, factory: Callable[[Settings], Transcriber]) -> None:
-    _FACTORIES[name] = factory
+#: Transcriber factories by name (``DOCENT_ASR``).
+TRANSCRIBERS: Registry[Callable[[Settings], Transcriber]] = Registry(
+    "speech recogniser", setting="DOCENT_ASR", builtins=_builtins)
+
+
+def register_transcriber(name: str, factory: Callable[[Settings], Transcriber], *,
+                         default: bool = False) -> None:
+    TRANSCRIBERS.register(name, factory, default=default)
 
 
 def get_transcriber(settings: Settings) -> Transcriber:
-    from docent.speech import local, openai  # noqa: F401 - built-ins register on import
-    try:
-        factory = _FACTORIES[settings.asr]
-    except KeyError:
-        raise ConfigError(
-            f"DOCENT_ASR={settings.asr!r} is not a known speech recogniser",
-            fix="use one of: " + ", ".join(sorted(_FACTORIES)),
-        ) from None
-    return factory(settings)
+    return TRANSCRIBERS.get(settings.asr)(settings)

@@ -71,4 +71,4 @@ class FasterWhisperTranscriber:
         return out, info.language if out else (language or None)
 
 
-register_transcriber("whisper", FasterWhisperTranscriber)
+register_transcriber("whisper", FasterWhisperTranscriber, default=True)

@@ -3,11 +3,11 @@ a faster-whisper or whisper.cpp server...): ``DOCENT_ASR=openai DOCENT_ASR_BASE_
 
 from __future__ import annotations
 
-import httpx
 import numpy as np
 
 from docent.config import Settings
-from docent.errors import ConfigError, ModelError
+from docent.errors import ConfigError
+from docent.openai_compat import Endpoint, translate_error
 from docent.speech.audio import to_wav_bytes
 from docent.speech.base import Segment, register_transcriber
 
@@ -19,13 +19,12 @@ class OpenAITranscriber:
         if not settings.asr_base_url:
             raise ConfigError("DOCENT_ASR=openai needs DOCENT_ASR_BASE_URL",
                               fix="e.g. DOCENT_ASR_BASE_URL=https://api.openai.com/v1")
-        self.url = settings.asr_base_url.rstrip("/") + "/audio/transcriptions"
+        key = settings.asr_api_key.get_secret_value() if settings.asr_api_key else None
+        self.endpoint = Endpoint(settings.asr_base_url, what="transcription",
+                                 setting="DOCENT_ASR", api_key=key, timeout=settings.asr_timeout)
+        self.url = self.endpoint.url("audio/transcriptions")
         self.model = settings.asr_model
-        self.name = f"openai/{settings.asr_base_url.rstrip('/')}/{self.model}"
-        headers = {}
-        if settings.asr_api_key:
-            headers["Authorization"] = f"Bearer {settings.asr_api_key.get_secret_value()}"
-        self._client = httpx.Client(headers=headers, timeout=settings.asr_timeout)
+        self.name = f"openai/{self.endpoint.base_url}/{self.model}"
 
     def transcribe(
         self, audio: np.ndarray, *, language: str | None = None
@@ -35,24 +34,15 @@ class OpenAITranscriber:
         if language:
             data["language"] = language
         files = {"file": ("audio.wav", to_wav_bytes(audio), "audio/wav")}
+        body = self.endpoint.post_form("audio/transcriptions", data, files)
         try:
-            response = self._client.post(self.url, data=data, files=files)
-            response.raise_for_status()
-            body = response.json()
-        except httpx.ConnectError as exc:
-            raise ModelError(f"{self.url}: transcription endpoint unreachable ({exc})",
-                             fix="start the server or fix DOCENT_ASR_BASE_URL") from exc
-        except httpx.HTTPStatusError as exc:
-            raise ModelError(
-                f"{self.url}: transcription failed with HTTP {exc.response.status_code}: "
-                f"{exc.response.text[:200]}", fix="check DOCENT_ASR_MODEL and DOCENT_ASR_API_KEY",
-            ) from exc
-        except (httpx.HTTPError, ValueError) as exc:
-            raise ModelError(f"{self.url}: bad transcription response ({exc})") from exc
-        segments = [
-            Segment(float(s["start"]), float(s["end"]), str(s["text"]).strip())
-            for s in body.get("segments") or []
-        ]
+            segments = [
+                Segment(float(s["start"]), float(s["end"]), str(s["text"]).strip())
+                for s in body.get("segments") or []
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise translate_error(exc, self.url, what="transcription",
+                                  setting="DOCENT_ASR") from exc
         if not segments and str(body.get("text", "")).strip():
             segments = [Segment(0.0, len(audio) / 16_000, str(body["text"]).strip())]
         lang = body.get("language")
@@ -67,4 +57,4 @@ def _iso(lang: str) -> str:
     return _NAMES.get(lang.lower(), lang.lower())
 
 
-register_transcriber("openai", OpenAITranscriber)
+register_transcriber("openai", OpenAITranscriber, default=True)

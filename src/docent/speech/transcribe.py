@@ -1,8 +1,10 @@
 """Transcribe a recording window by window, checkpointing each window in the workspace.
 
->>> transcript = transcribe_media(Path("lecture.mp4"), sha, store, settings, transcriber)
->>> transcript.segments[0]
-Segment(start=0.0, end=4.2, text='Hi everyone.')
+Usage::
+
+    transcript = transcribe_media(Path("lecture.mp4"), sha, store, settings, transcriber)
+    transcript.segments[0]
+    # -> Segment(start=0.0, end=4.2, text='Hi everyone.')
 
 A one-hour lecture is cut into ``DOCENT_ASR_WINDOW``-second windows at quiet moments; every
 finished window is stored at once, so re-ingesting the same media never recognises it again and
@@ -11,12 +13,12 @@ an interrupted run resumes at the first unfinished window. Progress is reported 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from docent.config import Settings
 from docent.errors import SourceError
+from docent.progress import Progress
 from docent.speech.audio import load_audio, plan_windows
 from docent.speech.base import SAMPLE_RATE, Segment, Transcriber
 from docent.speech.guard import clean_segments
@@ -42,7 +44,7 @@ def transcribe_media(
     transcriber: Transcriber,
     *,
     language: str | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Transcript:
     audio = load_audio(path)
     duration = len(audio) / SAMPLE_RATE

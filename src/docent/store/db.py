@@ -1,9 +1,11 @@
 """The workspace database: the only module that runs SQL.
 
->>> from docent.store import Store
->>> store = Store.open(Path("docent-workspace"))      # creates the folder, migrates
->>> [s.title for s in store.sources()]
-[...]
+Usage::
+
+    from docent.store import Store
+    store = Store.open(Path("docent-workspace"))      # creates the folder, migrates
+    [s.title for s in store.sources()]
+    # -> [...]
 
 Writes of a source and its passages happen in one transaction, so an interrupted ingest never
 leaves a half-written source. Every change to sources bumps ``generation``, which tells the
@@ -16,6 +18,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,7 +28,45 @@ from docent.errors import WorkspaceError
 from docent.store.migrations import MIGRATIONS
 from docent.types import Bibliography, Locator, Passage, PassageRole, Source, SourceKind
 
-__all__ = ["Store", "text_sha"]
+__all__ = ["Run", "Store", "text_sha"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of ``runs``: a write run, or an ingest job of the web app.
+
+    ``options`` and ``progress`` are decoded; ``brief``, ``draft`` and ``validation`` stay JSON
+    text (``Brief.model_validate_json``, ``Draft...``, ``ValidationReport...``), read only when
+    needed. ``run["status"]`` and ``run.get("draft")`` still work, for callers written for the
+    dicts runs used to be.
+    """
+
+    id: int
+    kind: str  # "write" or "ingest"
+    assignment: str  # the assignment text (an ingest job: the uploaded file's name)
+    brief: str
+    options: dict
+    status: str  # queued / running / done / failed / cancelled / interrupted
+    output: str | None
+    error: str | None
+    created_at: str
+    updated_at: str
+    draft: str | None
+    validation: str | None
+    progress: dict | None  # {"stage": ..., "done": n, "total": m} while it runs
+
+    def __getitem__(self, key: str):
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default=None):
+        return getattr(self, key, default)
+
+    def to_json(self) -> dict:
+        """The row as plain JSON data (``brief``/``draft``/``validation`` left as text)."""
+        return asdict(self)
 
 
 def text_sha(text: str) -> str:
@@ -336,26 +377,32 @@ class Store:
     _RUN_KEYS = ("id", "kind", "assignment", "brief", "options", "status", "output", "error",
                  "created_at", "updated_at", "draft", "validation", "progress")
 
-    def run(self, run_id: int) -> dict | None:
-        """A run as a dict: ``options``/``progress`` decoded; ``draft`` and ``validation`` stay
-        JSON text (``Draft.model_validate_json``, ``ValidationReport.model_validate_json``)."""
+    def run(self, run_id: int) -> Run | None:
+        """A run (:class:`Run`: ``options``/``progress`` decoded; ``draft`` and ``validation``
+        JSON text, for ``Draft.model_validate_json``, ``ValidationReport.model_validate_json``)."""
         row = self.conn.execute(
             f"SELECT {', '.join(self._RUN_KEYS)} FROM runs WHERE id = ?", (run_id,),
         ).fetchone()
-        return self._run_dict(row) if row is not None else None
+        return self._run_record(row) if row is not None else None
 
-    def runs(self, kind: str | None = None) -> list[dict]:
+    def runs(self, kind: str | None = None) -> list[Run]:
         """All runs (of ``kind``), newest first."""
         where, args = ("WHERE kind = ?", (kind,)) if kind else ("", ())
         rows = self.conn.execute(
             f"SELECT {', '.join(self._RUN_KEYS)} FROM runs {where} ORDER BY id DESC", args)
-        return [self._run_dict(r) for r in rows]
+        return [self._run_record(r) for r in rows]
 
-    def _run_dict(self, row: Sequence) -> dict:
+    def _run_record(self, row: Sequence) -> Run:
         out = dict(zip(self._RUN_KEYS, row))
         out["options"] = json.loads(out["options"])
         out["progress"] = json.loads(out["progress"]) if out["progress"] else None
-        return out
+        return Run(**out)
+
+    def set_run_brief(self, run_id: int, brief: str) -> None:
+        """Replace the run's brief (JSON text), e.g. with the one the model fallback completed."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE runs SET brief = ?, updated_at = ? WHERE id = ?",
+                         (brief, _now(), run_id))
 
     def set_run_progress(self, run_id: int, progress: dict) -> None:
         """Where a running run is (e.g. ``{"stage": "sections", "done": 2, "total": 4}``)."""

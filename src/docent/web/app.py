@@ -1,9 +1,13 @@
 """The FastAPI app behind ``docent serve``: a JSON API under ``/api`` and a one-page UI at ``/``.
 
->>> app = create_app(Path("docent-workspace/projects"), Settings())
->>> serve(app, host="127.0.0.1", port=8765)                     # blocks; Ctrl-C stops it
+Usage::
 
-Routes (``{p}`` a project slug, ``{r}`` a run id)::
+    app = create_app(Path("docent-workspace/projects"), Settings())
+    serve(app, host="127.0.0.1", port=8765)                     # blocks; Ctrl-C stops it
+
+Routes (``{p}`` a project slug, ``{r}`` a run id), in three routers included by
+:func:`create_app`: :mod:`~docent.web.api_projects`, :mod:`~docent.web.api_sources` and
+:mod:`~docent.web.api_runs`::
 
     GET  /                                       the UI (static HTML/CSS/JS, no network resources)
     GET  /api/health | /api/config               liveness; upload limit and accepted types
@@ -25,38 +29,22 @@ origin is refused (403).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from docent import __version__
 from docent.config import Settings
 from docent.errors import DocentError
-from docent.web.projects import (
-    DEFAULT_MAX_UPLOAD,
-    MB,
-    BadRequest,
-    LengthRequired,
-    NotFound,
-    Project,
-    Projects,
-    UploadTooLarge,
-    WebError,
-    allowed_suffixes,
-    safe_filename,
-    save_upload,
-)
+from docent.web import api_projects, api_runs, api_sources
+from docent.web.projects import DEFAULT_MAX_UPLOAD, Projects, WebError
 from docent.web.worker import Worker
 
 __all__ = ["create_app", "is_loopback", "serve"]
@@ -65,32 +53,18 @@ STATIC = Path(__file__).parent / "static"
 _UI_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
            "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
            "form-action 'self'; frame-ancestors 'none'")
-# The rendered report is a self-contained page (inline style and script, no network).
-_REPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-               "img-src data:; font-src data:; base-uri 'none'; form-action 'none'; "
-               "frame-ancestors 'self'")
-_TYPES = {
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "json": "application/json",
-}
-
-
-class NewProject(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-
-
-class NewRun(BaseModel):
-    assignment: str = Field(min_length=1, max_length=20000)
-    fast: bool = False
 
 
 def create_app(root: Path, settings: Settings | None = None, *,
                max_upload: int = DEFAULT_MAX_UPLOAD, allow_remote: bool = False,
                start_worker: bool = True, worker: Worker | None = None,
                log=None) -> FastAPI:
-    """The app for the projects under ``root``; its worker starts with the app (lifespan)."""
+    """The app for the projects under ``root``; its worker starts with the app (lifespan).
+
+    The routes live in routers (:mod:`~docent.web.api_projects`, :mod:`~docent.web.api_sources`,
+    :mod:`~docent.web.api_runs`), included here; they read the projects, the worker, the
+    settings and the upload limit from ``app.state`` (:mod:`docent.web.api_common`).
+    """
     settings = settings or Settings()
     projects = Projects(root)
     worker = worker or Worker(projects, settings, log=log)
@@ -106,6 +80,26 @@ def create_app(root: Path, settings: Settings | None = None, *,
                   redoc_url=None, openapi_url="/api/openapi.json")
     app.state.projects, app.state.worker, app.state.settings = projects, worker, settings
     app.state.max_upload = max_upload
+    _guard(app, allow_remote)
+    _error_handlers(app)
+
+    # -- UI -------------------------------------------------------------------------------
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    # -- API ------------------------------------------------------------------------------
+    app.include_router(api_projects.router)
+    app.include_router(api_sources.router)
+    app.include_router(api_runs.router)
+    return app
+
+
+def _guard(app: FastAPI, allow_remote: bool) -> None:
+    """Loopback hosts only (unless ``allow_remote``: DNS rebinding), no cross-origin writes,
+    and the security headers on every response."""
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -122,6 +116,10 @@ def create_app(root: Path, settings: Settings | None = None, *,
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("Content-Security-Policy", _UI_CSP)
         return response
+
+
+def _error_handlers(app: FastAPI) -> None:
+    """Every error as JSON ``{"error", "fix", "file"}`` with a fitting status."""
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError):
@@ -145,159 +143,6 @@ def create_app(root: Path, settings: Settings | None = None, *,
     async def _internal(request: Request, exc: Exception):
         return _error(500, f"internal error: {type(exc).__name__}",
                       fix="see the server's log; set DOCENT_DEBUG=1 for details")
-
-    # -- UI -------------------------------------------------------------------------------
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-    @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
-
-    # -- API ------------------------------------------------------------------------------
-    @app.get("/api/health")
-    def health() -> dict:
-        return {"ok": True, "version": __version__, "worker": worker.alive}
-
-    @app.get("/api/config")
-    def config() -> dict:
-        return {"max_upload": max_upload, "accept": allowed_suffixes(),
-                "llm": settings.llm, "embedder": settings.embedder}
-
-    @app.get("/api/projects")
-    def list_projects() -> dict:
-        return {"projects": [p.to_json() for p in projects.list()]}
-
-    @app.post("/api/projects", status_code=201)
-    def create_project(body: NewProject) -> dict:
-        return projects.create(body.name).to_json()
-
-    @app.get("/api/projects/{slug}")
-    def get_project(slug: str) -> dict:
-        project = projects.get(slug)
-        with project.open_store() as store:
-            runs = store.runs()
-            return {**project.to_json(), "sources": _sources(store),
-                    "uploads": [_upload_json(r) for r in runs if r["kind"] == "ingest"],
-                    "runs": [_run_summary(r) for r in runs if r["kind"] == "write"]}
-
-    @app.get("/api/projects/{slug}/sources")
-    def list_sources(slug: str) -> dict:
-        project = projects.get(slug)
-        with project.open_store() as store:
-            return {"sources": _sources(store),
-                    "uploads": [_upload_json(r) for r in store.runs("ingest")]}
-
-    @app.post("/api/projects/{slug}/sources", status_code=202)
-    async def upload(slug: str, request: Request) -> dict:
-        project = projects.get(slug)
-        hinted = safe_filename(request.query_params.get("filename", "")) if \
-            request.query_params.get("filename") else "the upload"
-        length = request.headers.get("content-length")
-        if length is None:
-            raise LengthRequired("the upload has no Content-Length", file=hinted)
-        if not length.isdigit() or int(length) > max_upload + MB:
-            raise UploadTooLarge(f"{hinted}: the file is larger than the upload limit "
-                                 f"({max_upload / MB:.0f} MB)", file=hinted)
-        async with request.form(max_files=1, max_fields=5, max_part_size=MB) as form:
-            file = form.get("file")
-            if file is None or isinstance(file, str) or not file.filename:
-                raise BadRequest("no file in the upload (multipart field 'file')")
-            name = await run_in_threadpool(save_upload, project, file.filename,
-                                           _chunks(file.file), limit=max_upload)
-        job = await run_in_threadpool(worker.enqueue_ingest, project, name)
-        return {"job": job, "file": name, "status": "queued"}
-
-    @app.post("/api/projects/{slug}/runs", status_code=202)
-    def start_run(slug: str, body: NewRun) -> dict:
-        project = projects.get(slug)
-        with project.open_store() as store:
-            pending = any(r["status"] in ("queued", "running") for r in store.runs("ingest"))
-            if store.passage_count() == 0 and not pending:
-                raise BadRequest("this project has no sources yet", fix="upload some first")
-        run_id = worker.enqueue_write(project, body.assignment, fast=body.fast)
-        return _run_detail(project, run_id)
-
-    @app.get("/api/projects/{slug}/runs")
-    def list_runs(slug: str) -> dict:
-        with projects.get(slug).open_store() as store:
-            return {"runs": [_run_summary(r) for r in store.runs("write")]}
-
-    @app.get("/api/projects/{slug}/runs/{run_id}")
-    def get_run(slug: str, run_id: int) -> dict:
-        return _run_detail(projects.get(slug), run_id)
-
-    @app.post("/api/projects/{slug}/runs/{run_id}/cancel")
-    def cancel_run(slug: str, run_id: int) -> dict:
-        project = projects.get(slug)
-        _load(project, run_id)
-        return {"status": worker.cancel(project, run_id)}
-
-    @app.get("/api/projects/{slug}/runs/{run_id}/report.{fmt}")
-    def report(slug: str, run_id: int, fmt: Literal["md", "docx", "html"],
-               download: bool = False) -> Response:
-        from docent.pipeline import load_run
-
-        project = projects.get(slug)
-        with project.open_store() as store:
-            _finished(project, store, run_id)
-            draft, validation = load_run(store, run_id)
-            try:
-                from docent.render import render
-            except ImportError as exc:
-                raise WebError("rendering is not available in this installation",
-                               fix="update Docent") from exc
-            body = render(draft, fmt, validation=validation, store=store)
-        headers = {"Cache-Control": "no-store"}
-        if fmt == "html":
-            headers["Content-Security-Policy"] = _REPORT_CSP
-        if download or fmt == "docx":
-            headers["Content-Disposition"] = _attachment(project, run_id, fmt)
-        return Response(body, media_type=_TYPES[fmt], headers=headers)
-
-    @app.get("/api/projects/{slug}/runs/{run_id}/validation.{fmt}")
-    def validation(slug: str, run_id: int, fmt: Literal["json", "md"],
-                   download: bool = False) -> Response:
-        from docent.check import to_markdown
-        from docent.pipeline import load_run
-
-        project = projects.get(slug)
-        with project.open_store() as store:
-            _finished(project, store, run_id)
-            _, report = load_run(store, run_id)
-        if report is None:
-            raise NotFound(f"run {run_id} has no validation report")
-        body = (report.model_dump_json(indent=2) if fmt == "json" else to_markdown(report))
-        headers = {"Cache-Control": "no-store"}
-        if download:
-            headers["Content-Disposition"] = _attachment(project, run_id, fmt, "validation")
-        return Response(body.encode("utf-8"), media_type=_TYPES[fmt], headers=headers)
-
-    def _run_detail(project: Project, run_id: int) -> dict:
-        with project.open_store() as store:
-            run = _load(project, run_id, store)
-            done = set(store.run_sections(run_id))
-        try:
-            sections = json.loads(run["brief"]).get("sections", [])
-        except (TypeError, ValueError):
-            sections = []
-        out = _run_summary(run)
-        out["assignment"] = run["assignment"]
-        out["sections"] = [{"title": s.get("title"), "done": i in done}
-                           for i, s in enumerate(sections)]
-        out["stages"] = worker.live(project.slug, run_id)
-        out["current"] = worker.is_current(project.slug, run_id)
-        if run.get("validation"):
-            out["validation"] = _validation_summary(run["validation"])
-        if run["status"] == "done" and run.get("draft"):
-            base = f"/api/projects/{project.slug}/runs/{run_id}"
-            out["links"] = {"html": f"{base}/report.html", "md": f"{base}/report.md?download=1",
-                            "docx": f"{base}/report.docx",
-                            "html_download": f"{base}/report.html?download=1",
-                            "validation_json": f"{base}/validation.json?download=1",
-                            "validation_md": f"{base}/validation.md?download=1"}
-        return out
-
-    return app
 
 
 def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8765,
@@ -350,65 +195,3 @@ def _hostname(host: str) -> str:
     if host.startswith("["):
         return host.split("]", 1)[0] + "]"
     return host.rsplit(":", 1)[0] if ":" in host else host
-
-
-def _chunks(fh, size: int = MB) -> Iterator[bytes]:
-    fh.seek(0)
-    while chunk := fh.read(size):
-        yield chunk
-
-
-def _load(project: Project, run_id: int, store=None) -> dict:
-    if store is None:
-        with project.open_store() as own:
-            return _load(project, run_id, own)
-    run = store.run(run_id)
-    if run is None or run["kind"] not in ("write", "ingest"):
-        raise NotFound(f"project {project.slug!r} has no run {run_id}")
-    return run
-
-
-def _finished(project: Project, store, run_id: int) -> dict:
-    run = _load(project, run_id, store)
-    if run["kind"] != "write" or run["status"] != "done" or not run.get("draft"):
-        raise NotFound(f"run {run_id} has no finished report ({run['status']})",
-                       fix="wait until it is done")
-    return run
-
-
-def _sources(store) -> list[dict]:
-    return [{"id": s.id, "kind": s.kind.value, "title": s.title, "file": Path(s.path).name,
-             "passages": s.passage_count, "pages": s.pages, "duration": s.duration,
-             "language": s.language} for s in store.sources()]
-
-
-def _upload_json(run: dict) -> dict:
-    return {"id": run["id"], "file": run["options"].get("file"), "status": run["status"],
-            "error": run["error"], "result": run["output"], "progress": run["progress"],
-            "created_at": run["created_at"]}
-
-
-def _validation_summary(stored: str) -> dict | None:
-    """The run's validation summary, read through the model so that a run saved before
-    ``unverified`` was counted still gets every figure (``covered``: the "of M")."""
-    from docent.check.findings import ValidationReport
-
-    try:
-        summary = ValidationReport.model_validate_json(stored).summary
-    except ValueError:
-        return json.loads(stored).get("summary")
-    return {**summary.model_dump(mode="json"), "covered": summary.covered}
-
-
-def _run_summary(run: dict) -> dict:
-    first = " ".join(run["assignment"].split())
-    return {"id": run["id"], "status": run["status"], "error": run["error"],
-            "progress": run["progress"], "fast": bool(run["options"].get("fast")),
-            "title": first[:80] + ("…" if len(first) > 80 else ""),
-            "created_at": run["created_at"], "updated_at": run["updated_at"]}
-
-
-def _attachment(project: Project, run_id: int, fmt: str, what: str = "report") -> str:
-    ascii_name = f"{what}-run{run_id}.{fmt}"
-    full = f"{project.slug}-{what}-run{run_id}.{fmt}"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(full)}"

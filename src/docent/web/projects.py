@@ -5,10 +5,12 @@ A project is a folder under the serve root holding its own Docent workspace (``d
 
     docent-workspace/projects/<slug>/{docent.db, cache/, uploads/, project.json}
 
->>> projects = Projects(Path("docent-workspace/projects"))
->>> p = projects.create("Transformer 读书报告")          # slug "transformer-读书报告"
->>> with p.open_store() as store: store.sources()
->>> name = save_upload(p, "../../paper.pdf", chunks, limit=500 * MB)   # -> "paper.pdf"
+Usage::
+
+    projects = Projects(Path("docent-workspace/projects"))
+    p = projects.create("Transformer 读书报告")          # slug "transformer-读书报告"
+    with p.open_store() as store: store.sources()
+    name = save_upload(p, "../../paper.pdf", chunks, limit=500 * MB)   # -> "paper.pdf"
 
 Nothing a user sends is joined into a path before it is reduced to a safe slug or basename;
 every path is checked to stay inside the project afterwards. An upload is written to a

@@ -2,15 +2,17 @@
 
 Jobs are rows of each project's ``runs`` table, so they survive a page reload and a server
 restart: ``kind="write"`` (a report: :func:`docent.pipeline.write_run`) and ``kind="ingest"``
-(an uploaded file: :func:`docent.ingest.ingest`, then the search index is rebuilt). A job is
-created ``queued``; the worker takes the oldest queued job of any project, marks it
+(an uploaded file: :func:`docent.ingest.ingest_and_index`, as ``docent ingest`` runs it). A
+job is created ``queued``; the worker takes the oldest queued job of any project, marks it
 ``running`` and ends it ``done``, ``failed`` (with the one-line error) or ``cancelled``.
 
->>> worker = Worker(projects, settings)
->>> worker.start()                       # runs left queued/running by a previous server resume
->>> run_id = worker.enqueue_write(project, "Write a 300-500 word report ...", fast=True)
->>> worker.live(project.slug, run_id)    # {"stages": [{"stage": "sections", "done": 1, ...}]}
->>> worker.stop()
+Usage::
+
+    worker = Worker(projects, settings)
+    worker.start()                       # runs left queued/running by a previous server resume
+    run_id = worker.enqueue_write(project, "Write a 300-500 word report ...", fast=True)
+    worker.live(project.slug, run_id)    # {"stages": [{"stage": "sections", "done": 1, ...}]}
+    worker.stop()
 
 A run that was ``running`` when the server stopped is queued again at start and resumed by
 ``write_run`` (finished sections are kept). Only one job runs at a time: the models use every
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from docent.brief import settings_fallback
 from docent.config import Settings
 from docent.errors import DocentError
-from docent.store import Store
+from docent.store import Run, Store
 from docent.web.projects import Project, Projects
 
 __all__ = ["JOB_KINDS", "REPAIR", "Worker"]
@@ -89,8 +91,8 @@ class Worker:
         for project in self.projects.list():
             with project.open_store() as store:
                 for run in store.runs():
-                    if run["kind"] in JOB_KINDS and run["status"] == "running":
-                        store.set_run_status(run["id"], "queued")
+                    if run.kind in JOB_KINDS and run.status == "running":
+                        store.set_run_status(run.id, "queued")
                         count += 1
         return count
 
@@ -99,7 +101,9 @@ class Worker:
 
     # -- jobs -----------------------------------------------------------------------------
     def enqueue_write(self, project: Project, assignment: str, *, fast: bool = False) -> int:
-        """Create a queued write run (the brief is read now, by the rules only)."""
+        """Create a queued write run. The brief is read now by the rules only (a request must not
+        wait for a model); when the rules leave gaps, the job replaces it with the brief the
+        model fallback completes, the one the run is written from."""
         from docent.brief import parse_brief
 
         brief = parse_brief(assignment)
@@ -124,14 +128,14 @@ class Worker:
             run = store.run(run_id)
             if run is None:
                 return "missing"
-            if run["status"] == "queued":
+            if run.status == "queued":
                 store.set_run_status(run_id, "cancelled", error="cancelled by the user")
                 return "cancelled"
-            if run["status"] == "running":
+            if run.status == "running":
                 with self._lock:
                     self._cancel.add((project.slug, run_id))
                 return "cancelling"
-            return run["status"]
+            return run.status
 
     def live(self, slug: str, run_id: int) -> list[dict]:
         """The stages the running job has reported so far (in memory; empty after a restart)."""
@@ -154,54 +158,54 @@ class Worker:
             try:
                 self._execute(project, run)
             except Exception as exc:  # noqa: BLE001 - the worker must survive any job
-                self.log(f"worker: {project.slug} job {run['id']} failed: {exc!r}")
+                self.log(f"worker: {project.slug} job {run.id} failed: {exc!r}")
                 if self.settings.debug:
                     traceback.print_exc()
 
-    def _next_job(self) -> tuple[Project, dict] | None:
-        best: tuple[str, int, Project, dict] | None = None
+    def _next_job(self) -> tuple[Project, Run] | None:
+        best: tuple[str, int, Project, Run] | None = None
         for project in self.projects.list():
             try:
                 with project.open_store() as store:
-                    queued = [r for r in store.runs() if r["kind"] in JOB_KINDS
-                              and r["status"] == "queued"]
+                    queued = [r for r in store.runs() if r.kind in JOB_KINDS
+                              and r.status == "queued"]
             except DocentError:
                 continue
             for run in queued:
-                key = (run["created_at"], run["id"])
+                key = (run.created_at, run.id)
                 if best is None or key < best[:2]:
                     best = (*key, project, run)
         return (best[2], best[3]) if best else None
 
-    def _execute(self, project: Project, run: dict) -> None:
-        key = (project.slug, run["id"])
+    def _execute(self, project: Project, run: Run) -> None:
+        key = (project.slug, run.id)
         settings = project.settings(self.settings)
         with self._lock:
             self._current = key
             self._live[key] = {}
         store = Store.open(project.path)
         try:
-            latest = store.run(run["id"])
-            if latest is None or latest["status"] != "queued":  # cancelled meanwhile
+            latest = store.run(run.id)
+            if latest is None or latest.status != "queued":  # cancelled meanwhile
                 return
-            store.set_run_status(run["id"], "running")
-            store.set_run_progress(run["id"], {"stage": "starting", "done": 0, "total": 1})
-            progress = self._progress(store, key, track=run["kind"] == "ingest")
-            if run["kind"] == "write":
+            store.set_run_status(run.id, "running")
+            store.set_run_progress(run.id, {"stage": "starting", "done": 0, "total": 1})
+            progress = self._progress(store, key, track=run.kind == "ingest")
+            if run.kind == "write":
                 self._write(settings, store, run, progress)
             else:
                 self._ingest(project, settings, store, run, progress)
         except _Stop as stop:
             if stop.reason == "shutdown":
-                store.set_run_status(run["id"], "queued")
+                store.set_run_status(run.id, "queued")
             else:
-                store.set_run_status(run["id"], "cancelled", error="cancelled by the user")
+                store.set_run_status(run.id, "cancelled", error="cancelled by the user")
         except DocentError as exc:
-            store.set_run_status(run["id"], "failed", error=_one_line(str(exc), project))
+            store.set_run_status(run.id, "failed", error=_one_line(str(exc), project))
         except Exception as exc:  # noqa: BLE001 - shown to the user as one line
             if self.settings.debug:
                 traceback.print_exc()
-            store.set_run_status(run["id"], "failed", error=_one_line(
+            store.set_run_status(run.id, "failed", error=_one_line(
                 f"internal error: {type(exc).__name__}: {exc}", project))
         finally:
             store.close()
@@ -230,33 +234,38 @@ class Worker:
             self._embedders[settings.embedder] = get_embedder(settings)
         return self._embedders[settings.embedder]
 
-    def _write(self, settings: Settings, store: Store, run: dict, progress) -> None:
+    def _write(self, settings: Settings, store: Store, run: Run, progress) -> None:
         from docent.pipeline import write_run
 
-        result = write_run(settings, run["assignment"], store=store,
-                           embedder=self._embedder(settings), fast=bool(run["options"].get("fast")),
-                           repair=self.repair, progress=progress,
-                           brief_fallback=settings_fallback(settings), run_id=run["id"])
-        self.log(f"run {run['id']} done in {result.seconds:.0f} s")
+        fallback = settings_fallback(settings)
 
-    def _ingest(self, project: Project, settings: Settings, store: Store, run: dict,
+        def completing(text: str, partial):
+            """The model fallback, as ``docent write`` uses it; the brief it completes replaces
+            the rules-only one stored at enqueue time, so the run shows the brief it uses."""
+            brief = fallback(text, partial)
+            store.set_run_brief(run.id, brief.model_dump_json())
+            return brief
+
+        result = write_run(settings, run.assignment, store=store,
+                           embedder=self._embedder(settings), fast=bool(run.options.get("fast")),
+                           repair=self.repair, progress=progress, brief_fallback=completing,
+                           run_id=run.id)
+        self.log(f"run {run.id} done in {result.seconds:.0f} s")
+
+    def _ingest(self, project: Project, settings: Settings, store: Store, run: Run,
                 progress) -> None:
-        from docent.index import Retriever
-        from docent.ingest import IngestStatus, ingest
+        from docent.ingest import IngestStatus, ingest_and_index
 
-        path = project.upload_path(str(run["options"].get("file", "")))
-        embedder = self._embedder(settings)
-        results = ingest([path], store, settings, embedder, progress)
+        path = project.upload_path(str(run.options.get("file", "")))
+        results = ingest_and_index([path], store, settings, self._embedder(settings), progress)
         failed = [r for r in results if r.status is IngestStatus.failed]
         if failed:
             raise failed[0].error or DocentError(f"{path.name}: could not be ingested")
-        if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
-            Retriever(store, settings, embedder).rebuild(progress)
         r = results[0]
         title = r.source.title if r.source else path.name
         note = f" ({r.note})" if r.note else ""
-        store.set_run_status(run["id"], "done", output=f"{r.status.value}: {title}{note}")
-        store.set_run_progress(run["id"], {"stage": "done", "done": 1, "total": 1})
+        store.set_run_status(run.id, "done", output=f"{r.status.value}: {title}{note}")
+        store.set_run_progress(run.id, {"stage": "done", "done": 1, "total": 1})
 
 
 def _one_line(message: str, project: Project) -> str:

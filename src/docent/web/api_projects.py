@@ -1,0 +1,67 @@
+"""Routes of the app itself and of its projects: health, configuration, list/create/show.
+
+    GET  /api/health | /api/config               liveness; upload limit and accepted types
+    GET  /api/projects             POST {name}   list / create projects
+    GET  /api/projects/{p}                       the project, its sources, uploads and runs
+
+Usage::
+
+    from docent.web.api_projects import router
+    app.include_router(router)          # create_app does this
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from docent import __version__
+from docent.web.api_common import (
+    MaxUploadDep,
+    ProjectsDep,
+    SettingsDep,
+    WorkerDep,
+    run_summary,
+    sources_json,
+    upload_json,
+)
+from docent.web.projects import allowed_suffixes
+
+__all__ = ["NewProject", "router"]
+
+router = APIRouter()
+
+
+class NewProject(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+@router.get("/api/health")
+def health(worker: WorkerDep) -> dict:
+    return {"ok": True, "version": __version__, "worker": worker.alive}
+
+
+@router.get("/api/config")
+def config(settings: SettingsDep, max_upload: MaxUploadDep) -> dict:
+    return {"max_upload": max_upload, "accept": allowed_suffixes(),
+            "llm": settings.llm, "embedder": settings.embedder}
+
+
+@router.get("/api/projects")
+def list_projects(projects: ProjectsDep) -> dict:
+    return {"projects": [p.to_json() for p in projects.list()]}
+
+
+@router.post("/api/projects", status_code=201)
+def create_project(body: NewProject, projects: ProjectsDep) -> dict:
+    return projects.create(body.name).to_json()
+
+
+@router.get("/api/projects/{slug}")
+def get_project(slug: str, projects: ProjectsDep) -> dict:
+    project = projects.get(slug)
+    with project.open_store() as store:
+        runs = store.runs()
+        return {**project.to_json(), "sources": sources_json(store),
+                "uploads": [upload_json(r) for r in runs if r.kind == "ingest"],
+                "runs": [run_summary(r) for r in runs if r.kind == "write"]}
