@@ -124,7 +124,8 @@ def extract_info(url: str, timeout: float = 30.0) -> dict:
                "extractor_retries": 0, "noplaylist": True}
     try:
         with yt_dlp.YoutubeDL(options) as ydl:
-            info = ydl.sanitize_info(ydl.extract_info(url, download=False))
+            info = ydl.extract_info(url, download=False)
+            info = ydl.sanitize_info(info) if isinstance(info, dict) else info
     except Exception as exc:  # noqa: BLE001 - yt-dlp raises many kinds; all mean "not read"
         raise SourceError(url, f"cannot read the video page ({ytdlp_reason(exc)})",
                           fix="check the network and the address, or download the subtitles "
