@@ -37,6 +37,7 @@ __all__ = [
     "classify",
     "is_link",
     "read_links",
+    "parse_links",
     "code_host",
     "pdf_address",
 ]
@@ -217,9 +218,14 @@ def read_links(path: Path) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(path, f"cannot read the links file ({exc})",
                           fix="give a UTF-8 text file with one URL a line") from exc
+    return parse_links(text)
+
+
+def parse_links(text: str) -> list[str]:
+    """The links in ``text`` (a links file's content, or a web form's field), in order, once."""
     links: list[str] = []
     for line in text.splitlines():
         line = re.split(r"(?:^|\s)#", line, maxsplit=1)[0].strip()
         if line:
             links.append(line)
-    return links
+    return list(dict.fromkeys(links))

@@ -43,6 +43,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from docent import __version__
 from docent.config import Settings
 from docent.errors import DocentError
+from docent.web.links import router as links_router
 from docent.web.projects import (
     DEFAULT_MAX_UPLOAD,
     MB,
@@ -148,6 +149,7 @@ def create_app(root: Path, settings: Settings | None = None, *,
 
     # -- UI -------------------------------------------------------------------------------
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(links_router)  # POST /api/projects/{p}/links: add sources by link
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
