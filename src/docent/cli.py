@@ -97,13 +97,11 @@ def ingest(
     """Ingest sources: PDF, lecture video/audio, .srt/.vtt, .html, .md, .txt, .docx, folders,
     and links (papers, web articles, videos: their subtitles, else their audio).
 
-    Examples:
+    Example: docent ingest examples/sources/papers/alce-2305.14627.pdf lecture.mp4 notes/
 
-      docent ingest examples/sources/papers/alce-2305.14627.pdf lecture.mp4 notes/
+    By link: docent ingest https://arxiv.org/abs/2305.14627 https://youtu.be/kCc8FmEb1nY
 
-      docent ingest https://arxiv.org/abs/2305.14627 https://www.youtube.com/watch?v=kCc8FmEb1nY
-
-      docent ingest --links links.txt
+    A links file (one URL a line, # comments): docent ingest --links links.txt
     """
     from docent.index import Retriever, get_embedder
     from docent.ingest import IngestStatus

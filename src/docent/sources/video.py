@@ -44,7 +44,8 @@ class SubtitleChoice:
 
 
 def _primary(tag: str) -> str:
-    """``'en-US'`` -> ``'en'``; ``'ai-zh'`` (Bilibili's AI track) -> ``'zh'``; ``'en-orig'`` -> 'en'."""
+    """``'en-US'`` -> ``'en'``; ``'ai-zh'`` (Bilibili's AI track) -> ``'zh'``; ``'en-orig'``
+    -> ``'en'``."""
     tag = tag.lower().replace("_", "-")
     tag = tag.removeprefix("ai-").removesuffix("-orig")
     return tag.split("-")[0]
