@@ -229,3 +229,29 @@ def test_yt_dlp_errors_name_the_link(settings, monkeypatch):
     line = str(r.error)
     assert line.startswith(f"{WATCH}: cannot read the video page ([youtube] kCc8FmEb1nY")
     assert "\n" not in line and "check the network" in line
+
+
+def test_a_playlist_is_not_one_video(monkeypatch):
+    class Playlist:
+        def __init__(self, options):
+            self.options = options
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def extract_info(self, url, download):
+            assert download is False and self.options["skip_download"]
+            return {"_type": "playlist", "title": "Neural Networks: Zero to Hero", "entries": []}
+
+        def sanitize_info(self, info):
+            return info
+
+    import yt_dlp
+
+    monkeypatch.setattr(yt_dlp, "YoutubeDL", Playlist)
+    url = "https://www.youtube.com/playlist?list=PLAqhIrjkxbuWI23v9cThsA9GvCAUhRvKZ"
+    with pytest.raises(SourceError, match="playlist, not one video"):
+        video.extract_info(url)

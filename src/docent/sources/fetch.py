@@ -2,7 +2,7 @@
 :mod:`docent.sources.video`) lecture videos.
 
 >>> link = classify("https://arxiv.org/abs/2305.14627")
->>> fetched = fetch_link(link, store.cache_dir, settings)
+>>> fetched = fetch_link(link, store.cache_dir, timeout=30.0)
 >>> fetched.path.name, fetched.cached
 ('2305.14627.pdf', False)
 

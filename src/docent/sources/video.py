@@ -19,6 +19,7 @@ and raises one :class:`~docent.errors.SourceError` naming the link when it has n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +106,18 @@ def has_audio(info: dict) -> bool:
     return False
 
 
-def ytdlp_site(url: str) -> bool:
-    """Whether a yt-dlp extractor other than the generic one reads ``url`` (a video site)."""
+@lru_cache(maxsize=1)
+def _extractors() -> tuple:
     try:
         from yt_dlp.extractor import gen_extractor_classes
     except ImportError:  # pragma: no cover - a dependency
-        return False
-    return any(ie.ie_key() != "Generic" and ie.suitable(url) for ie in gen_extractor_classes())
+        return ()
+    return tuple(ie for ie in gen_extractor_classes() if ie.ie_key() != "Generic")
+
+
+def ytdlp_site(url: str) -> bool:
+    """Whether a yt-dlp extractor other than the generic one reads ``url`` (a video site)."""
+    return any(ie.suitable(url) for ie in _extractors())
 
 
 def extract_info(url: str, timeout: float = 30.0) -> dict:
@@ -133,6 +139,9 @@ def extract_info(url: str, timeout: float = 30.0) -> dict:
                           "or the recording yourself and ingest the file") from exc
     if not isinstance(info, dict):
         raise SourceError(url, "yt-dlp found no video at the address")
+    if info.get("_type") in ("playlist", "multi_video"):
+        raise SourceError(url, "the link is a playlist, not one video",
+                          fix="give the link of each video (one a line in a --links file)")
     return info
 
 
