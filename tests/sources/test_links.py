@@ -143,3 +143,21 @@ def test_links_file(tmp_path):
                              "https://notes.example.org/post#section-2"]
     with pytest.raises(SourceError, match="cannot read the links file"):
         read_links(tmp_path / "missing.txt")
+
+
+def test_the_report_gives_the_link_as_the_papers_address_never_a_code_repository():
+    from docent.types import Bibliography, Brief, Source, SourceKind
+    from docent.write.compose import info_paragraphs
+
+    def paper(**bib) -> Source:
+        return Source(path=bib.get("url") or "/tmp/p.pdf", kind=SourceKind.pdf, title="A Paper",
+                      sha256="0" * 64, pages=9, bibliography=Bibliography(title="A Paper", **bib))
+
+    en, zh = Brief(assignment="x", language="en"), Brief(assignment="x", language="zh")
+    forum = "https://openreview.net/forum?id=hSyW5go0v8"
+    assert f"Address: {forum}." in info_paragraphs(en, [(paper(url=forum), None)], [])[0]
+    assert f"论文地址：{forum}。" in info_paragraphs(zh, [(paper(url=forum), None)], [])[0]
+    repo = info_paragraphs(en, [(paper(url="https://github.com/princeton-nlp/ALCE"), None)], [])
+    assert "github" not in repo[0]
+    arxiv = info_paragraphs(en, [(paper(url=ABS, arxiv_id="2305.14627"), None)], [])[0]
+    assert arxiv.count(ABS) == 1 and "Address:" not in arxiv
