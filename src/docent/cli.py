@@ -105,26 +105,42 @@ def _root(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(
+    paths: Annotated[list[str] | None, typer.Argument(
         help="Files, folders (a folder is a knowledge base: every supported file inside) or "
-        "video-site URLs.")],
+        "links: arXiv/OpenReview/DOI papers, web articles, lecture videos (YouTube, "
+        "Bilibili, ...).", show_default=False)] = None,
+    links: Annotated[Path | None, typer.Option(
+        "--links", help="A text file of links to ingest, one a line (# starts a comment).",
+        exists=True, dir_okay=False, show_default=False)] = None,
     subtitles: Annotated[Path | None, typer.Option(
         "--subtitles", help="A .srt/.vtt to use for the media files instead of recognising "
         "speech (a same-named file beside the media is used automatically).")] = None,
     language: Annotated[str | None, typer.Option(
         "--language", help="Spoken language of the media, e.g. en or zh (default: "
-        "detected).")] = None,
+        "detected); for video links, the subtitle language wanted (English otherwise).")
+    ] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Ingest sources: PDF, lecture video/audio, .srt/.vtt, .html, .md, .txt, .docx, folders.
+    """Ingest sources: PDF, lecture video/audio, .srt/.vtt, .html, .md, .txt, .docx, folders,
+    and links (papers, web articles, videos: their subtitles, else their audio).
 
     Example: docent ingest examples/sources/papers/alce-2305.14627.pdf lecture.mp4 notes/
+
+    By link: docent ingest https://arxiv.org/abs/2305.14627 https://youtu.be/kCc8FmEb1nY
+
+    A links file (one URL a line, # comments): docent ingest --links links.txt
     """
     from docent.index import get_embedder
     from docent.ingest import IngestStatus, ingest_and_index
     from docent.store import Store
 
+    from docent.sources.links import read_links
+
     settings = _settings(workspace)
+    paths = [*(paths or []), *(read_links(links) if links else [])]
+    if not paths:
+        raise DocentError("nothing to ingest", fix="give files, folders or links, or --links "
+                          "FILE with one link a line")
     store = Store.open(settings.workspace)
     embedder = get_embedder(settings)
     with _progress() as progress:

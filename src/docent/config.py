@@ -95,6 +95,14 @@ class Settings(BaseSettings):
     fusion_depth: int = Field(100, ge=10, description="candidates taken from each index")
     dense_weight: float = Field(1.0, ge=0.0, description="weight of the dense list in fusion")
 
+    # --- sources by link (docent ingest URL, --links) ------------------------------------------
+    fetch_timeout: float = Field(30.0, gt=0, description="seconds to wait for a server's answer")
+    fetch_max_mb: float = Field(200.0, gt=0, description="largest download, in MB")
+    arxiv_url: str = Field("https://arxiv.org", description="where arXiv PDFs are downloaded "
+                           "from (a mirror); reports still give https://arxiv.org/abs/ID")
+    openreview_url: str = Field("https://openreview.net", description="where OpenReview PDFs "
+                                "are downloaded from")
+
     @property
     def db_path(self) -> Path:
         return self.workspace / "docent.db"

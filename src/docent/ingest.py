@@ -1,11 +1,16 @@
-"""The ingest stage: files and folders in, sources with located, embedded passages out.
+"""The ingest stage: files, folders and links in, sources with located, embedded passages out.
 
 Usage::
 
     from docent.ingest import ingest
-    report = ingest([Path("examples/sources")], store, settings, embedder)
+    report = ingest([Path("examples/sources"), "https://arxiv.org/abs/2305.14627"], store,
+                    settings, embedder)
     [(r.path, r.status) for r in report]          # added / updated / unchanged / duplicate / failed
     ingest_and_index([Path("talk.mp4")], store, settings, embedder)   # then rebuild the index
+
+A link (see :mod:`docent.sources.links`) is downloaded into the workspace cache and ingested
+like a file, under its canonical address: a paper as a PDF, a web page as HTML, a video as its
+subtitles (or its audio). Ingesting the same link again downloads nothing.
 
 Ingest is idempotent by content hash: the same file twice does nothing the second time; a
 changed file replaces its passages in one transaction. Embeddings are cached by text hash and
@@ -15,9 +20,10 @@ leaves a half-written source. One bad file does not stop the others: its error i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from docent.assets import sha256_file as file_sha256
 from docent.config import Settings
@@ -27,12 +33,13 @@ from docent.index.retriever import Retriever, dense_text, embed_texts
 from docent.progress import Progress
 from docent.sources import ParseContext, iter_files, parse
 from docent.sources.media import MEDIA_SUFFIXES, sidecar_subtitles
-from docent.sources.remote import download_audio, is_url
+from docent.sources.links import LinkKind, classify, is_link
 from docent.store import Store, text_sha
-from docent.types import PassageRole, Source
+from docent.types import Bibliography, PassageRole, Source
 
 __all__ = [
-    "IngestStatus", "IngestResult", "ingest", "ingest_and_index", "expand_paths", "file_sha256",
+    "IngestStatus", "IngestResult", "ingest", "ingest_and_index", "ingest_url", "expand_paths",
+    "file_sha256",
 ]
 
 
@@ -94,10 +101,15 @@ def ingest_file(
     language: str | None = None,
     key: str | None = None,
     title: str | None = None,
+    duration: float | None = None,
+    facts: dict[str, Any] | None = None,
+    keep_own: bool = False,
 ) -> IngestResult:
     """Ingest one file; a :class:`DocentError` is returned in the result, not raised.
 
     ``key`` is what the source is known by (default: the absolute path; a URL for downloads).
+    ``title``, ``duration`` and the bibliography ``facts`` (e.g. ``{"url": ...}``) replace what
+    the parser found (``keep_own``: they only fill what it did not find).
     """
     key = key or str(path.resolve())
     try:
@@ -120,6 +132,12 @@ def ingest_file(
         return _failed(path if key == str(path.resolve()) else Path(key), exc)
     if title:
         doc.title = title
+    doc.duration = duration or doc.duration
+    if facts:
+        bib = doc.bibliography or Bibliography(title=doc.title)
+        own = bib.model_dump()
+        doc.bibliography = bib.model_copy(update={
+            k: v for k, v in facts.items() if not (keep_own and own.get(k))})
     if not doc.passages:
         return _failed(path, SourceError(path, "no text found in the file"))
 
@@ -151,16 +169,46 @@ def ingest_url(
     url: str, store: Store, settings: Settings, embedder: Embedder | None,
     progress: Progress | None = None, *, language: str | None = None,
 ) -> IngestResult:
-    """Download a recording from a video site (yt-dlp) and ingest it under its URL."""
-    existing = store.source_by_path(url)
-    if existing:
-        return IngestResult(url, IngestStatus.unchanged, source=existing)
+    """Download what ``url`` links to (a paper, a web page, a video's subtitles or audio) into
+    the workspace cache and ingest it under the link's canonical address."""
+    from docent.sources.fetch import fetch_link
+    from docent.sources.video import ytdlp_site
+
     try:
-        path, title = download_audio(url, store.cache_dir)
+        link = classify(url, arxiv_url=settings.arxiv_url, openreview_url=settings.openreview_url)
     except DocentError as exc:
         return IngestResult(url, IngestStatus.failed, error=exc)
-    return ingest_file(path, store, settings, embedder, progress, language=language, key=url,
-                       title=title)
+    existing = store.source_by_path(link.key)
+    if existing:
+        return IngestResult(link.key, IngestStatus.unchanged, source=existing)
+    if link.kind is LinkKind.web and ytdlp_site(link.url):
+        link = replace(link, kind=LinkKind.video)
+    if progress:
+        progress(f"downloading {link.url}", 0, 1)
+    try:
+        fetched = fetch_link(link, store.cache_dir, timeout=settings.fetch_timeout,
+                             max_bytes=int(settings.fetch_max_mb * 2**20), language=language)
+    except DocentError as exc:
+        return IngestResult(link.url, IngestStatus.failed, error=exc)
+    if progress:
+        progress(f"downloading {link.url}", 1, 1)
+    result = ingest_file(
+        fetched.path, store, settings, embedder, progress, language=language, key=link.key,
+        title=fetched.title, duration=fetched.duration, facts=link.bibliography_facts(),
+        keep_own=link.kind in (LinkKind.web, LinkKind.pdf, LinkKind.video),
+    )
+    if result.status is IngestStatus.failed and result.error is not None:
+        result.path, result.error = link.url, _about_link(result.error, link.url)
+    return result
+
+
+def _about_link(error: DocentError, url: str) -> DocentError:
+    """The error, naming the link instead of the file in the cache."""
+    if isinstance(error, SourceError) and error.path != url:
+        renamed = type(error)(url, error.problem, fix=error.fix)
+        renamed.__cause__ = error
+        return renamed
+    return error
 
 
 def ingest(
@@ -173,12 +221,12 @@ def ingest(
     subtitles: Path | None = None,
     language: str | None = None,
 ) -> list[IngestResult]:
-    """Ingest files, folders and video URLs; one result per file (and per failed path).
+    """Ingest files, folders and links; one result per file or link (and per failed path).
 
     ``subtitles`` (a .srt/.vtt) is used for the media files of this call instead of speech
     recognition; ``language`` is their spoken language (default: detected).
     """
-    urls = [p for p in paths if isinstance(p, str) and is_url(p)]
+    urls = [p for p in paths if isinstance(p, str) and is_link(p)]
     files, results = expand_paths([Path(p) for p in paths if p not in urls])
     for url in urls:
         results.append(ingest_url(url, store, settings, embedder, progress, language=language))

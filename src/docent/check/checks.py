@@ -26,6 +26,7 @@ from docent.check.parse import (
 )
 from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
+from docent.sources.links import code_host
 from docent.store import Store
 from docent.text import CJK_RE, unstated_numbers
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind, Verdict
@@ -179,6 +180,8 @@ def _paper_link(papers: list[Source]) -> str | None:
             return f"https://arxiv.org/abs/{p.bibliography.arxiv_id}"
         if p.bibliography and p.bibliography.doi:
             return f"https://doi.org/{p.bibliography.doi}"
+        if p.bibliography and p.bibliography.url and not code_host(p.bibliography.url):
+            return p.bibliography.url  # the address it was ingested from (OpenReview, ...)
     return None
 
 

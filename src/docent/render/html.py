@@ -48,6 +48,7 @@ from docent.render.markdown import (
     split_paragraph,
     styled_runs,
 )
+from docent.sources.links import pdf_address
 from docent.store import Store
 from docent.text import sentence_spans
 from docent.types import (
@@ -401,6 +402,11 @@ def citation_link(citation: Citation, source: Source | None, language: str = "en
             return None, None
         key = "open_recording" if recording else "open_transcript"
         return f"{target}#t={seconds}", words[key].format(stamp)
+    if kind is SourceKind.pdf and is_url:  # a paper ingested from its link
+        pdf = pdf_address(path)
+        if pdf and loc.page is not None:
+            return f"{pdf}#page={loc.page}", words["open_page"].format(loc.page)
+        return path, words["open_source"]
     if kind is SourceKind.pdf:
         target = path if is_url else _file_uri(path)
         if target is None:

@@ -45,6 +45,7 @@ from docent.config import Settings
 from docent.errors import DocentError
 from docent.web import api_projects, api_runs, api_sources
 from docent.web.projects import DEFAULT_MAX_UPLOAD, Projects, WebError
+from docent.web.links import router as links_router
 from docent.web.worker import Worker
 
 __all__ = ["create_app", "is_loopback", "serve"]
@@ -94,6 +95,7 @@ def create_app(root: Path, settings: Settings | None = None, *,
     app.include_router(api_projects.router)
     app.include_router(api_sources.router)
     app.include_router(api_runs.router)
+    app.include_router(links_router)  # POST /api/projects/{p}/links: add sources by link
     return app
 
 

@@ -256,13 +256,14 @@ class Worker:
                 progress) -> None:
         from docent.ingest import IngestStatus, ingest_and_index
 
-        path = project.upload_path(str(run.options.get("file", "")))
+        url = run.options.get("url")  # a link (docent.web.links), else an upload
+        path = url or project.upload_path(str(run.options.get("file", "")))
         results = ingest_and_index([path], store, settings, self._embedder(settings), progress)
         failed = [r for r in results if r.status is IngestStatus.failed]
         if failed:
-            raise failed[0].error or DocentError(f"{path.name}: could not be ingested")
+            raise failed[0].error or DocentError(f"{url or path.name}: could not be ingested")
         r = results[0]
-        title = r.source.title if r.source else path.name
+        title = r.source.title if r.source else (url or path.name)
         note = f" ({r.note})" if r.note else ""
         store.set_run_status(run.id, "done", output=f"{r.status.value}: {title}{note}")
         store.set_run_progress(run.id, {"stage": "done", "done": 1, "total": 1})

@@ -18,9 +18,18 @@ import numpy as np
 
 from docent.index import Embedder, dense_text, tokenize
 from docent.llm import ChatModel, Message
+from docent.sources.links import code_host
 from docent.store import Store, text_sha
 from docent.text import sentence_spans
-from docent.types import Brief, LengthUnit, Passage, Source, SourceKind, format_timestamp
+from docent.types import (
+    Bibliography,
+    Brief,
+    LengthUnit,
+    Passage,
+    Source,
+    SourceKind,
+    format_timestamp,
+)
 
 __all__ = ["align", "info_paragraphs", "marker", "missing_paragraph", "write_paragraph"]
 
@@ -40,6 +49,15 @@ def _cite(sentence: str, passage_id: int) -> str:
 
 
 # --- facts from metadata ---------------------------------------------------------------------
+
+def _address(bib: Bibliography | None) -> str | None:
+    """A paper's web address from its metadata (the link it was ingested from), never a code
+    repository's."""
+    url = bib.url if bib else None
+    if url and url.startswith(("http://", "https://")) and not code_host(url):
+        return url
+    return None
+
 
 def info_paragraphs(brief: Brief, papers: list[tuple[Source, Passage | None]],
                     media: list[tuple[Source, Passage | None]]) -> list[str]:
@@ -65,6 +83,8 @@ def info_paragraphs(brief: Brief, papers: list[tuple[Source, Passage | None]],
                 facts.append(f"arXiv 编号：{bib.arxiv_id}，论文地址：https://arxiv.org/abs/{bib.arxiv_id}。")
             elif bib and bib.doi:
                 facts.append(f"DOI：{bib.doi}，论文地址：https://doi.org/{bib.doi}。")
+            elif _address(bib):
+                facts.append(f"论文地址：{_address(bib)}。")
             facts.append(f"篇幅：共 {source.pages} 页。" if source.pages else "")
         else:
             facts.append(cite(f"Title: {title}."))
@@ -80,15 +100,20 @@ def info_paragraphs(brief: Brief, papers: list[tuple[Source, Passage | None]],
                 facts.append(f"arXiv: {bib.arxiv_id} (https://arxiv.org/abs/{bib.arxiv_id}).")
             elif bib and bib.doi:
                 facts.append(f"DOI: {bib.doi} (https://doi.org/{bib.doi}).")
+            elif _address(bib):
+                facts.append(f"Address: {_address(bib)}.")
             facts.append(f"Length: {source.pages} pages." if source.pages else "")
         out.append(" ".join(f for f in facts if f) if not zh else "".join(f for f in facts if f))
     for source, first in media:
         length = format_timestamp(source.duration) if source.duration else None
         kind = "讲解视频" if source.kind is SourceKind.media else "讲解视频字幕"
+        link = source.path if source.path.startswith(("http://", "https://")) else None
         if zh:
-            text = f"配套{kind}：《{source.title}》" + (f"，时长 {length}" if length else "") + "。"
+            text = (f"配套{kind}：《{source.title}》" + (f"，时长 {length}" if length else "")
+                    + (f"，视频地址：{link}" if link else "") + "。")
         else:
-            text = f"Lecture: {source.title}" + (f" ({length})" if length else "") + "."
+            text = (f"Lecture: {source.title}" + (f" ({length})" if length else "")
+                    + (f", {link}" if link else "") + ".")
         out.append(text)
     if not papers and not media:
         out.append("本次未提供论文，无法给出论文的基本信息。" if zh else

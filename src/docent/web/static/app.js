@@ -158,6 +158,21 @@ async function uploadFiles(event) {
   await showProject(state.slug);
 }
 
+async function addLinks(event) {
+  event.preventDefault();
+  showError("upload-errors", "");
+  $("link-button").disabled = true;
+  try {
+    await api(`/api/projects/${encodeURIComponent(state.slug)}/links`, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ links: $("link-input").value }),
+    });
+    $("link-input").value = "";
+  } catch (e) { showError("upload-errors", e.message); }
+  $("link-button").disabled = false;
+  await showProject(state.slug);
+}
+
 async function startRun(event) {
   event.preventDefault();
   showError("run-form-error", "");
@@ -281,6 +296,7 @@ async function route() {
 async function init() {
   $("new-project").addEventListener("submit", createProject);
   $("upload-form").addEventListener("submit", uploadFiles);
+  $("link-form").addEventListener("submit", addLinks);
   $("run-form").addEventListener("submit", startRun);
   $("cancel-run").addEventListener("click", cancelRun);
   window.addEventListener("hashchange", route);
