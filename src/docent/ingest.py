@@ -146,7 +146,8 @@ def ingest_file(
     if embedder is not None:
         todo = [
             (sha, text) for sha, text, p in zip(shas, dense_texts, doc.passages)
-            if p.role is not PassageRole.references  # names and titles: BM25 does better
+            # names, titles and addresses: BM25 does better
+            if p.role not in (PassageRole.references, PassageRole.footnote)
         ]
         try:
             embed_texts(

@@ -115,7 +115,9 @@ def test_every_passage_comes_from_its_page(path: Path) -> None:
     for p in doc.passages:
         words = _words(p.text)
         found = len(words & pages[p.locator.page - 1]) / max(1, len(words))
-        assert found >= 0.9, (p.locator.label(), found, p.text[:80])
+        # a footnote is mostly an address, whose pieces the raw page text splits differently
+        least = 0.8 if p.role is PassageRole.footnote else 0.9
+        assert found >= least, (p.locator.label(), found, p.text[:80])
 
 
 def test_margin_stamp_and_page_numbers_are_dropped(w2v: ParsedDocument) -> None:
@@ -172,12 +174,24 @@ def test_sections(alce: ParsedDocument) -> None:
     assert not any("Citation recall." == s for s in sections)  # a run-in bold paragraph lead
 
 
+def test_footnotes_are_passages_of_their_own(alce: ParsedDocument) -> None:
+    """A footnote mark and its address never land inside a body sentence ("We deploy 6
+    https://www.reddit.com/..." once became "the authors deployed 6 Reddit pages")."""
+    notes = [p for p in alce.passages if p.role is PassageRole.footnote]
+    assert any("https://www.reddit.com/r/explainlikeimfive/" in p.text for p in notes)
+    assert any("huggingface.co/google/t5_xxl_true_nli_mixture" in p.text for p in notes)
+    body = [p for p in alce.passages if p.role is PassageRole.body]
+    assert not any("reddit.com" in p.text or "commoncrawl.org" in p.text for p in body)
+    assert not any(re.search(r"We deploy\s+6\b", p.text) for p in alce.passages)
+
+
 def test_roles(alce: ParsedDocument) -> None:
     ps = alce.passages
     assert ps[0].role is PassageRole.front and ps[0].text.startswith("Enabling Large Language")
     assert ps[1].role is PassageRole.abstract and ps[1].locator.section == "Abstract"
-    roles = [p.role for p in ps]
-    # front, abstract, body..., references..., appendix... in that order
+    roles = [p.role for p in ps if p.role is not PassageRole.footnote]
+    # front, abstract, body..., references..., appendix... in that order (footnotes are where
+    # their page is)
     order = [PassageRole.front, PassageRole.abstract, PassageRole.body, PassageRole.references,
              PassageRole.appendix]
     assert sorted(roles, key=order.index) == roles

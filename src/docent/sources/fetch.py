@@ -1,10 +1,10 @@
 """Downloads of linked sources into the workspace cache: papers, web pages, (via
-:mod:`docent.sources.video`) lecture videos.
+:mod:`docent.sources.video`) lecture videos::
 
->>> link = classify("https://arxiv.org/abs/2305.14627")
->>> fetched = fetch_link(link, store.cache_dir, timeout=30.0)
->>> fetched.path.name, fetched.cached
-('2305.14627.pdf', False)
+    link = classify("https://arxiv.org/abs/2305.14627")
+    fetched = fetch_link(link, store.cache_dir, timeout=30.0)
+    fetched.path.name, fetched.cached
+    # ('2305.14627.pdf', False)
 
 Each link gets a folder ``cache/links/<hash of its key>/`` holding the downloaded file and
 ``link.json`` (written last, so a folder without it is an unfinished download and is fetched

@@ -189,7 +189,7 @@ def _gather(retriever: Retriever, queries: list[str], allowed: set[SourceKind] |
     lists = []
     for q in queries:
         hits = [h for h in retriever.search(q, top=30)
-                if h.passage.role is not PassageRole.references
+                if h.passage.role not in (PassageRole.references, PassageRole.footnote)
                 and (allowed is None or h.source.kind in allowed)]
         lists.append(hits)
     chosen: dict[int, tuple[Passage, Source]] = {}

@@ -1,11 +1,11 @@
 """The content plan: what each section will say, decided from the sources before any model
-writes, as points that name the exact source sentences they will be written from.
+writes, as points that name the exact source sentences they will be written from::
 
->>> points = plan_points(plan, store, brief)          # one section's SectionPlan
->>> [(p.kind, p.label, len(p.evidence)) for p in points][:3]
-[('goal', 'Abstract', 3), ('method', 'Abstract', 3), ('result', '8 Conclusion', 3)]
->>> points[0].evidence[0].text
-'Large language models (LLMs) have emerged as a widely-used tool for information seeking, ...'
+    points = plan_points(plan, store, brief, retrieve)     # one section's SectionPlan
+    [(p.kind, p.label, len(p.evidence)) for p in points][:3]
+    # [('goal', 'Abstract', 2), ('method', 'Abstract', 2), ('result', 'Abstract', 3)]
+    evidence_text(points[0].evidence[0])
+    # 'Large language models (LLMs) have emerged as a widely-used tool for information ...'
 
 For a reading report:
 

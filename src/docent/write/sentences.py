@@ -1,10 +1,10 @@
 """Render planned points sentence by sentence: the model only restates the source sentences it
 is given (translate, simplify), one report sentence per source sentence, so every sentence of
-the report has its evidence span and its citation by construction.
+the report has its evidence span and its citation by construction::
 
->>> rendered = render_point(model, brief, point)
->>> rendered[0].text, rendered[0].evidence.text
-('作者使用 MAUVE 来评估输出的流畅度⟦12⟧。', 'We use MAUVE to evaluate the fluency of the output.')
+    rendered = render_point(model, brief, point)
+    rendered[0].text, rendered[0].evidence.text
+    # ('作者使用 MAUVE 来评估输出的流畅度⟦12⟧。', 'We use MAUVE to evaluate the fluency of the output.')
 
 The model is asked for numbered lines, one per numbered source sentence; a line that adds a
 number its source does not state, loops, stays in the wrong language or is missing is dropped
