@@ -59,7 +59,8 @@ DEFAULT_DATA = [CLAIMS / "wice-dev.jsonl", CLAIMS / "report-audit-dev.jsonl",
                 CLAIMS / "zh-claims-dev.jsonl"]
 FEATURES_SAME = ("bias", "yes", "min_gain", "cov_best", "cov_all", "missing_terms",
                  "misattributed")
-FEATURES_CROSS = ("bias", "yes", "min_gain", "missing_terms", "misattributed")
+FEATURES_CROSS = ("bias", "yes", "min_gain", "cov_best", "cov_all", "missing_terms",
+                  "misattributed")
 TARGET_PRECISION = 0.95
 
 
@@ -96,7 +97,15 @@ def _measure(judge: ModelJudge | None, rows: list[dict], cache: Path
     for i, row in enumerate(rows):
         key = _key(row, i)
         if key in known:
-            out.append(Features(**known[key]))
+            f = Features(**known[key])
+            if judge is not None and judge.translate_claims and f.cov_best is None \
+                    and f.translation is None:
+                # measured before claims were translated: add the translation only
+                judge.add_translation(f, row["claim"], row["evidence"])
+                with cache.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"key": key, "f": f.to_json()}, ensure_ascii=False)
+                             + "\n")
+            out.append(f)
             kept.append(row)
             continue
         if judge is None:  # --cached: only rows measured before
@@ -122,8 +131,8 @@ def _matrix(feats: list[Features], cal_names: tuple[str, ...], mean_cov) -> np.n
 def fit_both(feats: list[Features], rows: list[dict]) -> Calibrations:
     """A calibration for same-language claims and one for claims across languages, each fitted
     on its own rows."""
-    same = [i for i, f in enumerate(feats) if f.cov_best is not None]
-    cross = [i for i, f in enumerate(feats) if f.cov_best is None]
+    same = [i for i, f in enumerate(feats) if f.cov_best is not None and f.translation is None]
+    cross = [i for i, f in enumerate(feats) if f.cov_best is None or f.translation is not None]
     return Calibrations(
         same=fit([feats[i] for i in same], [rows[i] for i in same], FEATURES_SAME),
         cross=fit([feats[i] for i in cross], [rows[i] for i in cross], FEATURES_CROSS))

@@ -17,22 +17,8 @@ import docent
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
-#: Module docstrings whose ``>>>`` lines cannot run as written (undefined names, files that
-#: are not there); ``docent.write.repair`` also names ``repair_report``, which no longer exists.
-PENDING = {
-    "docent.check.checks",
-    "docent.check.parse",
-    "docent.check.resolve",
-    "docent.pipeline",
-    "docent.render",
-    "docent.render.docx",
-    "docent.render.html",
-    "docent.render.markdown",
-    "docent.write.plan",
-    "docent.write.render",
-    "docent.write.repair",
-    "docent.write.writer",
-}
+#: Module docstrings whose ``>>>`` lines cannot run as written (none left).
+PENDING: set[str] = set()
 
 
 def _doctests() -> list[doctest.DocTest]:

@@ -1,10 +1,10 @@
 """The whole job behind ``docent write`` and the web app: brief -> draft -> validate and repair
--> saved run. One function, so the CLI and the web worker run exactly the same code.
+-> saved run. One function, so the CLI and the web worker run exactly the same code::
 
->>> store = Store.open(settings.workspace)
->>> result = write_run(settings, assignment_text, store=store, embedder=get_embedder(settings))
->>> result.run_id, result.validation.summary.supported_pct
->>> draft, validation = load_run(store, result.run_id)   # later, e.g. `docent render RUN`
+    store = Store.open(settings.workspace)
+    result = write_run(settings, assignment_text, store=store, embedder=get_embedder(settings))
+    result.run_id, result.validation.summary.supported_pct
+    draft, validation = load_run(store, result.run_id)   # later, e.g. `docent render RUN`
 
 Everything a run produces is kept in the workspace (``runs``: brief, finished sections, the
 numbered draft, the validation report, live progress), so an interrupted run resumes and a
@@ -14,9 +14,9 @@ finished one can be rendered again in any format.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from docent.progress import Progress
 from docent.brief import parse_brief
 from docent.check.findings import ValidationReport
 from docent.config import Settings
@@ -27,7 +27,6 @@ from docent.types import Brief, Draft
 
 __all__ = ["Progress", "WriteResult", "load_run", "write_run"]
 
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass

@@ -10,7 +10,6 @@ import pytest
 from conftest import HashEmbedder
 from linkserver import ALCE_PDF, ARTICLE_HTML, LinkServer, closed_port_url
 
-from docent.errors import SourceError
 from docent.ingest import IngestStatus, ingest
 from docent.sources.fetch import fetch_document, link_folder
 from docent.sources.links import LinkKind, classify

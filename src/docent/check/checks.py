@@ -1,19 +1,20 @@
 """The checks of ``docent check``: support, citations, uncited claims, invented provenance,
-off-source citations, bibliography, structure and length.
+off-source citations, bibliography, structure and length::
 
->>> report = validate(markdown, store, judge, brief=brief, retriever=retriever)
->>> report.summary.supported_pct, report.ok
+    report = validate(markdown, store, judge, brief=brief, retriever=retriever)
+    report.summary.supported_pct, report.ok
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from difflib import SequenceMatcher
 from typing import Protocol
 
 import numpy as np
 
+from docent.progress import Progress
+from docent.sources.base import MEDIA_KINDS
 from docent.brief import report_length
 from docent.check.findings import CheckedSentence, Finding, ValidationReport
 from docent.check.judge import Judgement, role_of
@@ -33,7 +34,7 @@ from docent.types import Brief, Passage, PassageRole, Source, SourceKind, Verdic
 
 __all__ = ["SupportJudge", "validate"]
 
-MEDIA = {SourceKind.media, SourceKind.subtitles}
+MEDIA = MEDIA_KINDS
 _VIDEO_WORDS = re.compile(r"视频|录像|讲座|讲解中|演讲|课程录像|video|lecture|the talk|recording",
                           re.IGNORECASE)
 _CLAIM_MIN_TOKENS = 8
@@ -211,7 +212,7 @@ def validate(
     brief: Brief | None = None,
     retriever: Retriever | None = None,
     embedder: Embedder | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ValidationReport:
     parsed = parse_report(markdown)
     sources = store.sources()

@@ -223,15 +223,15 @@ def feature_vector(f: Features, mean_cov: tuple[float, float] = (0.37, 0.73)) ->
     base = np.array(f.lp_base or [0.0])
     n = min(len(ev), len(base))
     gain = ev[:n] - base[:n]
-    cross = f.cov_best is None
+    cross = f.cov_best is None or f.translation is not None
     misattributed = f.credits_authors and not f.credits_speaker and (
         bool(set(f.roles) & _MISATTRIBUTED_ROLES) or f.others_work)
     low = np.sort(gain)
     return {
         "bias": 1.0,
         "yes": _logit(f.p_parts),
-        "cov_best": mean_cov[0] if cross else float(f.cov_best),
-        "cov_all": mean_cov[1] if cross else float(f.cov_all),
+        "cov_best": mean_cov[0] if f.cov_best is None else float(f.cov_best),
+        "cov_all": mean_cov[1] if f.cov_all is None else float(f.cov_all),
         "cross": float(cross),
         "min_gain": float(low[0]) if n else 0.0,
         "low2_gain": float(low[:2].mean()) if n else 0.0,
@@ -317,7 +317,7 @@ class Calibrations:
     cross: Calibration = field(default_factory=Calibration)
 
     def for_(self, f: Features) -> Calibration:
-        return self.cross if f.cov_best is None else self.same
+        return self.cross if f.cov_best is None or f.translation is not None else self.same
 
     def score(self, f: Features) -> float:
         return self.for_(f).score(f)
@@ -413,6 +413,10 @@ def _messages(claim: str, evidence: list[str], role: str | None) -> list[Message
     return out + [Message("user", _user_prompt(claim, evidence, role))]
 
 
+TRANSLATE = ("Translate the user's sentence into English, as literally as possible: keep every "
+             "name, number, technical term, negation and comparison. Output only the English "
+             "sentence.")
+
 JSON_SCHEMA = {
     "type": "object",
     "properties": {
@@ -505,6 +509,9 @@ class Features:
     credits_speaker: bool = False
     roles: list[str] = field(default_factory=list)
     others_work: bool = False  # the best evidence credits someone else (et al., a citation)
+    # across languages: the claim translated into the evidence's language by the judge model,
+    # and the word coverage above measured on that translation
+    translation: str | None = None
     best: Sentence | None = field(default=None, repr=False)
 
     def to_json(self) -> dict:
@@ -523,13 +530,14 @@ class ModelJudge:
     def __init__(self, model: ChatModel, embedder: Embedder | None = None, *,
                  k: int = 3, max_chars: int = 240, calibration: Calibrations | None = None,
                  use_probabilities: bool = True, label: str | None = None,
-                 dense_pool: int = 8) -> None:
+                 dense_pool: int = 8, translate_claims: bool = True) -> None:
         self.model = model
         self.selector = EvidenceSelector(embedder, k=k, max_chars=max_chars,
                                          dense_pool=dense_pool)
         key = label or getattr(model, "name", "")
         self.calibration = calibration or _calibration_for(key)
         self.use_probabilities = use_probabilities
+        self.translate_claims = translate_claims
         self.name = f"judge/{model.name}"
         self._probes: bool | None = None if use_probabilities else False
 
@@ -585,6 +593,27 @@ class ModelJudge:
             credits_speaker=bool(_SPEAKER.search(claim)),
             roles=roles, others_work=bool(_OTHERS.search(best_text)), best=best,
         )
+        if cross and self.translate_claims:
+            self.add_translation(f, claim, passages)
+        return f
+
+    def translate(self, claim: str) -> str:
+        """The claim in English, word for word as far as the model can (greedy), for matching
+        its words with an English passage."""
+        reply = self.model.complete(
+            [Message("system", TRANSLATE), Message("user", claim)],
+            max_tokens=int(len(claim) * 1.2) + 24, temperature=0.0, repeat_penalty=1.05)
+        lines = [ln.strip() for ln in reply.text.strip().splitlines() if ln.strip()]
+        text = re.sub(r"^(?:translation|english)\s*[:：]\s*", "", lines[0] if lines else "",
+                      flags=re.IGNORECASE)
+        return text.strip(" \"'“”")
+
+    def add_translation(self, f: Features, claim: str, passages: list[str]) -> Features:
+        """Fill ``f.translation`` and the word coverage of the translated claim."""
+        f.translation = self.translate(claim)
+        _, f.cov_best, f.cov_all = EvidenceSelector(None, k=self.selector.k,
+                                                     max_chars=self.selector.max_chars
+                                                     )._score(f.translation, passages)
         return f
 
     def _has_probabilities(self) -> bool:

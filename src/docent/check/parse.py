@@ -17,12 +17,12 @@ Reports written by chatbots are read as their authors meant them:
   lines with nothing between them is a list, not headings;
 * a citation after the final period ("……空间。[1]") belongs to the sentence before it;
 * a citation that closes a paragraph whose earlier sentences cite nothing covers the whole
-  paragraph: those sentences get its citations and ``paragraph_citation=True``.
+  paragraph: those sentences get its citations and ``paragraph_citation=True``::
 
->>> doc = parse_report(open("report.md").read())
->>> doc.sentences[3].citations[0].target        # 'Enabling Large Language Models..., p. 4'
->>> strip_heading_marker("（一）研究背景"), author_names("作者：Tianyu Gao（Princeton），Danqi Chen")
-('研究背景', ['Tianyu Gao', 'Danqi Chen'])
+    doc = parse_report(open("report.md").read())
+    doc.sentences[3].citations[0].target        # 'Enabling Large Language Models..., p. 4'
+    strip_heading_marker("（一）研究背景"), author_names("作者：Tianyu Gao（Princeton），Danqi Chen")
+    # ('研究背景', ['Tianyu Gao', 'Danqi Chen'])
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Resolve citations to the workspace's sources and passages.
+"""Resolve citations to the workspace's sources and passages::
 
->>> resolved = resolve(ref, store)
->>> resolved.source.title, [p.locator.label() for p in resolved.passages]
-('Enabling Large Language Models to Generate Text with Citations', ['p. 4, 3.3 Citation Quality'])
+    resolved = resolve(ref, store)
+    resolved.source.title, [p.locator.label() for p in resolved.passages]
+    # ('Enabling Large Language Models to Generate Text with Citations', ['p. 4, 3.3 Citation Quality'])
 
 A citation that names nothing among the sources comes back with ``problem`` set.
 """

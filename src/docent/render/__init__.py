@@ -1,9 +1,9 @@
-"""Deliver a written report: Markdown, a Word document, or a self-contained HTML page.
+"""Deliver a written report: Markdown, a Word document, or a self-contained HTML page::
 
->>> from docent.render import render, FORMATS
->>> draft, validation = load_run(store, run_id)
->>> Path("report.html").write_bytes(render(draft, "html", validation=validation, store=store))
->>> Path("report.docx").write_bytes(render(draft, "docx"))
+    from docent.render import render, FORMATS
+    draft, validation = load_run(store, run_id)
+    Path("report.html").write_bytes(render(draft, "html", validation=validation, store=store))
+    Path("report.docx").write_bytes(render(draft, "docx"))
 
 * ``md``: :func:`docent.write.render.to_markdown` (the report and its reference list);
 * ``docx``: Title, Heading 1 sections, body text, the reference list; Times New Roman and SimSun

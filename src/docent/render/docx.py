@@ -9,10 +9,10 @@ follows under its own heading (参考文献 / References), one paragraph per ent
 Fonts: Latin text Times New Roman, East Asian text SimSun (宋体), set on the Normal, Title and
 heading styles and on every run (``w:ascii``/``w:hAnsi`` and ``w:eastAsia`` of ``w:rFonts``);
 headings black rather than the template's blue; body 12 pt (小四); 1.5 line spacing and a
-two-character first-line indent for Chinese; A4 pages.
+two-character first-line indent for Chinese; A4 pages::
 
-    >>> data = render_docx(draft)
-    >>> Path("report.docx").write_bytes(data)
+    data = render_docx(draft)
+    Path("report.docx").write_bytes(data)
 """
 
 from __future__ import annotations

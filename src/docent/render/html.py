@@ -24,9 +24,9 @@ Only a sentence whose record says ``supported`` -- and that no error or warning 
 about -- is marked green (:func:`sentence_mark`): a sentence with an error of any kind
 (bibliography, provenance, a citation that resolves to nothing) is marked ``unsupported`` and
 its tooltip names the error; one the judge could not verify is ``unverified`` (grey, dashed);
-one that matches no record is ``none``.
+one that matches no record is ``none``::
 
-    >>> page = render_html(draft, validation=report, store=store).decode("utf-8")
+    page = render_html(draft, validation=report, store=store).decode("utf-8")
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from docent.sources.base import MEDIA_KINDS, MEDIA_SUFFIXES
 from docent.check.findings import CheckedSentence, Finding, ValidationReport
 from docent.render.markdown import (
     BOLD,
@@ -64,7 +65,6 @@ from docent.types import (
 __all__ = ["VERDICTS", "citation_link", "render_html", "sentence_key", "sentence_mark"]
 
 VERDICTS = ("supported", "unverified", "partial", "unsupported", "uncited", "none")
-_MEDIA_SUFFIXES = (".mp4", ".mkv", ".webm", ".mov", ".mp3", ".wav", ".m4a", ".flac")
 _CITE_RE = re.compile(r"\[(\d+(?:\s*[-–,，]\s*\d+)*)\](?!\()")
 # What docent.check.parse removes from a sentence: bracketed citations of any style, and
 # (Author, Year); whitespace and inline markup are dropped too so that only the words count.
@@ -357,7 +357,7 @@ if(toggle){toggle.addEventListener("change",function(){document.body.classList.t
 
 def _with_time(url: str, seconds: int) -> str:
     parts = urlsplit(url)
-    if parts.path.lower().endswith(_MEDIA_SUFFIXES):  # a media file plays from a fragment
+    if parts.path.lower().endswith(MEDIA_SUFFIXES):  # a media file plays from a fragment
         return urlunsplit(parts._replace(fragment=f"t={seconds}"))
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "t"]
     query.append(("t", str(seconds)))
@@ -372,7 +372,7 @@ def _file_uri(path: str) -> str | None:
 def _recording_beside(path: str) -> str | None:
     """The recording a subtitle file belongs to: same name, a media suffix, same folder."""
     p = Path(path)
-    for suffix in _MEDIA_SUFFIXES:
+    for suffix in MEDIA_SUFFIXES:
         for candidate in (p.with_suffix(suffix), p.with_suffix(suffix.upper())):
             if candidate.is_file():
                 return str(candidate)
@@ -391,7 +391,7 @@ def citation_link(citation: Citation, source: Source | None, language: str = "en
         return None, None
     is_url = path.startswith(("http://", "https://"))
     kind = citation.source_kind
-    if kind in (SourceKind.media, SourceKind.subtitles) and loc.start is not None:
+    if kind in MEDIA_KINDS and loc.start is not None:
         seconds = int(loc.start)
         stamp = format_timestamp(loc.start)
         if is_url:

@@ -3,15 +3,15 @@
 The Markdown rendering is exactly :func:`docent.write.render.to_markdown` (the report with its
 reference list); a validation report is never appended to it (it is a file of its own)::
 
-    >>> render_markdown(draft) == to_markdown(draft).encode("utf-8")
-    True
+    render_markdown(draft) == to_markdown(draft).encode("utf-8")
+    # True
 
 The helpers read a draft paragraph the way :func:`docent.check.parse.parse_report` does (lines
 joined, a list marker set apart) and turn inline markup (``**bold**``, ``*italic*``,
 ```code```) into styled runs instead of literal asterisks::
 
-    >>> styled_runs("a **bold** and *it* `x`")
-    [('a ', 0), ('bold', 1), (' and ', 0), ('it', 2), (' ', 0), ('x', 4)]
+    styled_runs("a **bold** and *it* `x`")
+    # [('a ', 0), ('bold', 1), (' and ', 0), ('it', 2), (' ', 0), ('x', 4)]
 """
 
 from __future__ import annotations

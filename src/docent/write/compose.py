@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from docent.sources.base import MEDIA_KINDS
 from docent.index import Embedder, dense_text, tokenize
 from docent.llm import ChatModel, Message
 from docent.sources.links import code_host
@@ -193,7 +194,7 @@ def write_paragraph(model: ChatModel, brief: Brief, section_title: str, focus: s
     """One paragraph of about ``target`` units, in the brief's language, from ``passages``."""
     zh = brief.language == "zh"
     def kind(s: Source) -> str:
-        if s.kind in (SourceKind.media, SourceKind.subtitles):
+        if s.kind in MEDIA_KINDS:
             return "讲解视频字幕" if zh else "lecture transcript"
         return "论文" if zh and s.kind is SourceKind.pdf else ("paper" if s.kind is SourceKind.pdf
                                                                else s.kind.value)
@@ -202,7 +203,7 @@ def write_paragraph(model: ChatModel, brief: Brief, section_title: str, focus: s
         f"[{i}] ({kind(s)}: {s.title}, {p.locator.label()})\n{_excerpt(p)}"
         for i, (p, s) in enumerate(passages, start=1))
     audience = brief.audience or ("初学者" if zh else "beginners")
-    has_media = any(s.kind in (SourceKind.media, SourceKind.subtitles) for _, s in passages)
+    has_media = any(s.kind in MEDIA_KINDS for _, s in passages)
     if zh:
         system = (f"你是一名认真的学生，正在撰写《{brief.title or '阅读报告'}》。只能依据给出的资料写作，"
                   f"不要添加资料中没有的事实、数字或人名。语言：{brief.tone or '正式书面语'}，"

@@ -1,9 +1,9 @@
 """Plan a report: what each required section is for, what to search for, which evidence to use
-and how much to write.
+and how much to write::
 
->>> plans = plan_report(brief, store, retriever)
->>> [(p.section.title, p.role, p.budget, len(p.evidence)) for p in plans]
-[('论文基本信息', 'info', 260, 1), ('核心内容摘要', 'summary', 740, 8), ...]
+    plans = plan_report(brief, store, retriever)
+    [(p.section.title, p.role, p.budget, len(p.evidence)) for p in plans]
+    # [('论文基本信息', 'info', 260, 1), ('核心内容摘要', 'summary', 740, 8), ...]
 
 Roles: ``info`` (bibliographic facts, taken from the paper's extracted metadata, never from a
 model), ``summary``, ``technique``, ``media`` (a section about the lecture video: evidence from
@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from docent.sources.base import MEDIA_KINDS
 from docent.index import Retriever
 from docent.store import Store
 from docent.types import Brief, BriefSection, LengthUnit, Passage, PassageRole, Source, SourceKind
 
 __all__ = ["MEDIA_KINDS", "PAPER_KINDS", "SectionPlan", "plan_report", "target_length"]
 
-MEDIA_KINDS = {SourceKind.media, SourceKind.subtitles}
 PAPER_KINDS = {SourceKind.pdf}
 
 _ROLE_PATTERNS = [

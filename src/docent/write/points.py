@@ -31,13 +31,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from docent.sources.base import MEDIA_KINDS
 from docent.store import Store
 from docent.text import CJK_RE, normalize_space, sentence_spans
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
 
 __all__ = ["Evidence", "Point", "evidence_text", "plan_points", "usable"]
 
-MEDIA = {SourceKind.media, SourceKind.subtitles}
+MEDIA = MEDIA_KINDS
 
 # parenthetical citations of other work: "(Pillutla et al., 2021)", "(Gao and Chen, 2023; ...)"
 _CITE_RE = re.compile(r"\s*\((?:[^()]*?(?:et al\.?|\band\b|&)[^()]*?,?\s*(?:19|20)\d\d[a-z]?"

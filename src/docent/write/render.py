@@ -1,12 +1,12 @@
 """Number a draft's citations in order of first use and print it as Markdown with a reference
-list naming each source and locator.
+list naming each source and locator::
 
->>> print(to_markdown(draft))
-# 大模型技术论文阅读报告
-## 一、论文基本信息
-论文题目：《Enabling Large Language Models to Generate Text with Citations》[1]。...
-## 参考文献
-[1] Enabling Large Language Models to Generate Text with Citations, p. 1
+    print(to_markdown(draft))
+    # # 大模型技术论文阅读报告
+    # ## 一、论文基本信息
+    # 论文题目：《Enabling Large Language Models to Generate Text with Citations》[1]。...
+    # ## 参考文献
+    # [1] Enabling Large Language Models to Generate Text with Citations, p. 1
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Repair: check the draft with the same checks as ``docent check``, fix what fails, check again.
+"""Repair: check the draft with the same checks as ``docent check``, fix what fails, check again::
 
->>> draft, validation = repair_report(draft, brief, store, settings, retriever, model, judge,
-...                                   embedder)
->>> validation.repairs      # what was rewritten, re-cited, removed or kept
+    draft, validation = repair_sections(sections, render=render, top_up=top_up, save=save,
+                                        brief=brief, store=store, retriever=retriever,
+                                        model=model, judge=judge, embedder=embedder)
+    validation.repairs      # what was rewritten, re-cited, removed or kept
 
 Each round validates the whole report (:func:`docent.check.validate`; verdicts are cached, so a
 round only judges the sentences that changed) and acts on the findings about sentences the
@@ -28,6 +29,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from docent.progress import Progress
 from docent.check import validate
 from docent.check.findings import Finding, Repair, ValidationReport
 from docent.check.judge import Judgement, select_evidence
@@ -42,7 +44,6 @@ from docent.write.render import to_markdown
 
 __all__ = ["CachingJudge", "RepairPlan", "repair_sections", "rewrite_sentence"]
 
-Progress = Callable[[str, int, int], None]
 _NUM = re.compile(r"\[(\d+)\]")
 # verdicts whose sentence is kept and listed (an unverified one at once: a rewrite from the
 # same evidence cannot make the judge surer; a partly supported one after a rewrite)

@@ -1,7 +1,7 @@
-"""The write stage: brief + ingested sources -> a cited draft, resumable run by run.
+"""The write stage: brief + ingested sources -> a cited draft, resumable run by run::
 
->>> draft = write_report(brief, store, settings, retriever, model, embedder)
->>> print(to_markdown(draft))
+    draft = write_report(brief, store, settings, retriever, model, embedder)
+    print(to_markdown(draft))
 
 Each finished section is saved in the workspace as soon as it is written, so an interrupted
 ``docent write`` continues from the sections already done. Length is steered into the brief's
@@ -12,8 +12,8 @@ evidence while the report is short, and trailing sentences are trimmed while it 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
+from docent.progress import Progress
 from docent.brief import report_length
 from docent.check.findings import ValidationReport
 from docent.config import Settings
@@ -30,7 +30,6 @@ from docent.write.render import body_markdown, number_citations
 
 __all__ = ["write_checked", "write_report"]
 
-Progress = Callable[[str, int, int], None]
 
 def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
     """The first sentence of a paragraph says what it is about: the paper's section heading for
