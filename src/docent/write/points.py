@@ -36,7 +36,7 @@ from docent.store import Store
 from docent.text import CJK_RE, normalize_space, sentence_spans
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
 
-__all__ = ["Evidence", "Point", "evidence_text", "plan_points", "usable"]
+__all__ = ["Evidence", "Point", "evidence_text", "content_words", "fresh", "plan_points", "usable"]
 
 MEDIA = MEDIA_KINDS
 
@@ -140,6 +140,16 @@ def _dedupe(items: list[Evidence], seen: list[set[str]] | None = None) -> list[E
         seen.append(words)
         out.append(ev)
     return out
+
+
+def content_words(text: str) -> set[str]:
+    """The words that carry a sentence's content (what :func:`fresh` compares)."""
+    return _content(text)
+
+
+def fresh(items: list[Evidence], said: list[set[str]]) -> list[Evidence]:
+    """The evidence sentences that say something not yet said (``said`` grows with them)."""
+    return _dedupe(items, said)
 
 
 def _groups(kind: str, label: str, voice: str, items: list[Evidence], size: int = 3

@@ -23,7 +23,7 @@ from docent.store import Store
 from docent.text import sentence_spans
 from docent.types import Brief, Draft, DraftSection, LengthUnit, PassageRole, SentenceEvidence
 from docent.write.compose import MARKER_RE, info_paragraphs, missing_paragraph
-from docent.write.points import Point, plan_points
+from docent.write.points import Point, content_words, fresh, plan_points
 from docent.write.sentences import render_point
 from docent.write.plan import MEDIA_KINDS, PAPER_KINDS, SectionPlan, plan_report, target_length
 from docent.write.render import body_markdown, number_citations
@@ -60,6 +60,7 @@ class _Writer:
         self.retriever = retriever
         self.cursor: dict[int, int] = {}  # next planned point per section
         self.points: dict[int, list[Point]] = {}
+        self.said: list[set[str]] = []  # content words of every source sentence written from
 
     def section(self, plan: SectionPlan) -> DraftSection:
         out = DraftSection(title=plan.section.title, heading=plan.heading)
@@ -129,6 +130,11 @@ class _Writer:
             point = points[i]
             i += 1
             self.cursor[plan.index] = i
+            # a source sentence another section already said is not said again
+            point = Point(point.kind, point.label, point.voice,
+                          fresh(point.evidence, self.said))
+            if not point.evidence:
+                continue
             rendered = render_point(self.model, self.brief, point)
             if not rendered:
                 continue
@@ -214,6 +220,7 @@ def _write_sections(brief: Brief, store: Store, settings: Settings, retriever: R
         if plan.index in saved:
             sections.append(DraftSection.model_validate_json(saved[plan.index]))
             done = sections[-1]  # points already written: one paragraph each, after any lead
+            writer.said += [content_words(ev.text) for ev in done.evidence]
             writer.cursor[plan.index] = len(done.paragraphs) - (writer.lead(plan) is not None)
             continue
         section = writer.section(plan)

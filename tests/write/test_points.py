@@ -1,0 +1,160 @@
+"""The content plan (docent.write.points) on the real ALCE paper and lecture transcript, and the
+sentence renderer (docent.write.sentences): scripted for orchestration, and once with the real
+embedded model."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ALCE, LECTURE_SRT
+
+from docent.brief import parse_brief
+from docent.config import Settings
+from docent.index import Retriever
+from docent.ingest import ingest_and_index
+from docent.llm import ChatModel, Completion, get_model
+from docent.store import Store
+from docent.text import normalize_space
+from docent.types import PassageRole, SourceKind
+from docent.write import write_report
+from docent.write.compose import MARKER_RE
+from docent.write.plan import plan_report
+from docent.write.points import evidence_text, plan_points, usable
+from docent.write.sentences import _fix_voice, render_point
+
+ASSIGNMENT = (ALCE.parents[2] / "assignments" / "reading-report-zh.txt").read_text(
+    encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """The bundled example's sources, lexical search only (no model needed to plan)."""
+    settings = Settings(workspace=tmp_path_factory.mktemp("points") / "ws", embedder="none")
+    store = Store.open(settings.workspace)
+    ingest_and_index([ALCE, LECTURE_SRT], store, settings, None)
+    brief = parse_brief(ASSIGNMENT)
+    retriever = Retriever(store, settings, None)
+    plans = plan_report(brief, store, retriever)
+
+    def retrieve(query):
+        return [(h.passage, h.source) for h in retriever.search(query, top=8)]
+
+    points = {p.role: plan_points(p, store, brief, retrieve) for p in plans}
+    return settings, store, brief, plans, points
+
+
+def test_the_summary_plans_the_papers_goal_method_results_and_conclusion(example):
+    *_, points = example
+    summary = points["summary"]
+    assert {"goal", "method", "result", "conclusion"} <= {p.kind for p in summary}
+    first = evidence_text(summary[0].evidence[0])
+    assert first.startswith("Large language models (LLMs) have emerged")
+    said = " ".join(evidence_text(e) for p in summary for e in p.evidence)
+    assert "We propose ALCE" in said
+    # the paper's own voice only: no related-work section, no source but the paper
+    assert all(p.voice == "paper" for p in summary)
+    assert not any(re.search(r"related work", e.passage.locator.section or "", re.I)
+                   for p in summary for e in p.evidence)
+
+
+def test_the_techniques_are_the_papers_own_method_sections(example):
+    *_, points = example
+    labels = [p.label for p in points["technique"] if p.kind == "technique"]
+    for name in ("3.1 Fluency", "3.2 Correctness", "3.3 Citation Quality", "4.2 Synthesis"):
+        assert name in labels, labels
+    assert not any(re.search(r"related|conclusion|introduction|experiment|results", label, re.I)
+                   for label in labels)
+    # the assignment names Transformer, which the paper never explains: the lecture does
+    term = [p for p in points["technique"] if p.kind == "term"]
+    assert term and term[0].label == "Transformer" and term[0].voice == "lecture"
+    assert all(re.search(r"transformer", e.text, re.I) for e in term[0].evidence)
+
+
+def test_the_lecture_points_follow_the_lecture_with_time_ranges(example):
+    *_, points = example
+    media = points["media"]
+    assert len(media) >= 4
+    starts = [e.passage.locator.start for p in media for e in p.evidence]
+    assert starts == sorted(starts)
+    assert all(e.source.kind in (SourceKind.subtitles, SourceKind.media)
+               for p in media for e in p.evidence)
+    assert all(re.match(r"\d+:\d\d(:\d\d)?-\d+:\d\d", p.label) for p in media)
+
+
+def test_every_evidence_sentence_is_a_whole_sentence_of_prose_inside_its_passage(example):
+    *_, points = example
+    for plan_points_ in points.values():
+        for point in plan_points_:
+            for ev in point.evidence:
+                assert ev.passage.role not in (PassageRole.footnote, PassageRole.references)
+                assert ev.text == normalize_space(ev.passage.text[ev.start:ev.end])
+                assert usable(ev.text), ev.text
+                assert "http" not in ev.text and "reddit" not in ev.text.lower()
+
+
+def test_sentence_filter():
+    assert usable("We use MAUVE to evaluate the fluency of the output.")
+    assert not usable("We evaluate citation qualities using two metrics: (1)")
+    assert not usable("Table 7: Comparison and combination of models on the challenge.")
+    assert not usable("2.1 Feedforward Neural Net Language Model (NNLM)")
+    assert not usable("6 https://www.reddit.com/r/explainlikeimfive/ 7 https://commoncrawl.org.")
+    assert not usable("Liu et al. (2023) propose to directly evaluate perceived utility by humans.")
+
+
+def test_the_authors_are_never_we():
+    assert _fix_voice("我们提出了 ALCE，我们的实验表明……", "作者", True) == "作者提出了 ALCE，作者的实验表明……"
+    assert _fix_voice("我在这里把注意力写成矩阵乘法。", "讲者", True) == "讲者在这里把注意力写成矩阵乘法。"
+    assert _fix_voice("we propose ALCE.", "the authors", False) == "The authors propose ALCE."
+
+
+class Restating(ChatModel):
+    """Answers the renderer's numbered request, in the authors' voice ("我们") on purpose."""
+
+    name = "scripted-restating"
+    said = 0
+
+    def _complete(self, messages, **options):
+        numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
+        lines = []
+        for n in numbered:  # each sentence its own (a CJK character counts them)
+            self.said += 1
+            lines.append(f"{n}. 我们在这一部分说明了评估方法与实验结论{chr(0x4E00 + self.said)}。")
+        return Completion(text="\n".join(lines), model=self.name)
+
+
+def test_written_sentences_carry_their_evidence_span_and_cite_its_passage(example, tmp_path):
+    settings, store, brief, _, _ = example
+    run = store.create_run("write", brief.assignment, brief.model_dump_json(), {})
+    draft = write_report(brief, store, settings, Retriever(store, settings, None), Restating(),
+                         None, run_id=run)
+    written = [s for s in draft.sections if s.status == "written"]
+    assert written and all(s.evidence for s in written)
+    by_id = {c.number: c.passage_id for c in draft.citations}
+    for section in written:
+        body = "".join(section.paragraphs)
+        assert "我们" not in body
+        for ev in section.evidence:
+            passage = store.passages_by_id([ev.passage_id])[ev.passage_id]
+            assert ev.text == normalize_space(passage.text[ev.start:ev.end])
+            # the sentence is in the section, cited to the passage of its evidence
+            cited = [m for m in re.finditer(r"[^。]*?(\[\d+\])+。", body)
+                     if MARKER_RE.sub("", re.sub(r"\[\d+\]", "", m.group(0))) == ev.sentence]
+            assert cited, ev.sentence
+            numbers = {int(n) for n in re.findall(r"\[(\d+)\]", cited[0].group(0))}
+            assert ev.passage_id in {by_id[n] for n in numbers}
+
+
+def test_render_point_with_the_real_model(example):
+    """The embedded 1.5B restates two sentences of the paper's 3.1 Fluency in Chinese, one
+    each, cited to their passage, in the report's voice."""
+    settings, store, brief, _, points = example
+    point = next(p for p in points["technique"] if p.label == "3.1 Fluency")
+    point.evidence = point.evidence[:2]
+    model = get_model(Settings(), role="writer")
+    out = render_point(model, brief, point)
+    assert len(out) == 2
+    for r in out:
+        assert re.search(r"[\u4e00-\u9fff]{6}", r.plain) and "我们" not in r.plain
+        assert MARKER_RE.search(r.text).group(1) == str(r.evidence.passage.id)
+    assert "MAUVE" in out[0].plain
