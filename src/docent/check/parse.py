@@ -39,6 +39,7 @@ __all__ = [
     "ReportSentence",
     "author_names",
     "parse_report",
+    "strip_citations",
     "strip_heading_marker",
 ]
 
@@ -150,10 +151,18 @@ def _citations(text: str, references: dict[str, str]) -> list[CitationRef]:
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
-def _strip(text: str) -> str:
+def strip_citations(text: str) -> str:
+    """A sentence as the checks read it: every citation marker taken out.
+
+    >>> strip_citations("ALCE 是第一个基准 [1][2]。")
+    'ALCE 是第一个基准。'
+    """
     for pattern in (_LONG, _DOC, _FOOTNOTE, _NUMERIC, _AUTHOR_YEAR):
         text = pattern.sub("", text)
     return re.sub(r"\s+([，。；：！？,.;:!?])", r"\1", text).strip()
+
+
+_strip = strip_citations
 
 
 def _has_citation(text: str) -> bool:

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from docent.check.findings import ValidationReport
 from docent.errors import DocentError
 from docent.store import Store
-from docent.types import Draft
+from docent.types import Draft, ValidationReport
 
 __all__ = ["FORMATS", "render"]
 

@@ -25,7 +25,6 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from docent.check.findings import ValidationReport
 from docent.render.markdown import (
     BOLD,
     CODE,
@@ -35,7 +34,7 @@ from docent.render.markdown import (
     styled_runs,
 )
 from docent.store import Store
-from docent.types import Draft
+from docent.types import Draft, ValidationReport
 
 __all__ = ["CODE_FONT", "EAST_ASIA_FONT", "LATIN_FONT", "render_docx"]
 

@@ -38,7 +38,6 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from docent.sources.base import MEDIA_KINDS, MEDIA_SUFFIXES
-from docent.check.findings import CheckedSentence, Finding, ValidationReport
 from docent.render.markdown import (
     BOLD,
     CODE,
@@ -53,6 +52,9 @@ from docent.sources.links import pdf_address
 from docent.store import Store
 from docent.text import sentence_spans
 from docent.types import (
+    CheckedSentence,
+    Finding,
+    ValidationReport,
     Citation,
     Draft,
     LengthUnit,

@@ -18,22 +18,22 @@ from __future__ import annotations
 
 import re
 
-from docent.check.findings import ValidationReport
 from docent.store import Store
-from docent.types import Draft, Locator, format_timestamp
-from docent.write.render import to_markdown
+from docent.types import Draft, Locator, ValidationReport, format_timestamp
 
 __all__ = [
     "BOLD",
     "CODE",
     "HIDDEN",
     "ITALIC",
+    "body_markdown",
     "inline_styles",
     "locator_text",
     "references_heading",
     "render_markdown",
     "split_paragraph",
     "styled_runs",
+    "to_markdown",
 ]
 
 BOLD, ITALIC, CODE = 1, 2, 4
@@ -151,3 +151,21 @@ def styled_runs(text: str, start: int = 0, end: int | None = None,
     if buf:
         runs.append(("".join(buf), current))  # type: ignore[arg-type]
     return runs
+
+
+def body_markdown(draft: Draft) -> str:
+    """Title, headings and paragraphs: what the length requirement counts."""
+    parts = [f"# {draft.title}"]
+    for section in draft.sections:
+        parts.append(f"## {section.heading}")
+        parts.extend(section.paragraphs)
+    return "\n\n".join(parts) + "\n"
+
+
+def to_markdown(draft: Draft) -> str:
+    zh = draft.language == "zh"
+    lines = [body_markdown(draft).rstrip(), "", "## 参考文献" if zh else "## References", ""]
+    for c in sorted(draft.citations, key=lambda c: c.number):
+        lines.append(f"[{c.number}] {c.source_title}, {c.locator.label()}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -12,7 +12,8 @@ list naming each source and locator::
 from __future__ import annotations
 
 from docent.store import Store
-from docent.types import Citation, Draft, DraftSection
+from docent.render.markdown import body_markdown, to_markdown
+from docent.types import Citation, DraftSection
 from docent.write.compose import MARKER_RE
 
 __all__ = ["body_markdown", "number_citations", "to_markdown"]
@@ -47,21 +48,3 @@ def number_citations(sections: list[DraftSection], store: Store) -> tuple[list[D
         for section in sections
     ]
     return numbered, citations
-
-
-def body_markdown(draft: Draft) -> str:
-    """Title, headings and paragraphs: what the length requirement counts."""
-    parts = [f"# {draft.title}"]
-    for section in draft.sections:
-        parts.append(f"## {section.heading}")
-        parts.extend(section.paragraphs)
-    return "\n\n".join(parts) + "\n"
-
-
-def to_markdown(draft: Draft) -> str:
-    zh = draft.language == "zh"
-    lines = [body_markdown(draft).rstrip(), "", "## 参考文献" if zh else "## References", ""]
-    for c in sorted(draft.citations, key=lambda c: c.number):
-        lines.append(f"[{c.number}] {c.source_title}, {c.locator.label()}")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"

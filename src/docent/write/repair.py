@@ -33,7 +33,7 @@ from docent.progress import Progress
 from docent.check import validate
 from docent.check.findings import Finding, Repair, ValidationReport
 from docent.check.judge import Judgement, select_evidence
-from docent.check.parse import _strip
+from docent.check.parse import strip_citations as _strip
 from docent.index import Embedder, Retriever
 from docent.llm import ChatModel, Message
 from docent.store import Store
