@@ -302,11 +302,12 @@ class Store:
     def texts_missing_vectors(self, model: str) -> list[tuple[str, str, str | None, str]]:
         """``(text_sha, text, section, role)`` of passages with no vector for ``model`` yet.
 
-        Reference-list passages are never embedded (BM25 finds names and titles better).
+        Reference-list and footnote passages are never embedded (BM25 finds names, titles and
+        addresses better).
         """
         return self.conn.execute(
             "SELECT DISTINCT p.text_sha, p.text, p.section, p.role FROM passages p"
-            " WHERE p.role != 'references' AND NOT EXISTS"
+            " WHERE p.role NOT IN ('references', 'footnote') AND NOT EXISTS"
             " (SELECT 1 FROM vectors v WHERE v.model = ? AND v.text_sha = p.text_sha)",
             (model,),
         ).fetchall()

@@ -60,6 +60,7 @@ class _Writer:
         self.retriever = retriever
         self.cursor: dict[int, int] = {}  # next planned point per section
         self.points: dict[int, list[Point]] = {}
+        self.last_point: dict[int, Point] = {}  # the point that wrote a section's last paragraph
         self.said: list[set[str]] = []  # content words of every source sentence written from
 
     def section(self, plan: SectionPlan) -> DraftSection:
@@ -141,7 +142,15 @@ class _Writer:
             sentences = [_framed(r.text, point, k == 0, self.brief.language)
                          for k, r in enumerate(rendered)]
             joiner = "" if self.brief.language == "zh" else " "
-            out.paragraphs.append(joiner.join(sentences))
+            last = self.last_point.get(plan.index)
+            if (last is not None and out.paragraphs and point.kind not in ("technique", "term")
+                    and last.kind not in ("technique", "term")
+                    and len(sentence_spans(out.paragraphs[-1])) + len(sentences) <= 5):
+                # short points of a summary or a lecture share a paragraph
+                out.paragraphs[-1] += joiner + joiner.join(sentences)
+            else:
+                out.paragraphs.append(joiner.join(sentences))
+            self.last_point[plan.index] = point
             for r, text in zip(rendered, sentences):
                 out.evidence.append(SentenceEvidence(
                     sentence=MARKER_RE.sub("", text), passage_id=r.evidence.passage.id,
@@ -221,7 +230,12 @@ def _write_sections(brief: Brief, store: Store, settings: Settings, retriever: R
             sections.append(DraftSection.model_validate_json(saved[plan.index]))
             done = sections[-1]  # points already written: one paragraph each, after any lead
             writer.said += [content_words(ev.text) for ev in done.evidence]
-            writer.cursor[plan.index] = len(done.paragraphs) - (writer.lead(plan) is not None)
+            written = {(ev.passage_id, ev.start) for ev in done.evidence}
+            points = writer.points_for(plan) if written else []
+            # continue after the last planned point any of whose sentences was written
+            writer.cursor[plan.index] = 1 + max(
+                (i for i, pt in enumerate(points)
+                 if any((ev.passage.id, ev.start) in written for ev in pt.evidence)), default=-1)
             continue
         section = writer.section(plan)
         store.save_run_section(run_id, plan.index, section.model_dump_json())
