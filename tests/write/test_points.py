@@ -105,6 +105,8 @@ def test_sentence_filter():
 def test_the_authors_are_never_we():
     assert _fix_voice("我们提出了 ALCE，我们的实验表明……", "作者", True) == "作者提出了 ALCE，作者的实验表明……"
     assert _fix_voice("我在这里把注意力写成矩阵乘法。", "讲者", True) == "讲者在这里把注意力写成矩阵乘法。"
+    # a lecture's "we" is the speaker and the audience working along: left out, not 讲者
+    assert _fix_voice("我们无法获取未来的信息。", "讲者", True) == "无法获取未来的信息。"
     assert _fix_voice("we propose ALCE.", "the authors", False) == "The authors propose ALCE."
 
 

@@ -107,8 +107,9 @@ def usable(text: str) -> bool:
     words = text.split()
     if not 7 <= len(words) <= 55 or not text[0].isupper() and not text[0].isdigit():
         return False
-    if text[-1] not in ".!?\"”)" or re.search(r"https?://|www\.|§|\{|\}|=|\\|\.\.\.|…|^\w+:",
-                                               text):
+    if text[-1] not in ".!?\"”)" or re.search(
+            r"https?://|www\.|§|\{|\}|=|<|>|\\|\.\.\.|…|^\w+:|\.\s+[a-z][\w-]*:|\bcolou?rs? "
+            r"(?:represent|denote|indicate)", text):
         return False
     letters = sum(c.isalpha() for c in text)
     if letters < 0.7 * len(text.replace(" ", "")):  # numbers and symbols: a table row
@@ -270,6 +271,7 @@ def _lecture(store: Store, count: int) -> list[Point]:
         weight = {w: math.log1p(n) * (1.0 if w in paper or not paper else 0.2)
                   for w, n in df.items() if n < 0.5 * len(passages)}
         size = max(len(passages) // max(count, 1), 1)
+        windows: list[tuple[float, Passage, list[Evidence]]] = []
         for i in range(0, len(passages), size):
             window = passages[i:i + size]
             scored = []
@@ -280,9 +282,13 @@ def _lecture(store: Store, count: int) -> list[Point]:
                 if best:
                     scored.append((sum(_informative(ev, weight) for ev in best), p, best))
             if scored:
-                _, p, best = max(scored, key=lambda t: t[0])
-                best.sort(key=lambda ev: ev.start)
-                points.append(Point("lecture", p.locator.label(), "lecture", best))
+                windows.append(max(scored, key=lambda t: t[0]))
+        if windows:  # a window whose best is weak (small talk, a sign-off) says nothing
+            floor = 0.5 * sorted(w[0] for w in windows)[len(windows) // 2]
+            for score, p, best in windows:
+                if score >= floor:
+                    best.sort(key=lambda ev: ev.start)
+                    points.append(Point("lecture", p.locator.label(), "lecture", best))
     return points
 
 

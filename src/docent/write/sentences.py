@@ -41,7 +41,7 @@ _SYSTEM_ZH = (
     "1. 每条资料句写成一句中文，编号与资料句相同，一行一句；\n"
     "2. 意思与原句完全一致：不添加原句没有的信息，不遗漏否定、比较的方向和范围词（所有、大多数、仅）；\n"
     "3. 数字、名称照抄；专业术语第一次出现时写成“中文译名（English）”，拿不准的术语直接保留英文；\n"
-    "4. 原句中的 we / our / I 指{who}，写作“{who}”，绝不写“我们”或“我”；\n"
+    "4. {voice}\n"
     "5. 语言正式、通顺，适合初学者。只输出编号的句子。\n\n"
     "示例资料句：\n1. We train the model on a corpus of 6 billion tokens.\n"
     "2. This does not improve accuracy on rare words.\n"
@@ -61,10 +61,15 @@ _END_ZH = re.compile(r"[。！？]$")
 
 
 def _fix_voice(text: str, who: str, zh: bool) -> str:
+    """The report's voice: the authors' "we" is 作者; a speaker's "I" is 讲者, while the "we"
+    of a lecture (the speaker and the audience working along) is left out, as Chinese allows."""
     if zh:
+        if who == "讲者":
+            text = re.sub(r"(?:我们|咱们)(?:的)?", "", text)
+            text = re.sub(r"(?<![自本])我(?!们)", who, text)
+            return re.sub(r"^[，,、\s]+", "", text)
         text = re.sub(r"我们的", f"{who}的", text)
-        text = re.sub(r"我们|咱们", who, text)
-        return re.sub(r"(?<![自本])我(?!们)", who, text) if who == "讲者" else text
+        return re.sub(r"我们|咱们", who, text)
     text = re.sub(r"\b[Ww]e\b", who, text)
     text = re.sub(r"\b[Oo]ur\b", f"{who}'", text) if who.endswith("s") else re.sub(
         r"\b[Oo]ur\b", f"{who}'s", text)
@@ -74,6 +79,7 @@ def _fix_voice(text: str, who: str, zh: bool) -> str:
 def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     text = normalize_space(line).strip("“”\"' ")
     text = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*+|`", "", text)
+    text = re.sub(r"[（(]\s*(?:如|例如|e\.g\.,?)?\s*[)）]", "", text)  # emptied by the line above
     if not text or _loops(text):
         return None
     if zh and len(CJK_RE.findall(text)) < 0.3 * len(text.replace(" ", "")):
@@ -100,7 +106,10 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     who = _WHO[lang][point.voice]
     if point.voice == "document" and point.evidence:
         who = f"《{point.evidence[0].source.title}》" if zh else point.evidence[0].source.title
-    system = (_SYSTEM_ZH if zh else _SYSTEM_EN).format(who=who)
+    voice = ("原句中的 I 指讲者，写作“讲者”；原句中的 we 指讲者带着听众一起做，改写时省略主语；绝不写“我们”或“我”；"
+             if point.voice == "lecture" else
+             f"原句中的 we / our / I 指{who}，写作“{who}”，绝不写“我们”或“我”；")
+    system = (_SYSTEM_ZH.replace("{voice}", voice) if zh else _SYSTEM_EN).format(who=who)
     sources = "\n".join(f"{i}. {evidence_text(ev)}" for i, ev in enumerate(point.evidence, 1))
     user = (f"资料句：\n{sources}\n\n输出：" if zh else f"Source sentences:\n{sources}\n\nOutput:")
     budget = sum(len(evidence_text(ev).split()) for ev in point.evidence)
