@@ -11,8 +11,7 @@ from docent.index import Retriever
 from docent.ingest import ingest
 from docent.llm import ChatModel, Completion
 from docent.store import Store
-from docent.types import Locator, Passage
-from docent.write import align, to_markdown, write_report
+from docent.write import to_markdown, write_report
 
 ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：（1）论文基本信息；（2）核心内容摘要；"
               "（3）关键技术解析；（4）视频补充要点。字数在800至1200字，标注来源。")
@@ -118,13 +117,3 @@ def test_english_assignment(kb_workspace):
     assert "## References" in to_markdown(draft)
 
 
-def test_alignment_cites_the_supporting_passage_across_languages(real_embedder):
-    en = Passage(id=11, ordinal=0, text="Citation recall measures whether every statement is "
-                 "fully supported by its citations; citation precision penalises irrelevant "
-                 "citations.", locator=Locator(page=4), char_start=0, char_end=10)
-    other = Passage(id=12, ordinal=1, text="The weather in Princeton was sunny during the whole "
-                    "week of the conference.", locator=Locator(page=9), char_start=0, char_end=10)
-    cited, used = align("引用召回率衡量每个陈述是否得到引用的充分支持。普林斯顿那一周天气晴朗。",
-                        [other, en], real_embedder)
-    assert used == [11, 12]
-    assert cited.startswith("引用召回率衡量每个陈述是否得到引用的充分支持⟦11⟧。")

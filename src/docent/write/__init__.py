@@ -1,13 +1,13 @@
-"""The write stage: plan each required section, gather evidence, write cited paragraphs."""
+"""The write stage: plan each required section, decide its points from the sources, render each
+sentence from its evidence, cited by construction."""
 
-from docent.write.compose import align, info_paragraphs, missing_paragraph, write_paragraph
+from docent.write.compose import info_paragraphs, missing_paragraph
 from docent.write.plan import SectionPlan, plan_report, section_role, target_length
 from docent.write.render import body_markdown, number_citations, to_markdown
 from docent.write.writer import write_checked, write_report
 
 __all__ = [
     "SectionPlan",
-    "align",
     "body_markdown",
     "info_paragraphs",
     "missing_paragraph",
@@ -17,6 +17,5 @@ __all__ = [
     "target_length",
     "to_markdown",
     "write_checked",
-    "write_paragraph",
     "write_report",
 ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from docent.llm import ChatModel, Message
 from docent.text import CJK_RE, normalize_space, unstated_numbers
 from docent.types import Brief
-from docent.write.compose import _cite, _loops
+from docent.write.compose import cite, loops
 from docent.write.points import Evidence, Point, evidence_text
 
 __all__ = ["Rendered", "render_point"]
@@ -80,7 +80,7 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     text = normalize_space(line).strip("“”\"' ")
     text = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*+|`", "", text)
     text = re.sub(r"[（(]\s*(?:如|例如|e\.g\.,?)?\s*[)）]", "", text)  # emptied by the line above
-    if not text or _loops(text):
+    if not text or loops(text):
         return None
     if zh and len(CJK_RE.findall(text)) < 0.3 * len(text.replace(" ", "")):
         return None  # not rendered into Chinese
@@ -128,5 +128,5 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
         text = _clean(lines.get(i, ""), ev, who, zh)
         if text is None or ev.passage.id is None:
             continue
-        out.append(Rendered(_cite(text, ev.passage.id), text, ev))
+        out.append(Rendered(cite(text, ev.passage.id), text, ev))
     return out
