@@ -153,9 +153,31 @@ def fresh(items: list[Evidence], said: list[set[str]]) -> list[Evidence]:
     return _dedupe(items, said)
 
 
+_ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|Both|Such|Their|Its|Here|Then|"
+                       r"Therefore|Thus|However|Though|Although|Also|Moreover|Furthermore|In "
+                       r"addition|Similarly|Specifically)\b")
+
+
+def _leading(items: list[Evidence]) -> list[Evidence]:
+    """A point does not open on a sentence that leans on one before it ("Both cases have
+    ...", "Therefore, ..."): read alone it would be misread, and then mis-rendered."""
+    while items and _ANAPHORA.match(items[0].text):
+        items = items[1:]
+    return items
+
+
 def _groups(kind: str, label: str, voice: str, items: list[Evidence], size: int = 3
             ) -> list[Point]:
-    return [Point(kind, label, voice, items[i:i + size]) for i in range(0, len(items), size)]
+    """Points of ``size`` sentences in their order; a sentence that leans on the one before it
+    stays in that one's point (up to ``size + 2``)."""
+    groups: list[list[Evidence]] = []
+    for ev in items:
+        if groups and (len(groups[-1]) < size or (_ANAPHORA.match(ev.text)
+                                                 and len(groups[-1]) < size + 2)):
+            groups[-1].append(ev)
+        else:
+            groups.append([ev])
+    return [Point(kind, label, voice, g) for g in map(_leading, groups) if g]
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -213,7 +235,7 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
         for name in _technique_sections(passages):
             opening = [ev for p in passages if p.locator.section == name
                        and p.role is PassageRole.body for ev in _sentences(p, source)]
-            opening = _dedupe(opening, seen)[:3]
+            opening = _leading(_dedupe(opening, seen))[:3]
             if opening:
                 covered += " " + name + " " + " ".join(ev.text for ev in opening)
                 points.append(Point("technique", name, "paper", opening))
