@@ -235,7 +235,7 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
         for name in _technique_sections(passages):
             opening = [ev for p in passages if p.locator.section == name
                        and p.role is PassageRole.body for ev in _sentences(p, source)]
-            opening = _leading(_dedupe(opening, seen))[:3]
+            opening = _leading(_dedupe(opening, seen))[:4]
             if opening:
                 covered += " " + name + " " + " ".join(ev.text for ev in opening)
                 points.append(Point("technique", name, "paper", opening))
@@ -343,6 +343,7 @@ def plan_points(plan, store: Store, brief: Brief, retrieve=None, *, sentences: i
         return _summary(store)
     if plan.role == "technique" and _papers(store):
         return _technique(store, brief, section_text, retrieve or (lambda q: []))
-    if plan.role == "media":
-        return _lecture(store, max(sentences // 2, 2))
+    if plan.role == "media":  # about 45 字 (30 words) a sentence, two a point, some spare
+        per = 45 if brief.language == "zh" else 30
+        return _lecture(store, max(int(plan.budget * 1.5 / (2 * per)), 3))
     return _general(plan.evidence, section_text + " " + " ".join(plan.queries))

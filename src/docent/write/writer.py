@@ -32,18 +32,14 @@ __all__ = ["write_checked", "write_report"]
 
 
 def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
-    """The first sentence of a paragraph says what it is about: the paper's section heading for
-    a technique, the time range for a lecture point (true by construction)."""
-    if not first or point.kind not in ("technique", "lecture"):
+    """The first sentence of a lecture point says it is the lecture's (the citation gives the
+    time range: a time written into the sentence is a number its passage never states)."""
+    if not first or point.kind != "lecture" or re.match(r"^(?:讲者|视频)|^(?:The|the) "
+                                                         r"(?:speaker|lecture)", sentence):
         return sentence
-    if point.kind == "technique":  # the heading without its number (the citation has it)
-        name = re.sub(r"^[\dA-Z](?:\.\d+)*\s+", "", point.label)
-        if language == "zh":
-            return f"关于“{name}”，" + sentence
-        return f"On {name}: " + sentence
     if language == "zh":
-        return f"视频 {point.label} 处，" + sentence
-    return f"At {point.label}, " + sentence[:1].lower() + sentence[1:]
+        return "视频中，" + sentence
+    return "In the lecture, " + sentence[:1].lower() + sentence[1:]
 
 
 def _section_length(section: DraftSection, unit: LengthUnit) -> int:
