@@ -7,8 +7,10 @@
 ``evidence`` (the text of the cited passages) and ``label`` (supported / partially_supported /
 not_supported); rows may add ``error`` (the kind of a wrong claim) and what is known of the
 cited passages (``source_kind`` and ``locator``, or ``cited``), from which the judge learns the
-passages' roles (paper body, related work, lecture, knowledge base). Defaults: the three shared
-sets in ``../shared/corpus/claims``.
+passages' roles (paper body, related work, lecture, knowledge base); ``"rendered": true`` marks
+a sentence ``docent write`` rendered from a source sentence (its own calibration). Defaults: the
+three shared sets in ``../shared/corpus/claims`` and ``bench/data/rendered-*.jsonl`` (sentences
+of Docent's own reports, labelled blind by careful readers).
 
 The task is binary: supported vs. not (partially supported, not supported; the judge's
 ``unverified`` counts as not supported). For each file it prints ``balanced accuracy N`` and
@@ -56,7 +58,8 @@ from docent.types import Verdict
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS = ROOT.parent / "shared" / "corpus" / "claims"
 DEFAULT_DATA = [CLAIMS / "wice-dev.jsonl", CLAIMS / "report-audit-dev.jsonl",
-                CLAIMS / "zh-claims-dev.jsonl"]
+                CLAIMS / "zh-claims-dev.jsonl", *sorted((ROOT / "bench" / "data").glob(
+                    "rendered-*.jsonl"))]
 FEATURES_SAME = ("bias", "yes", "min_gain", "cov_best", "cov_all", "missing_terms",
                  "misattributed")
 FEATURES_CROSS = ("bias", "yes", "min_gain", "cov_best", "cov_all", "missing_terms",
@@ -84,8 +87,8 @@ def _key(row: dict, i: int) -> str:
     return hashlib.sha1(f"{i}|{row['claim']}|{row['evidence']}".encode()).hexdigest()[:16]
 
 
-def _measure(judge: ModelJudge | None, rows: list[dict], cache: Path, known_only: bool = False
-             ) -> tuple[list[dict], list[Features], float]:
+def _measure(judge: ModelJudge | None, rows: list[dict], cache: Path, known_only: bool = False,
+             translate: bool = False) -> tuple[list[dict], list[Features], float]:
     known: dict[str, dict] = {}
     if cache.exists():
         for line in cache.read_text(encoding="utf-8").splitlines():
@@ -99,7 +102,9 @@ def _measure(judge: ModelJudge | None, rows: list[dict], cache: Path, known_only
         key = _key(row, i)
         if key in known:
             f = Features(**known[key])
-            if judge is not None and judge.translate_claims and f.cov_best is None \
+            if not translate and f.translation is not None:
+                f.translation, f.cov_best, f.cov_all = None, None, None  # as measured without
+            if judge is not None and translate and f.cov_best is None \
                     and f.translation is None:
                 # measured before claims were translated: add the translation only
                 t = time.perf_counter()
@@ -133,12 +138,17 @@ def _matrix(feats: list[Features], cal_names: tuple[str, ...], mean_cov) -> np.n
 
 def fit_both(feats: list[Features], rows: list[dict]) -> Calibrations:
     """A calibration for same-language claims and one for claims across languages, each fitted
-    on its own rows."""
-    same = [i for i, f in enumerate(feats) if f.cov_best is not None and f.translation is None]
-    cross = [i for i, f in enumerate(feats) if f.cov_best is None or f.translation is not None]
+    on its own rows, and one for sentences ``docent write`` rendered from a source sentence
+    (rows marked ``"rendered": true``) when there are such rows."""
+    mine = [i for i, r in enumerate(rows) if r.get("rendered")]
+    others = [i for i in range(len(rows)) if i not in set(mine)]
+    same = [i for i in others if feats[i].cov_best is not None and feats[i].translation is None]
+    cross = [i for i in others if feats[i].cov_best is None or feats[i].translation is not None]
     return Calibrations(
         same=fit([feats[i] for i in same], [rows[i] for i in same], FEATURES_SAME),
-        cross=fit([feats[i] for i in cross], [rows[i] for i in cross], FEATURES_CROSS))
+        cross=fit([feats[i] for i in cross], [rows[i] for i in cross], FEATURES_CROSS),
+        rendered=fit([feats[i] for i in mine], [rows[i] for i in mine], FEATURES_CROSS)
+        if mine else None)
 
 
 def fit(feats: list[Features], rows: list[dict], names: tuple[str, ...] = FEATURES_SAME,
@@ -200,7 +210,8 @@ def _threshold(scores: np.ndarray, pos: np.ndarray, precision: float, min_tp: in
 
 def verdicts_of(cal: Calibrations, feats: list[Features], rows: list[dict]) -> list[Verdict]:
     """As :meth:`ModelJudge.judge` decides (:meth:`Calibration.decide`)."""
-    return [cal.decide(f, r["claim"], r["evidence"])[0] for f, r in zip(feats, rows)]
+    return [cal.decide(f, r["claim"], r["evidence"], rendered=bool(r.get("rendered")))[0]
+            for f, r in zip(feats, rows)]
 
 
 def report(title: str, rows: list[dict], verdicts: list[Verdict]) -> None:
@@ -248,6 +259,9 @@ def main() -> None:
     ap.add_argument("--no-embed", action="store_true", help="lexical evidence selection only")
     ap.add_argument("--cached", action="store_true",
                     help="use only the rows measured before (no model is loaded)")
+    ap.add_argument("--translate", action="store_true",
+                    help="translate claims across languages first and measure word coverage "
+                    "on the translation (about 3.5 s a claim more)")
     ap.add_argument("--known", action="store_true",
                     help="use only the rows measured before, adding what the judge measures "
                     "now and they lack (the translation of a claim across languages)")
@@ -258,7 +272,8 @@ def main() -> None:
     t0 = time.perf_counter()
     model = get_model(settings, role="judge")
     embedder = None if args.no_embed else get_embedder(settings)
-    judge = ModelJudge(model, embedder, label=settings.llm_model)
+    judge = ModelJudge(model, embedder, label=settings.llm_model,
+                       translate_claims=args.translate)
     if not args.cached:
         judge.judge("Warm-up claim.", ["Warm-up passage."])  # load the weights before timing
         print(f"judge {judge.name}, embedder {getattr(embedder, 'name', None)}; "
@@ -272,7 +287,8 @@ def main() -> None:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                 if line.strip()][: args.limit]
         rows, feats, per = _measure(None if args.cached else judge, rows,
-                                    args.features / f"{path.stem}-{tag}.jsonl", args.known)
+                                    args.features / f"{path.stem}-{tag}.jsonl", args.known,
+                                    args.translate)
         data.append((path, rows, feats))
         if per == per:
             times.append((per, len(rows)))

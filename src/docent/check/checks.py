@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import Protocol
 
 import numpy as np
 
@@ -17,7 +16,7 @@ from docent.progress import Progress
 from docent.sources.base import MEDIA_KINDS
 from docent.brief import report_length
 from docent.check.findings import CheckedSentence, Finding, ValidationReport
-from docent.check.judge import Judgement, role_of
+from docent.check.judge import Judge, Judgement, role_of
 from docent.check.parse import (
     ParsedReport,
     ReportSentence,
@@ -44,12 +43,7 @@ _PERSON = re.compile(rf"[A-Z][{_LATIN}]+(?:[- ](?:[A-Z][{_LATIN}]*\.?|van|von|de
                      rf"[- ][A-Z][{_LATIN}]+")
 
 
-class SupportJudge(Protocol):
-    name: str
-
-    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None):
-        """-> :class:`docent.check.judge.Judgement`; ``roles`` as :func:`role_of` gives."""
-        ...
+SupportJudge = Judge  # the one judge protocol (docent.check.judge.Judge)
 
 
 def _best_passages(claim: str, passages: list[Passage], embedder: Embedder | None,
@@ -213,8 +207,16 @@ def validate(
     retriever: Retriever | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    rendered: set[str] | None = None,
 ) -> ValidationReport:
+    """Every check of ``markdown`` against the workspace's sources.
+
+    ``rendered``: the sentences (citations stripped) that ``docent write`` rendered from a
+    known source sentence; the judge weighs them with the calibration measured on such
+    sentences.
+    """
     parsed = parse_report(markdown)
+    rendered_keys = {_key(s) for s in rendered or ()}
     sources = store.sources()
     papers = [s for s in sources if s.kind is SourceKind.pdf]
     findings: list[Finding] = []
@@ -254,7 +256,8 @@ def validate(
         if judge is None:
             continue
         before = len(verdicts)
-        more = _support(sentence, resolved, judge, retriever, embedder, verdicts, record)
+        more = _support(sentence, resolved, judge, retriever, embedder, verdicts, record,
+                        rendered=_key(sentence.text) in rendered_keys)
         findings += more
         if len(verdicts) > before:
             record.verdict = verdicts[-1]
@@ -278,13 +281,18 @@ _BIB_FACT = re.compile(r"题目|标题|作者|单位|机构|发表|年份|链接
                        r"affiliation|published|venue", re.IGNORECASE)
 
 
+def _key(sentence: str) -> str:
+    return re.sub(r"\s+", "", sentence)
+
+
 def _judge_roles(passages: list[Passage], by_id: dict) -> list[str]:
     return [role_of(by_id[p.id].kind, p.role, p.locator.section) for p in passages]
 
 
 def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: SupportJudge,
              retriever: Retriever | None, embedder: Embedder | None,
-             verdicts: list[Verdict], record: CheckedSentence | None = None) -> list[Finding]:
+             verdicts: list[Verdict], record: CheckedSentence | None = None,
+             rendered: bool = False) -> list[Finding]:
     pool: list[tuple[Passage, Source]] = [(p, r.source) for r in resolved if r.source
                                           for p in r.passages]
     if not pool:
@@ -304,7 +312,8 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         cited_to = None
         best = _best_passages(sentence.text, content, embedder)
         judgement = judge.judge(sentence.text, [p.text for p in best],
-                                roles=_judge_roles(best, by_id))
+                                roles=_judge_roles(best, by_id),
+                                **({"rendered": True} if rendered else {}))
     missing_numbers = unstated_numbers(sentence.text, [p.text for p, _ in pool])
     if missing_numbers and judgement.verdict is not Verdict.not_supported:
         # a number the cited passages never state cannot be supported by them

@@ -86,10 +86,16 @@ class Judgement:
 
 
 class Judge(Protocol):
+    """What the checks need of a judge (the one protocol: :class:`ModelJudge`, the caching
+    wrapper of ``docent write``, scripted judges in tests)."""
+
     name: str
 
-    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None
-              ) -> Judgement: ...
+    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None,
+              **options) -> Judgement:
+        """The verdict; ``roles`` as :func:`role_of` gives; ``rendered=True`` (passed only for
+        sentences ``docent write`` rendered from a source sentence) selects the calibration
+        measured on such sentences."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -311,21 +317,28 @@ def copied(claim: str, passages: list[str]) -> bool:
 class Calibrations:
     """One :class:`Calibration` for claims in the evidence's language, one across languages
     (a Chinese claim on an English passage), where words cannot be matched and the model's
-    measurements mean something else."""
+    measurements mean something else, and one for the sentences ``docent write`` rendered from
+    a known source sentence (a different population from a report written elsewhere: mostly
+    close translations, whose errors are those of a translation), measured on such sentences
+    labelled by careful readers."""
 
     same: Calibration = field(default_factory=Calibration)
     cross: Calibration = field(default_factory=Calibration)
+    rendered: Calibration | None = None
 
-    def for_(self, f: Features) -> Calibration:
+    def for_(self, f: Features, rendered: bool = False) -> Calibration:
+        if rendered and self.rendered is not None:
+            return self.rendered
         return self.cross if f.cov_best is None or f.translation is not None else self.same
 
-    def score(self, f: Features) -> float:
-        return self.for_(f).score(f)
+    def score(self, f: Features, rendered: bool = False) -> float:
+        return self.for_(f, rendered).score(f)
 
-    def decide(self, f: Features, claim: str, passages: list[str]) -> tuple[Verdict, float]:
+    def decide(self, f: Features, claim: str, passages: list[str], rendered: bool = False
+               ) -> tuple[Verdict, float]:
         if copied(claim, passages):
             return Verdict.supported, 1.0
-        return self.for_(f).decide(f, claim, passages)
+        return self.for_(f, rendered).decide(f, claim, passages)
 
 
 # Fitted by ``bench/validator.py --fit --cached`` on the shared claim sets (zh-claims-dev 159,
@@ -530,7 +543,7 @@ class ModelJudge:
     def __init__(self, model: ChatModel, embedder: Embedder | None = None, *,
                  k: int = 3, max_chars: int = 240, calibration: Calibrations | None = None,
                  use_probabilities: bool = True, label: str | None = None,
-                 dense_pool: int = 8, translate_claims: bool = True) -> None:
+                 dense_pool: int = 8, translate_claims: bool = False) -> None:
         self.model = model
         self.selector = EvidenceSelector(embedder, k=k, max_chars=max_chars,
                                          dense_pool=dense_pool)
@@ -543,11 +556,14 @@ class ModelJudge:
 
     # -- public -------------------------------------------------------------------------------
 
-    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None
-              ) -> Judgement:
+    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None,
+              rendered: bool = False) -> Judgement:
+        """The verdict on ``claim`` against ``passages``; ``rendered``: the claim is a sentence
+        ``docent write`` rendered from a source sentence of these passages (its own
+        calibration)."""
         f = self.features(claim, passages, roles)
         if f is not None:  # the calibration applies the number rule itself
-            verdict, score = self.calibration.decide(f, claim, passages)
+            verdict, score = self.calibration.decide(f, claim, passages, rendered=rendered)
             return Judgement(
                 verdict=verdict, score=score, evidence=f.best.text if f.best else "",
                 evidence_index=f.best.passage if f.best else None, raw=f.p_parts,

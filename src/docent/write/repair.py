@@ -59,12 +59,12 @@ class CachingJudge:
         self._cache: dict[tuple, Judgement] = {}
         self.calls = 0
 
-    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None
-              ) -> Judgement:
-        key = (claim, tuple(passages), tuple(roles or ()))
+    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None,
+              **options) -> Judgement:
+        key = (claim, tuple(passages), tuple(roles or ()), tuple(sorted(options.items())))
         if key not in self._cache:
             self.calls += 1
-            self._cache[key] = self.inner.judge(claim, passages, roles=roles)
+            self._cache[key] = self.inner.judge(claim, passages, roles=roles, **options)
         j = self._cache[key]
         return Judgement(j.verdict, j.score, j.evidence, j.evidence_index, j.raw)
 
@@ -287,8 +287,10 @@ def repair_sections(
                 progress(f"validating, round {rnd + 1}" if what == "checking claims"
                          else what, done, total)
 
+        rendered = {ev.sentence for s in draft.sections for ev in s.evidence}
         report = validate(to_markdown(draft), store, judge, report_name=draft.title,
-                          brief=brief, retriever=retriever, embedder=embedder, progress=stage)
+                          brief=brief, retriever=retriever, embedder=embedder, progress=stage,
+                          rendered=rendered)
         if rnd == rounds:
             break
         numbers_now = dict(numbers)  # grows when a sentence is re-cited to a new passage
