@@ -301,7 +301,14 @@ def main() -> None:
     cv: list[Verdict | None] = [None] * len(all_rows)
     if args.cv > 1:
         order = np.random.default_rng(0).permutation(len(all_rows))
-        for fold in np.array_split(order, args.cv):
+        # rows that share an ``origin`` (the sentences of one generated report: their
+        # renderings of the same evidence resemble each other) are held out together
+        folds = [list(f) for f in np.array_split(
+            [i for i in order if not all_rows[i].get("origin")], args.cv)]
+        origins = sorted({r["origin"] for r in all_rows if r.get("origin")})
+        for k, origin in enumerate(origins):
+            folds[k % args.cv] += [i for i, r in enumerate(all_rows) if r.get("origin") == origin]
+        for fold in folds:
             held = {int(i) for i in fold}
             train = [i for i in range(len(all_rows)) if i not in held]
             cal_k = fit_both([all_feats[i] for i in train], [all_rows[i] for i in train])

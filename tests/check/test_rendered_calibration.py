@@ -1,0 +1,63 @@
+"""Sentences ``docent write`` rendered from a known source sentence are weighed by their own
+calibration (measured on such sentences); a report written elsewhere never is."""
+
+from __future__ import annotations
+
+from docent.check import validate
+from docent.check.judge import Calibration, Calibrations, Features, Judgement
+from docent.config import Settings
+from docent.ingest import ingest_and_index
+from docent.store import Store
+from docent.types import Verdict
+
+NOTES = ("# Notes\n\nALCE is a benchmark for evaluating citations in generated text. "
+         "It contains three datasets: ASQA, QAMPARI and ELI5.\n")
+REPORT = ("# Report\n\n## Summary\n\n"
+          "ALCE is a benchmark for evaluating citations in generated text [文档: notes.md]. "
+          "It contains three datasets [文档: notes.md].\n")
+
+
+class Recording:
+    """Supports everything and remembers how it was asked."""
+
+    name = "test/recording"
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, dict]] = []
+
+    def judge(self, claim, passages, roles=None, **options) -> Judgement:
+        self.asked.append((claim, options))
+        return Judgement(Verdict.supported, 0.9, passages[0][:60], 0)
+
+
+def test_validate_tells_the_judge_which_sentences_docent_rendered(tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    settings = Settings(workspace=tmp_path / "ws", embedder="none")
+    store = Store.open(settings.workspace)
+    ingest_and_index([notes], store, settings, None)
+    judge = Recording()
+    validate(REPORT, store, judge, rendered={"It contains three  datasets."})
+    asked = dict(judge.asked)
+    assert asked["It contains three datasets."] == {"rendered": True}
+    assert asked["ALCE is a benchmark for evaluating citations in generated text."] == {}
+
+
+def _features() -> Features:
+    return Features(p_parts=0.9, p_full=0.9, cov_best=None, cov_all=None,
+                    lp_ev=[-0.1, -0.2], lp_base=[-2.0, -3.0])
+
+
+def test_the_rendered_calibration_decides_only_rendered_sentences():
+    strict = Calibration(w={"bias": -4.0}, supported_at=0.9, unverified_at=0.001)
+    lenient = Calibration(w={"bias": 4.0}, supported_at=0.9, unverified_at=0.2)
+    cals = Calibrations(same=strict, cross=strict, rendered=lenient)
+    claim, passages = "作者提出了 ALCE 基准。", ["We propose ALCE, a benchmark."]
+    assert cals.decide(_features(), claim, passages, rendered=True)[0] is Verdict.supported
+    assert cals.decide(_features(), claim, passages)[0] is Verdict.unverified
+    # without a rendered calibration, a rendered sentence is weighed like any other
+    plain = Calibrations(same=strict, cross=strict)
+    assert plain.decide(_features(), claim, passages, rendered=True)[0] is Verdict.unverified
+    # the number rule holds whatever the calibration
+    assert cals.decide(_features(), "作者提出了 3 个基准。", passages,
+                       rendered=True)[0] is Verdict.not_supported
