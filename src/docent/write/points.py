@@ -53,14 +53,16 @@ _CONTRIBUTION = re.compile(
     r"design|find|show|demonstrate|release|evaluate|contribut)", re.IGNORECASE)
 _FINDING = re.compile(r"\b(?:outperform|improve|better|worse|achieve|show|find|found|lead|"
                       r"reduce|increase|significantly|best|highest|lowest)", re.IGNORECASE)
-_FILLER = re.compile(r"^(?:so|okay|ok|um|uh|and|but|yeah|right|now|alright|all right)\b[, ]",
-                     re.IGNORECASE)
+_FILLER = re.compile(r"^(?:so|okay|ok|um|uh|and|but|yeah|right|now|alright|all right|otherwise|"
+                     r"I (?:think|guess|hope|mean|believe|suppose))\b[, ]", re.IGNORECASE)
 # captions, headings, list openers, sections announcing themselves, others' work as subject
 _NOT_A_CLAIM = re.compile(
     r"^(?:Table|Figure|Fig\.|Algorithm)\s*\d|^\d+(?:\.\d+)*\s+[A-Z]|[:(]\s*(?:\(?\w\))?$|"
     r"^(?:In this (?:section|part|paper,? we (?:describe|discuss))|We (?:describe|discuss|list)\b|"
     r"Below|In the following|As (?:shown|seen) in)|"
     r"^[A-Z][\w-]+(?: et al\.| and [A-Z][\w-]+)? \(\d{4}[a-z]?\)", re.IGNORECASE)
+_POINTER = re.compile(r"\b(?:Table|Tables|Figure|Figures|Fig\.|Appendix|Section|Eq\.)\s*"
+                      r"(?:\d|[A-H]\b)")  # "can be found in Table 22": the reader cannot see it
 _STOP = set("""a an the of to in on for and or but is are was were be been being this that these
 those it its as by with from at we our you your they their i he she them us there here so then
 than not no can could will would should may might do does did have has had just also very really
@@ -114,7 +116,10 @@ def usable(text: str) -> bool:
     letters = sum(c.isalpha() for c in text)
     if letters < 0.7 * len(text.replace(" ", "")):  # numbers and symbols: a table row
         return False
-    if _NOT_A_CLAIM.search(text):
+    if _NOT_A_CLAIM.search(text) or _POINTER.search(text):
+        return False
+    capitals = sum(w[:1].isupper() for w in words[1:])
+    if capitals > 0.5 * (len(words) - 1):  # a title-case list: figure text, an example answer
         return False
     stripped = _CITE_RE.sub("", text)
     return len(stripped.split()) >= 6
@@ -280,8 +285,11 @@ def _informative(ev: Evidence, weight: dict[str, float]) -> float:
     return score
 
 
-def _lecture(store: Store, count: int) -> list[Point]:
-    """``count`` points spread over the lectures, in their order, each from one time range."""
+def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] = ()
+             ) -> list[Point]:
+    """About ``count`` points from the lectures, in the lecture's order, each from one time
+    range: the passages retrieved for the section first (what relates to the paper and the
+    assignment), then the most explanatory passage of each stretch of the lecture."""
     points: list[Point] = []
     for source in [s for s in store.sources() if s.kind in MEDIA]:
         passages = store.passages(source.id)
@@ -292,25 +300,37 @@ def _lecture(store: Store, count: int) -> list[Point]:
                  for w in _content(p.text)}
         weight = {w: math.log1p(n) * (1.0 if w in paper or not paper else 0.2)
                   for w, n in df.items() if n < 0.5 * len(passages)}
-        size = max(len(passages) // max(count, 1), 1)
-        windows: list[tuple[float, Passage, list[Evidence]]] = []
-        for i in range(0, len(passages), size):
-            window = passages[i:i + size]
-            scored = []
-            for p in window:
-                sents = [ev for ev in _sentences(p, source)
-                         if not _FILLER.match(ev.text) and len(ev.text.split()) >= 10]
-                best = sorted(sents, key=lambda ev: -_informative(ev, weight))[:2]
+
+        def best_of(p: Passage) -> tuple[float, list[Evidence]]:
+            sents = [ev for ev in _sentences(p, source) if not _FILLER.match(ev.text)
+                     and not _ANAPHORA.match(ev.text) and len(ev.text.split()) >= 10
+                     and (not paper or len(_content(ev.text) & paper) >= 3)]
+            best = sorted(sents, key=lambda ev: -_informative(ev, weight))[:2]
+            return sum(_informative(ev, weight) for ev in best), best
+
+        chosen: dict[int, tuple[float, Passage, list[Evidence]]] = {}
+        for p, s in retrieved:
+            if s.id == source.id and p.id is not None:
+                score, best = best_of(p)
                 if best:
-                    scored.append((sum(_informative(ev, weight) for ev in best), p, best))
+                    chosen[p.id] = (score, p, best)
+        size = max(len(passages) // max(count, 1), 1)
+        windows = []
+        for i in range(0, len(passages), size):
+            scored = [(score, p, best) for p in passages[i:i + size]
+                      for score, best in [best_of(p)] if best]
             if scored:
                 windows.append(max(scored, key=lambda t: t[0]))
-        if windows:  # a window whose best is weak (small talk, a sign-off) says nothing
+        if windows:  # a stretch whose best is weak (small talk, a sign-off) says nothing
             floor = 0.5 * sorted(w[0] for w in windows)[len(windows) // 2]
-            for score, p, best in windows:
-                if score >= floor:
-                    best.sort(key=lambda ev: ev.start)
-                    points.append(Point("lecture", p.locator.label(), "lecture", best))
+            for score, p, best in sorted(windows, key=lambda t: -t[0]):
+                if len(chosen) >= count:
+                    break
+                if score >= floor and p.id not in chosen:
+                    chosen[p.id] = (score, p, best)
+        for _, p, best in sorted(chosen.values(), key=lambda t: t[1].locator.start or 0):
+            best.sort(key=lambda ev: ev.start)
+            points.append(Point("lecture", p.locator.label(), "lecture", best))
     return points
 
 
@@ -345,5 +365,5 @@ def plan_points(plan, store: Store, brief: Brief, retrieve=None, *, sentences: i
         return _technique(store, brief, section_text, retrieve or (lambda q: []))
     if plan.role == "media":  # about 45 字 (30 words) a sentence, two a point, some spare
         per = 45 if brief.language == "zh" else 30
-        return _lecture(store, max(int(plan.budget * 1.5 / (2 * per)), 3))
+        return _lecture(store, max(int(plan.budget * 1.5 / (2 * per)), 3), plan.evidence)
     return _general(plan.evidence, section_text + " " + " ".join(plan.queries))
