@@ -80,6 +80,7 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     text = normalize_space(line).strip("“”\"' ")
     text = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*+|`", "", text)
     text = re.sub(r"[（(]\s*(?:如|例如|e\.g\.,?)?\s*[)）]", "", text)  # emptied by the line above
+    text = re.sub(r"[，,]?\s*(?:如|例如|比如|such as|e\.g\.,?)\s*(?=[。.]?$)", "", text)
     if not text or loops(text):
         return None
     if zh and len(CJK_RE.findall(text)) < 0.3 * len(text.replace(" ", "")):
