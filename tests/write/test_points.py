@@ -160,3 +160,22 @@ def test_render_point_with_the_real_model(example):
         assert re.search(r"[\u4e00-\u9fff]{6}", r.plain) and "我们" not in r.plain
         assert MARKER_RE.search(r.text).group(1) == str(r.evidence.passage.id)
     assert "MAUVE" in out[0].plain
+
+
+def test_the_speaker_is_not_made_the_subject_of_what_the_model_does():
+    from docent.types import Locator, Passage, Source
+    from docent.write.points import Evidence
+    from docent.write.sentences import _clean
+
+    text = "The output still look kind of terrible, but at least we've improved the situation."
+    passage = Passage(id=1, ordinal=0, text=text, locator=Locator(start=1.0, end=2.0),
+                      char_start=0, char_end=len(text))
+    source = Source(id=1, kind=SourceKind.subtitles, title="lets build gpt", path="x.srt",
+                    sha256="a", created_at="2026-01-01T00:00:00")
+    ev = Evidence(passage, source, 0, len(text))
+    assert _clean("讲者仍然看起来很糟糕，但至少改善了情况。", ev, "讲者", True) == \
+        "仍然看起来很糟糕，但至少改善了情况。"
+    mine = Evidence(Passage(id=2, ordinal=1, text="I'd like to train a small model.",
+                            locator=Locator(start=3.0, end=4.0), char_start=0, char_end=30),
+                    source, 0, 32)
+    assert _clean("讲者想训练一个小模型。", mine, "讲者", True) == "讲者想训练一个小模型。"
