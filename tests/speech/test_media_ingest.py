@@ -141,7 +141,8 @@ def test_bad_media_fails_one_line_each_and_others_are_ingested(tmp_path):
     assert "silence.wav: no speech found" in joined
     assert "mute.mp4: the file has no audio stream" in joined
     assert "broken.mkv: not a readable media file" in joined
-    assert "youtube.com/watch?v=kCc8FmEb1nY: cannot download" in joined
+    # offline: the video link's one line names it and says its page cannot be read
+    assert "youtube.com/watch?v=kCc8FmEb1nY: cannot read the video page" in joined
     assert "added" in result.stdout and "short" in result.stdout
     store = Store.open(tmp_path / "ws")
     assert len(store.sources()) == 1

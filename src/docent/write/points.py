@@ -213,23 +213,25 @@ def _summary(store: Store) -> list[Point]:
         points += _groups("method", "Abstract", "paper", abstract[third:2 * third])
         points += _groups("result", "Abstract", "paper", abstract[2 * third:])
         points += _groups("method", "Introduction", "paper", _dedupe(intro, seen))
+        opening = [ev for p in passages if p.role is PassageRole.body and p.locator.section
+                   and re.search(r"introduction|引言|绪论", p.locator.section, re.IGNORECASE)
+                   for ev in _sentences(p, source)][:6]
+        points += _groups("goal", "Introduction", "paper", _dedupe(opening, seen))
         points += _groups("result", "Results", "paper", _dedupe(results, seen)[:6])
         points += _groups("conclusion", "Conclusion", "paper", _dedupe(concl, seen))
     return points
 
 
 def _technique_sections(passages: list[Passage]) -> list[str]:
-    """The paper's own method sections, in order: leaf sections where a parent has children."""
+    """The paper's own method sections, in order (a parent's opening introduces its
+    subsections)."""
     names: list[str] = []
     for p in passages:
         sec = p.locator.section
         if p.role is PassageRole.body and sec and sec not in names \
                 and not _SKIP_SECTION.search(sec):
             names.append(sec)
-    numbers = [re.match(r"[\dA-Z](?:\.\d+)*", n) for n in names]
-    keys = [m.group(0) if m else "" for m in numbers]
-    return [n for n, k in zip(names, keys)
-            if not (k and any(o != k and o.startswith(k + ".") for o in keys))]
+    return names
 
 
 def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[Point]:
@@ -240,7 +242,7 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
         for name in _technique_sections(passages):
             opening = [ev for p in passages if p.locator.section == name
                        and p.role is PassageRole.body for ev in _sentences(p, source)]
-            opening = _leading(_dedupe(opening, seen))[:4]
+            opening = _leading(_dedupe(opening, seen))[:5]
             if opening:
                 covered += " " + name + " " + " ".join(ev.text for ev in opening)
                 points.append(Point("technique", name, "paper", opening))
@@ -365,5 +367,5 @@ def plan_points(plan, store: Store, brief: Brief, retrieve=None, *, sentences: i
         return _technique(store, brief, section_text, retrieve or (lambda q: []))
     if plan.role == "media":  # about 45 字 (30 words) a sentence, two a point, some spare
         per = 45 if brief.language == "zh" else 30
-        return _lecture(store, max(int(plan.budget * 1.5 / (2 * per)), 3), plan.evidence)
+        return _lecture(store, max(int(plan.budget * 2 / (2 * per)), 3), plan.evidence)
     return _general(plan.evidence, section_text + " " + " ".join(plan.queries))
