@@ -207,7 +207,7 @@ def write_checked(
 
     return repair_sections(
         sections, render=lambda secs: _draft(writer, secs, run_id),
-        top_up=lambda secs: _fit_length(writer, plans, secs, run_id), save=save,
+        top_up=lambda secs: _fit_length(writer, plans, secs, run_id, repairing=True), save=save,
         brief=brief, store=store, retriever=retriever, model=model, judge=judge,
         embedder=embedder, rounds=rounds, progress=progress)
 
@@ -255,7 +255,7 @@ def _draft(writer: _Writer, sections: list[DraftSection], run_id: int
 
 
 def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftSection],
-                run_id: int) -> list[DraftSection]:
+                run_id: int, repairing: bool = False) -> list[DraftSection]:
     """Add paragraphs while the report is under the range, trim sentences while over it."""
     brief, unit = writer.brief, writer.unit
     rng = brief.length
@@ -268,7 +268,12 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
     hi = rng.max if rng and rng.max is not None else None
     flexible = [p for p in plans if not p.missing and p.role != "info"]
     open_ = set(p.index for p in flexible)
-    while lo is not None and total() < lo + (lo // 20) and open_:
+    # the first draft aims at the middle of the range: sentences that fail validation are
+    # removed later, and the report must still reach the minimum; a repair tops up to just over
+    # the minimum (what it adds is checked once more, not repaired again)
+    goal = (lo + hi) // 2 if lo is not None and hi is not None and not repairing else (
+        lo + lo // 20 if lo is not None else None)
+    while goal is not None and total() < goal and open_:
         # the section furthest under its budget covers its next planned point; a section whose
         # points are used up is done (length comes from covering more, never from padding)
         plan = min((p for p in flexible if p.index in open_),
