@@ -84,3 +84,25 @@ def test_the_four_registries_name_their_setting():
     assert get_embedder(Settings(embedder="none")) is None
     with pytest.raises(UnsupportedSourceError, match=r"slides\.key: unsupported"):
         sources.parser_for(Path("slides.key"))
+
+
+def test_threads_asking_while_the_builtins_load_wait_for_them():
+    """The web server's first requests arrive on several threads at once: none of them may see
+    the registry half loaded (an empty parser list refused every upload with 415)."""
+    import threading
+    import time
+
+    from docent.registry import Registry
+
+    def load():
+        time.sleep(0.3)  # importing the parsers takes a while
+        slow.register(".pdf", "pdf parser", default=True)
+
+    slow = Registry("parser", builtins=load)
+    seen: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: seen.append(slow.names())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [[".pdf"]] * 4

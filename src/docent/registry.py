@@ -53,6 +53,7 @@ class Registry(Generic[T]):
         self.setting = setting
         self._builtins = builtins
         self._loaded = builtins is None
+        self._loading = False
         self._lock = threading.RLock()
         self._entries: dict[str, T] = {}
 
@@ -67,15 +68,15 @@ class Registry(Generic[T]):
     def _load(self) -> None:
         if self._loaded:
             return
-        with self._lock:
-            if self._loaded:
+        with self._lock:  # another thread that is loading them finishes before this returns
+            if self._loaded or self._loading:  # loaded, or this thread is the loader
                 return
-            self._loaded = True  # before the call: the loader registers through this registry
+            self._loading = True  # the loader registers through this registry
             try:
                 self._builtins()  # type: ignore[misc]
-            except BaseException:
-                self._loaded = False
-                raise
+                self._loaded = True
+            finally:
+                self._loading = False
 
     def find(self, name: str) -> T | None:
         """The entry registered as ``name``, or None."""

@@ -88,11 +88,6 @@ def check_screenshot(path: Path) -> None:
     assert non_white / len(pixels) > 0.03, f"{path}: almost blank"
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN REGRESSION (session 4): after the web app was "
-                   "split into routers and the add-by-link form added, the files chosen in the "
-                   "browser are not uploaded in this test (no ingest job is created), although "
-                   "the same upload through the API and a hand-driven Playwright session work; "
-                   "to be fixed next, see the stop's closing note")
 def test_write_a_report_in_the_browser(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
