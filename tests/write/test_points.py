@@ -179,3 +179,45 @@ def test_the_speaker_is_not_made_the_subject_of_what_the_model_does():
                             locator=Locator(start=3.0, end=4.0), char_start=0, char_end=30),
                     source, 0, 32)
     assert _clean("讲者想训练一个小模型。", mine, "讲者", True) == "讲者想训练一个小模型。"
+
+
+def _lecture_evidence(text: str):
+    from docent.types import Locator, Passage, Source
+    from docent.write.points import Evidence
+
+    passage = Passage(id=1, ordinal=0, text=text, locator=Locator(start=1.0, end=2.0),
+                      char_start=0, char_end=len(text))
+    source = Source(id=1, kind=SourceKind.subtitles, title="lets build gpt", path="x.srt",
+                    sha256="a", created_at="2026-01-01T00:00:00")
+    return Evidence(passage, source, 0, len(text))
+
+
+def test_a_speaker_playing_a_part_is_not_made_the_speaker():
+    """Blind readers' finding on a generated report: "if I'm the fifth token and I want to
+    communicate with my past" became 讲者 communicating with 讲者's past."""
+    from docent.write.sentences import _clean
+
+    ev = _lecture_evidence("if I'm the fifth token and I want to communicate with my past, "
+                           "the simplest way is to take an average of all the previous tokens.")
+    assert _clean("如果讲者已经到了第五个词元，并且讲者想要与讲者的过去进行交流，最简单的方式是取平均。",
+                  ev, "讲者", True) is None
+    mine = _lecture_evidence("I'm going to show you how to train a small model.")
+    assert _clean("讲者将展示如何训练一个小模型。", mine, "讲者", True) == "讲者将展示如何训练一个小模型。"
+
+
+def test_a_contrast_the_source_does_not_draw_drops_the_line():
+    from docent.write.sentences import _clean
+
+    ev = _lecture_evidence("All models achieve good fluency scores and ChatGPT with VANILLA "
+                           "prompting is close to the best in correctness.")
+    assert _clean("所有模型的流畅度都很好，但 ChatGPT 的正确性接近最佳。", ev, "作者", True) is None
+    assert _clean("所有模型的流畅度都很好，ChatGPT 的正确性也接近最佳。", ev, "作者", True)
+    but = _lecture_evidence("The model is small, but it trains in minutes.")
+    assert _clean("模型很小，但几分钟就能训练完。", but, "讲者", True) == "模型很小，但几分钟就能训练完。"
+
+
+def test_lecture_points_skip_lower_case_sentences_that_lean_on_the_one_before():
+    from docent.write.points import _ANAPHORA_ANY_CASE
+
+    assert _ANAPHORA_ANY_CASE.match("they are always processed independently in the batch")
+    assert not _ANAPHORA_ANY_CASE.match("the batch dimension is processed independently")

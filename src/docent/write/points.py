@@ -161,6 +161,9 @@ def fresh(items: list[Evidence], said: list[set[str]]) -> list[Evidence]:
 _ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|Both|Such|Their|Its|Here|Then|"
                        r"Therefore|Thus|However|Though|Although|Also|Moreover|Furthermore|In "
                        r"addition|Similarly|Specifically)\b")
+# a transcript is lower case: "they are always processed independently" leans on the sentence
+# before it as much as "They are ..." does
+_ANAPHORA_ANY_CASE = re.compile(_ANAPHORA.pattern, re.IGNORECASE)
 
 
 def _leading(items: list[Evidence]) -> list[Evidence]:
@@ -238,14 +241,18 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
     points: list[Point] = []
     seen: list[set[str]] = []
     covered = ""
+    spare: list[Point] = []
     for source, passages in _papers(store)[:2]:
         for name in _technique_sections(passages):
-            opening = [ev for p in passages if p.locator.section == name
-                       and p.role is PassageRole.body for ev in _sentences(p, source)]
-            opening = _leading(_dedupe(opening, seen))[:5]
+            body = _leading(_dedupe([ev for p in passages if p.locator.section == name
+                                     and p.role is PassageRole.body
+                                     for ev in _sentences(p, source)], seen))
+            opening, rest = body[:5], _leading(body[5:])[:4]
             if opening:
                 covered += " " + name + " " + " ".join(ev.text for ev in opening)
                 points.append(Point("technique", name, "paper", opening))
+            if opening and rest:  # said only when the openings leave the report short
+                spare.append(Point("technique", name, "paper", rest))
     # terms the assignment names ("如Transformer等") that the paper's method does not explain
     named = re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", section_text)
     named += re.findall(r"(?:如|例如|比如|such as|e\.g\.,?)\s*([A-Za-z][A-Za-z0-9-]{2,})",
@@ -266,7 +273,7 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
             voice = "lecture" if found[0].source.kind in MEDIA else (
                 "paper" if found[0].source.kind is SourceKind.pdf else "document")
             points.insert(0, Point("term", term, voice, found))
-    return points
+    return points + spare
 
 
 _EXPLAINS = re.compile(r"\b(?:is|are) (?:a|an|the|called|basically|just)\b|\bthe idea\b|"
@@ -305,7 +312,7 @@ def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] =
 
         def best_of(p: Passage) -> tuple[float, list[Evidence]]:
             sents = [ev for ev in _sentences(p, source) if not _FILLER.match(ev.text)
-                     and not _ANAPHORA.match(ev.text) and len(ev.text.split()) >= 10
+                     and not _ANAPHORA_ANY_CASE.match(ev.text) and len(ev.text.split()) >= 10
                      and (not paper or len(_content(ev.text) & paper) >= 3)]
             best = sorted(sents, key=lambda ev: -_informative(ev, weight))[:2]
             return sum(_informative(ev, weight) for ev in best), best
@@ -365,7 +372,7 @@ def plan_points(plan, store: Store, brief: Brief, retrieve=None, *, sentences: i
         return _summary(store)
     if plan.role == "technique" and _papers(store):
         return _technique(store, brief, section_text, retrieve or (lambda q: []))
-    if plan.role == "media":  # about 45 字 (30 words) a sentence, two a point, some spare
-        per = 45 if brief.language == "zh" else 30
-        return _lecture(store, max(int(plan.budget * 2 / (2 * per)), 3), plan.evidence)
+    if plan.role == "media":  # about 45 字 (30 words) a sentence, two a point, and as many
+        per = 45 if brief.language == "zh" else 30  # again in spare (lines fail their checks)
+        return _lecture(store, max(int(plan.budget * 3 / (2 * per)), 3), plan.evidence)
     return _general(plan.evidence, section_text + " " + " ".join(plan.queries))

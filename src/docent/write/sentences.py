@@ -56,6 +56,13 @@ _SYSTEM_EN = (
     "4. The source's we / our / I means {who}: write \"{who}\", never \"we\" or \"I\";\n"
     "5. Plain, formal English for beginners. Output only the numbered sentences.")
 
+# the speaker speaking as a token, a reader or "you" ("if I'm the fifth token"), not as himself
+_ROLE_PLAY = re.compile(r"\bif I\b|\bI(?:'m| am) (?:a|an|the|at|in)\b|\bwhen I\b|\bas a\b",
+                        re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:but|however|while|whereas|although|though|yet|despite|in spite|"
+                       r"unlike|instead|rather|contrary|only|still|not|no|fail|cannot|n't|"
+                       r"without|even|except|lower|worse|less)\b|n't", re.IGNORECASE)
+
 _LINE_RE = re.compile(r"^\s*(?:\*\*)?(\d{1,2})\s*[.、:：)）]\s*(.+?)\s*$")
 _END_ZH = re.compile(r"[。！？]$")
 
@@ -89,10 +96,16 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     if len(text) > (3.0 if not zh else 1.6) * len(source) + 20:
         return None  # says much more than its source
     text = _fix_voice(text, who, zh)
-    if zh and who == "讲者" and not re.search(r"\b(?:I|I'm|I'd|I've|I'll|my|me)\b", source):
-        # the source's subject is not the speaker ("the output still looks terrible"): the
-        # model's 讲者 would credit him with what the model or the code does
-        text = re.sub(r"^讲者(?:认为|解释|指出|说)?[，,]?", "", text)
+    if zh and who == "讲者" and "讲者" in text:
+        if not re.search(r"\b(?:I|I'm|I'd|I've|I'll|my|me)\b", source):
+            # the source's subject is not the speaker ("the output still looks terrible"): the
+            # model's 讲者 would credit him with what the model or the code does
+            text = re.sub(r"^讲者(?:认为|解释|指出|说)?[，,]?", "", text)
+        if "讲者" in text and (_ROLE_PLAY.search(source) or text.count("讲者") > 1
+                               or not text.startswith("讲者")):
+            return None  # "if I'm the fifth token...": the speaker plays a part, not himself
+    if zh and re.search(r"但|然而|不过|却|相反", text) and not _CONTRAST.search(source):
+        return None  # a contrast the source does not draw (two sentences joined by 但)
     if unstated_numbers(text, [source]):
         return None  # a number its source does not state
     if zh and not _END_ZH.search(text):
