@@ -19,7 +19,7 @@ from docent import __version__
 from docent.brief import settings_fallback
 from docent.config import Settings
 from docent.errors import DocentError
-from docent.types import format_timestamp
+from docent.types import format_timestamp, RunState
 
 app = typer.Typer(
     name="docent",
@@ -346,7 +346,7 @@ def write(
                            repair=not no_repair, progress=progress,
                            brief_fallback=settings_fallback(settings))
     written = _save_outputs(result.draft, result.validation, store, out_path, formats)
-    store.set_run_status(result.run_id, "done", output=str(written[0].resolve()))
+    store.set_run_status(result.run_id, RunState.done, output=str(written[0].resolve()))
     draft, v = result.draft, result.validation
     rng = draft.length_range
     within = "" if rng is None else (" (within range)" if rng.contains(draft.length)

@@ -23,7 +23,7 @@ from docent.config import Settings
 from docent.errors import DocentError
 from docent.index import Embedder, Retriever
 from docent.store import Store
-from docent.types import Brief, Draft
+from docent.types import Brief, Draft, RunState
 
 __all__ = ["Progress", "WriteResult", "load_run", "write_run"]
 
@@ -99,7 +99,7 @@ def write_run(
         if run_id is None:
             run_id = store.create_run("write", assignment, brief.model_dump_json(), options)
     else:
-        store.set_run_status(run_id, "running")
+        store.set_run_status(run_id, RunState.running)
     attach_call_log(model, store, run_id=run_id, stage="write")
     report = _recording(store, run_id, progress)
     try:
@@ -108,12 +108,12 @@ def write_run(
             brief, store, settings, retriever, model, embedder, judge, run_id=run_id,
             rounds=settings.repair_rounds if repair else 0, progress=report)
     except BaseException as exc:
-        store.set_run_status(run_id, "interrupted" if isinstance(exc, KeyboardInterrupt)
-                             else "failed", error=str(exc) or type(exc).__name__)
+        store.set_run_status(run_id, RunState.interrupted if isinstance(exc, KeyboardInterrupt)
+                             else RunState.failed, error=str(exc) or type(exc).__name__)
         raise
     store.save_run_result(run_id, draft=draft.model_dump_json(),
                           validation=validation.model_dump_json())
-    store.set_run_status(run_id, "done")
+    store.set_run_status(run_id, RunState.done)
     store.set_run_progress(run_id, {"stage": "done", "done": 1, "total": 1})
     return WriteResult(run_id=run_id, draft=draft, validation=validation,
                        markdown=to_markdown(draft), resumed=resumed,

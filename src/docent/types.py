@@ -32,6 +32,12 @@ __all__ = [
     "SentenceEvidence",
     "Draft",
     "Verdict",
+    "Severity",
+    "FindingKind",
+    "SentenceStatus",
+    "SectionStatus",
+    "RepairAction",
+    "RunState",
     "Finding",
     "CheckedSentence",
     "Repair",
@@ -96,12 +102,20 @@ class Locator(BaseModel):
     end: float | None = None
     chunk: int | None = None  # 1-based chunk number within the source (web, text, docx)
 
-    def label(self) -> str:
+    def label(self, dash: str = "-") -> str:
+        """Where the passage is, for a reader and for a citation that points at it
+        (``'p. 4, 3.3 Citation Quality'``, ``'12:04-12:41'``; ``dash="–"`` for typeset text).
+
+        >>> Locator(start=724.0, end=761.5).label(dash="–")
+        '12:04–12:41'
+        """
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"p. {self.page}")
         if self.start is not None and self.end is not None:
-            parts.append(f"{format_timestamp(self.start)}-{format_timestamp(self.end)}")
+            parts.append(f"{format_timestamp(self.start)}{dash}{format_timestamp(self.end)}")
+        elif self.start is not None:
+            parts.append(format_timestamp(self.start))
         if self.section:
             parts.append(self.section)
         if self.chunk is not None and self.page is None and self.start is None:
@@ -222,6 +236,70 @@ class Brief(BaseModel):
     notes: list[str] = Field(default_factory=list)  # what the parser was unsure of
 
 
+class Named(str, Enum):
+    """A state written as a word in JSON, the store and messages; it prints as that word and
+    equals it (``Severity.error == "error"``, ``f"{Severity.error}" == "error"``)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+class Severity(Named):
+    error = "error"  # fails `docent check` and `docent write`
+    warning = "warning"
+    info = "info"
+
+
+class FindingKind(Named):
+    structure = "structure"  # a required section missing, out of order or empty
+    length = "length"
+    bibliography = "bibliography"  # a wrong title, author or year
+    provenance = "provenance"  # a source the workspace does not hold
+    citation = "citation"  # a citation that resolves to nothing, or read at paragraph level
+    uncited = "uncited"  # a factual sentence without a citation
+    support = "support"  # the cited passage does not (fully, verifiably) support the sentence
+    miscited = "miscited"  # another passage supports it: the citation points elsewhere
+    off_source = "off_source"  # a claim about the paper cited to another document
+
+
+class SentenceStatus(Named):
+    supported = "supported"
+    unverified = "unverified"
+    partial = "partial"
+    unsupported = "unsupported"
+    uncited = "uncited"
+    not_a_claim = "not_a_claim"
+
+
+class SectionStatus(Named):
+    written = "written"
+    metadata = "metadata"  # bibliographic lines copied from the sources
+    missing_source = "missing_source"  # the assignment asks for a source not provided
+    no_evidence = "no_evidence"  # no passage of the sources matches the section
+    unverified = "unverified"  # every sentence failed validation and was removed
+
+
+class RepairAction(Named):
+    rewritten = "rewritten"
+    recited = "recited"
+    removed = "removed"
+    kept = "kept"
+
+
+class RunState(Named):
+    """Where a run (a report, or an ingest job of the web app) stands."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+    cancelled = "cancelled"
+    interrupted = "interrupted"
+
+
 class Citation(BaseModel):
     """One entry of a report's reference list: ``[number]`` -> a passage and its locator."""
 
@@ -251,7 +329,7 @@ class DraftSection(BaseModel):
     title: str
     heading: str  # as printed, e.g. "（1）论文基本信息" or "1. Summary"
     paragraphs: list[str] = Field(default_factory=list)  # Markdown; citations as [n]
-    status: str = "written"  # written / metadata / missing_source / no_evidence
+    status: SectionStatus = SectionStatus.written
     note: str | None = None  # why a section could not be written from sources
     evidence: list[SentenceEvidence] = Field(default_factory=list)  # per written sentence
 
@@ -281,8 +359,8 @@ class Verdict(str, Enum):
 # --- validation: what `docent check` (and the last step of `docent write`) finds ------------
 
 class Finding(BaseModel):
-    kind: str
-    severity: str  # error / warning / info
+    kind: FindingKind
+    severity: Severity
     message: str
     section: str | None = None
     sentence_index: int | None = None
@@ -306,8 +384,7 @@ class CheckedSentence(BaseModel):
     citations: list[str] = Field(default_factory=list)  # as written, e.g. "[3]"
     verdict: Verdict | None = None
     score: float | None = None
-    # supported / unverified / partial / unsupported / uncited / not_a_claim
-    status: str = "not_a_claim"
+    status: SentenceStatus = SentenceStatus.not_a_claim
     evidence: str | None = None  # the evidence span it was judged against
     locator: str | None = None  # where that span is, e.g. "p. 4, 3.3 Citation Quality"
     source: str | None = None  # the title of that span's source
@@ -318,7 +395,7 @@ class CheckedSentence(BaseModel):
 class Repair(BaseModel):
     """A change the repair loop of ``docent write`` made (or could not make)."""
 
-    action: str  # rewritten / recited / removed / kept
+    action: RepairAction
     section: str | None = None
     before: str
     after: str | None = None

@@ -29,7 +29,17 @@ from docent.index import Embedder, Retriever, tokenize
 from docent.sources.links import code_host
 from docent.store import Store
 from docent.text import CJK_RE, unstated_numbers
-from docent.types import Brief, Passage, PassageRole, Source, SourceKind, Verdict
+from docent.types import (
+    Brief,
+    FindingKind,
+    Passage,
+    PassageRole,
+    SentenceStatus,
+    Severity,
+    Source,
+    SourceKind,
+    Verdict,
+)
 
 __all__ = ["SupportJudge", "validate"]
 
@@ -76,12 +86,12 @@ def _structure(brief: Brief, parsed: ParsedReport) -> list[Finding]:
         hit = next((i for i, h in enumerate(heads) if want and (want in h or h in want and h)),
                    None)
         if hit is None:
-            findings.append(Finding(kind="structure", severity="error", section=section.title,
+            findings.append(Finding(kind=FindingKind.structure, severity=Severity.error, section=section.title,
                                     message=f"required section “{section.title}” is missing"))
         else:
             positions.append(hit)
     if positions != sorted(positions):
-        findings.append(Finding(kind="structure", severity="error",
+        findings.append(Finding(kind=FindingKind.structure, severity=Severity.error,
                                 message="required sections are not in the assignment's order"))
     return findings
 
@@ -92,11 +102,11 @@ def _length(brief: Brief, parsed: ParsedReport) -> tuple[list[Finding], int | No
     n = report_length(parsed.body, brief.length.unit)
     rng = brief.length
     if rng.contains(n):
-        return [Finding(kind="length", severity="info",
+        return [Finding(kind=FindingKind.length, severity=Severity.info,
                         message=f"length {n} {rng.unit.symbol} is within {rng.label()}")], n
     short = rng.min is not None and n < rng.min
     gap = (rng.min - n) if short else (n - (rng.max or n))
-    return [Finding(kind="length", severity="error",
+    return [Finding(kind=FindingKind.length, severity=Severity.error,
                     message=f"length {n} {rng.unit.symbol} is {'under' if short else 'over'} "
                     f"the required {rng.label()} by {gap}")], n
 
@@ -118,14 +128,14 @@ def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
             if re.search(r"github\.com|gitlab\.com|huggingface\.co/spaces", url) and re.search(
                     r"论文|地址|链接|paper|link|url|available", text, re.IGNORECASE):
                 findings.append(Finding(
-                    kind="bibliography", severity="error", section=s.section,
+                    kind=FindingKind.bibliography, severity=Severity.error, section=s.section,
                     sentence_index=s.index, sentence=s.text,
                     message=f"{url} is a code repository, not the paper's address",
                     proposal=_paper_link(papers)))
             m = re.search(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", url)
             if m and papers and all(p.bibliography and p.bibliography.arxiv_id
                                     and p.bibliography.arxiv_id != m.group(1) for p in papers):
-                findings.append(Finding(kind="bibliography", severity="error",
+                findings.append(Finding(kind=FindingKind.bibliography, severity=Severity.error,
                                         section=s.section, sentence_index=s.index,
                                         sentence=s.text,
                                         message=f"arXiv id {m.group(1)} is not the paper's",
@@ -141,7 +151,7 @@ def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
                            for q in quoted)
                 if best < 0.9 and bib.title.lower() not in s.text.lower():
                     findings.append(Finding(
-                        kind="bibliography", severity="error", section=s.section,
+                        kind=FindingKind.bibliography, severity=Severity.error, section=s.section,
                         sentence_index=s.index, sentence=s.text,
                         message=f"the title differs from the paper's: “{bib.title}”",
                         source=paper.title, proposal=f"use the title “{bib.title}”"))
@@ -154,7 +164,7 @@ def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
                          and n.lower() not in bib.title.lower()]
                 if wrong:
                     findings.append(Finding(
-                        kind="bibliography", severity="error", section=s.section,
+                        kind=FindingKind.bibliography, severity=Severity.error, section=s.section,
                         sentence_index=s.index, sentence=s.text,
                         message=f"not an author of the paper: {', '.join(wrong)}",
                         source=paper.title, proposal="authors: " + ", ".join(bib.authors)))
@@ -162,7 +172,7 @@ def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
                 years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", s.text)}
                 if years and bib.year not in years:
                     findings.append(Finding(
-                        kind="bibliography", severity="error", section=s.section,
+                        kind=FindingKind.bibliography, severity=Severity.error, section=s.section,
                         sentence_index=s.index, sentence=s.text,
                         message=f"the year differs from the paper's ({bib.year})",
                         source=paper.title))
@@ -190,7 +200,7 @@ def _provenance(parsed: ParsedReport, sources: list[Source], brief: Brief | None
                            s.text, re.IGNORECASE)
         if _VIDEO_WORDS.search(s.text) and not denies:
             findings.append(Finding(
-                kind="provenance", severity="error", section=s.section, sentence_index=s.index,
+                kind=FindingKind.provenance, severity=Severity.error, section=s.section, sentence_index=s.index,
                 sentence=s.text, message="attributes content to a video or lecture, but no "
                 "video, audio or transcript was provided",
                 proposal="remove it, or provide the recording or its subtitles"))
@@ -240,8 +250,8 @@ def validate(
         if not sentence.citations:
             if len(tokenize(sentence.text)) >= _CLAIM_MIN_TOKENS and not re.search(
                     r"没有|未提供|not provided", sentence.text):
-                record.status = "uncited"
-                findings.append(Finding(kind="uncited", severity="warning",
+                record.status = SentenceStatus.uncited
+                findings.append(Finding(kind=FindingKind.uncited, severity=Severity.warning,
                                         section=sentence.section, sentence_index=sentence.index,
                                         sentence=sentence.text,
                                         message="a factual sentence without a citation"))
@@ -249,8 +259,8 @@ def validate(
         resolved = [resolve(ref, store, sources) for ref in sentence.citations]
         for r in resolved:
             if r.problem:
-                record.status = "unsupported"
-                findings.append(Finding(kind="citation", severity="error",
+                record.status = SentenceStatus.unsupported
+                findings.append(Finding(kind=FindingKind.citation, severity=Severity.error,
                                         section=sentence.section, sentence_index=sentence.index,
                                         sentence=sentence.text, message=r.problem))
         if judge is None:
@@ -270,7 +280,7 @@ def validate(
         progress("checking claims", len(parsed.sentences), len(parsed.sentences))
     if parsed.paragraph_citations:
         findings.append(Finding(
-            kind="citation", severity="info",
+            kind=FindingKind.citation, severity=Severity.info,
             message=f"{parsed.paragraph_citations} sentences carry no citation of their own and "
             "were judged against the citation that closes their paragraph"))
     rng = brief.length.label() if brief is not None and brief.length else None
@@ -329,7 +339,7 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
     whole = all(r.locator is None for r in resolved) and top is not None and src is not None
     if judgement.verdict is Verdict.supported:
         if whole:  # a citation of a whole document: say where the support is
-            return [Finding(kind="citation", severity="info", section=sentence.section,
+            return [Finding(kind=FindingKind.citation, severity=Severity.info, section=sentence.section,
                             sentence_index=sentence.index, sentence=sentence.text,
                             verdict=judgement.verdict, score=judgement.score,
                             evidence=judgement.evidence, locator=top.locator.label(),
@@ -343,7 +353,7 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         Verdict.partially_supported: "the cited passage supports the claim only in part",
     }
     finding = Finding(
-        kind="support", severity="error" if judgement.verdict is Verdict.not_supported
+        kind=FindingKind.support, severity=Severity.error if judgement.verdict is Verdict.not_supported
         else "warning", section=sentence.section, sentence_index=sentence.index,
         sentence=sentence.text, verdict=judgement.verdict, score=judgement.score,
         evidence=judgement.evidence, locator=top.locator.label() if top else None,
@@ -361,7 +371,7 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
             SourceKind.markdown, SourceKind.web, SourceKind.text, SourceKind.docx) and any(
             s.kind is SourceKind.pdf for _, s in pool) is False and re.search(
             r"论文|本文|作者|paper|authors", sentence.text, re.IGNORECASE):
-        finding.kind = "off_source"
+        finding.kind = FindingKind.off_source
         finding.message = (f"a claim about the paper is cited to {src.title} "
                            f"({top.locator.label()}), which does not support it")
     if retriever is not None and judgement.verdict is Verdict.not_supported:
@@ -383,8 +393,8 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
                     break
         if hit is not None and not unstated_numbers(sentence.text, [hit.passage.text]):
             # another passage supports it fully: the citation points at the wrong place
-            finding.kind = "miscited" if finding.kind == "support" else finding.kind
-            finding.severity = "error"
+            finding.kind = FindingKind.miscited if finding.kind == "support" else finding.kind
+            finding.severity = Severity.error
             finding.proposal = (f"cite {hit.source.title}, {hit.passage.locator.label()}: "
                                 f"“{alt.evidence[:160]}”")
             finding.proposal_passage = hit.passage.id

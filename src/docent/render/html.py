@@ -43,7 +43,6 @@ from docent.render.markdown import (
     CODE,
     ITALIC,
     inline_styles,
-    locator_text,
     references_heading,
     split_paragraph,
     styled_runs,
@@ -436,7 +435,7 @@ def _citation_data(draft: Draft, store: Store | None) -> dict[str, dict]:
         link, link_label = citation_link(c, source, draft.language)
         data[str(c.number)] = {
             "n": c.number, "title": c.source_title, "kind": c.source_kind.value,
-            "locator": locator_text(c.locator), "page": c.locator.page,
+            "locator": c.locator.label(dash="–"), "page": c.locator.page,
             "start": c.locator.start, "end": c.locator.end, "section": c.locator.section,
             "text": passage.text.strip() if passage is not None else c.excerpt,
             "full": passage is not None, "link": link, "link_label": link_label,
@@ -621,7 +620,7 @@ def _references(draft: Draft, data: dict[str, dict]) -> str:
         items.append(f'<li id="ref-{c.number}" value="{c.number}">'
                      f'<span class="ref-num">[{c.number}]</span> '
                      f'<span class="ref-title">{escape(c.source_title)}</span>, '
-                     f'<span class="ref-locator">{escape(c.locator.label())}</span>{link}</li>')
+                     f'<span class="ref-locator">{escape(c.locator.label(dash="–"))}</span>{link}</li>')
     return (f'<h2 id="references-heading">{escape(references_heading(draft.language))}</h2>'
             f'<ol id="references">{"".join(items)}</ol>')
 

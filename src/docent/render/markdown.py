@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from docent.store import Store
-from docent.types import Draft, Locator, ValidationReport, format_timestamp
+from docent.types import Draft, ValidationReport
 
 __all__ = [
     "BOLD",
@@ -28,7 +28,6 @@ __all__ = [
     "ITALIC",
     "body_markdown",
     "inline_styles",
-    "locator_text",
     "references_heading",
     "render_markdown",
     "split_paragraph",
@@ -56,22 +55,6 @@ def render_markdown(draft: Draft, *, validation: ValidationReport | None = None,
 def references_heading(language: str) -> str:
     """The reference list's heading, as :func:`docent.write.render.to_markdown` prints it."""
     return "参考文献" if language == "zh" else "References"
-
-
-def locator_text(locator: Locator) -> str:
-    """A locator for a reader: ``'p. 4, 3.3 Citation Quality'``, ``'12:30–13:05'``."""
-    parts: list[str] = []
-    if locator.page is not None:
-        parts.append(f"p. {locator.page}")
-    if locator.start is not None and locator.end is not None:
-        parts.append(f"{format_timestamp(locator.start)}–{format_timestamp(locator.end)}")
-    elif locator.start is not None:
-        parts.append(format_timestamp(locator.start))
-    if locator.section:
-        parts.append(locator.section)
-    if locator.chunk is not None and locator.page is None and locator.start is None:
-        parts.append(f"chunk {locator.chunk}")
-    return ", ".join(parts) if parts else "whole document"
 
 
 def split_paragraph(paragraph: str) -> tuple[str, str]:
@@ -166,6 +149,6 @@ def to_markdown(draft: Draft) -> str:
     zh = draft.language == "zh"
     lines = [body_markdown(draft).rstrip(), "", "## 参考文献" if zh else "## References", ""]
     for c in sorted(draft.citations, key=lambda c: c.number):
-        lines.append(f"[{c.number}] {c.source_title}, {c.locator.label()}")
+        lines.append(f"[{c.number}] {c.source_title}, {c.locator.label(dash='–')}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -26,7 +26,15 @@ import numpy as np
 
 from docent.errors import WorkspaceError
 from docent.store.migrations import MIGRATIONS
-from docent.types import Bibliography, Locator, Passage, PassageRole, Source, SourceKind
+from docent.types import (
+    Bibliography,
+    Locator,
+    Passage,
+    PassageRole,
+    RunState,
+    Source,
+    SourceKind,
+)
 
 __all__ = ["Run", "Store", "text_sha"]
 
@@ -46,7 +54,7 @@ class Run:
     assignment: str  # the assignment text (an ingest job: the uploaded file's name)
     brief: str
     options: dict
-    status: str  # queued / running / done / failed / cancelled / interrupted
+    status: RunState
     output: str | None
     error: str | None
     created_at: str
@@ -370,7 +378,7 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO runs(kind, assignment, brief, options, status, created_at,"
                 " updated_at) VALUES (?,?,?,?,?,?,?)",
-                (kind, assignment, brief, json.dumps(options, sort_keys=True), "running",
+                (kind, assignment, brief, json.dumps(options, sort_keys=True), RunState.running.value,
                  _now(), _now()),
             )
             return int(cur.lastrowid)
@@ -397,6 +405,7 @@ class Store:
         out = dict(zip(self._RUN_KEYS, row))
         out["options"] = json.loads(out["options"])
         out["progress"] = json.loads(out["progress"]) if out["progress"] else None
+        out["status"] = RunState(out["status"])
         return Run(**out)
 
     def set_run_brief(self, run_id: int, brief: str) -> None:
@@ -428,13 +437,13 @@ class Store:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def set_run_status(self, run_id: int, status: str, *, output: str | None = None,
+    def set_run_status(self, run_id: int, status: RunState | str, *, output: str | None = None,
                        error: str | None = None) -> None:
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE runs SET status = ?, output = COALESCE(?, output), error = ?,"
                 " updated_at = ? WHERE id = ?",
-                (status, output, error, _now(), run_id),
+                (str(status), output, error, _now(), run_id),
             )
 
     def save_run_section(self, run_id: int, idx: int, data: str) -> None:

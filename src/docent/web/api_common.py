@@ -28,6 +28,7 @@ from docent.config import Settings
 from docent.store import Run
 from docent.web.projects import NotFound, Project, Projects
 from docent.web.worker import Worker
+from docent.types import RunState
 
 __all__ = [
     "MaxUploadDep",
@@ -80,7 +81,7 @@ def load_run_row(project: Project, run_id: int, store=None) -> Run:
 def finished_run(project: Project, store, run_id: int) -> Run:
     """The project's finished write run, or a 404 saying what it is waiting for."""
     run = load_run_row(project, run_id, store)
-    if run.kind != "write" or run.status != "done" or not run.draft:
+    if run.kind != "write" or run.status != RunState.done or not run.draft:
         raise NotFound(f"run {run_id} has no finished report ({run.status})",
                        fix="wait until it is done")
     return run

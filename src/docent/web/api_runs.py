@@ -36,6 +36,7 @@ from docent.web.api_common import (
 )
 from docent.web.projects import BadRequest, NotFound, Project, WebError
 from docent.web.worker import Worker
+from docent.types import RunState
 
 __all__ = ["NewRun", "REPORT_CSP", "TYPES", "router"]
 
@@ -62,7 +63,7 @@ class NewRun(BaseModel):
 def start_run(slug: str, body: NewRun, projects: ProjectsDep, worker: WorkerDep) -> dict:
     project = projects.get(slug)
     with project.open_store() as store:
-        pending = any(r.status in ("queued", "running") for r in store.runs("ingest"))
+        pending = any(r.status in (RunState.queued, RunState.running) for r in store.runs("ingest"))
         if store.passage_count() == 0 and not pending:
             raise BadRequest("this project has no sources yet", fix="upload some first")
     run_id = worker.enqueue_write(project, body.assignment, fast=body.fast)
@@ -146,7 +147,7 @@ def run_detail(project: Project, run_id: int, worker: Worker) -> dict:
     out["current"] = worker.is_current(project.slug, run_id)
     if run.validation:
         out["validation"] = validation_summary(run.validation)
-    if run.status == "done" and run.draft:
+    if run.status == RunState.done and run.draft:
         base = f"/api/projects/{project.slug}/runs/{run_id}"
         out["links"] = {"html": f"{base}/report.html", "md": f"{base}/report.md?download=1",
                         "docx": f"{base}/report.docx",

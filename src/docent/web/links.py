@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from docent.errors import SourceError
 from docent.web.projects import BadRequest, Project
+from docent.types import RunState
 
 __all__ = ["router", "NewLinks", "enqueue_link", "MAX_LINKS"]
 
@@ -35,7 +36,7 @@ def enqueue_link(project: Project, url: str) -> int:
     """A queued ingest run for ``url`` (the worker's ``_ingest`` reads ``options["url"]``)."""
     with project.open_store() as store:
         run_id = store.create_run("ingest", url, "{}", {"file": url, "url": url})
-        store.set_run_status(run_id, "queued")
+        store.set_run_status(run_id, RunState.queued)
     return run_id
 
 

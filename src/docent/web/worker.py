@@ -30,6 +30,7 @@ from docent.config import Settings
 from docent.errors import DocentError
 from docent.store import Run, Store
 from docent.web.projects import Project, Projects
+from docent.types import RunState
 
 __all__ = ["JOB_KINDS", "REPAIR", "Worker"]
 
@@ -91,8 +92,8 @@ class Worker:
         for project in self.projects.list():
             with project.open_store() as store:
                 for run in store.runs():
-                    if run.kind in JOB_KINDS and run.status == "running":
-                        store.set_run_status(run.id, "queued")
+                    if run.kind in JOB_KINDS and run.status == RunState.running:
+                        store.set_run_status(run.id, RunState.queued)
                         count += 1
         return count
 
@@ -110,7 +111,7 @@ class Worker:
         with project.open_store() as store:
             run_id = store.create_run("write", brief.assignment, brief.model_dump_json(),
                                       {"fast": bool(fast), "via": "web"})
-            store.set_run_status(run_id, "queued")
+            store.set_run_status(run_id, RunState.queued)
             store.set_run_progress(run_id, {"stage": "queued", "done": 0, "total": 1})
         self.wake()
         return run_id
@@ -118,7 +119,7 @@ class Worker:
     def enqueue_ingest(self, project: Project, filename: str) -> int:
         with project.open_store() as store:
             run_id = store.create_run("ingest", filename, "{}", {"file": filename})
-            store.set_run_status(run_id, "queued")
+            store.set_run_status(run_id, RunState.queued)
         self.wake()
         return run_id
 
@@ -128,10 +129,10 @@ class Worker:
             run = store.run(run_id)
             if run is None:
                 return "missing"
-            if run.status == "queued":
-                store.set_run_status(run_id, "cancelled", error="cancelled by the user")
+            if run.status == RunState.queued:
+                store.set_run_status(run_id, RunState.cancelled, error="cancelled by the user")
                 return "cancelled"
-            if run.status == "running":
+            if run.status == RunState.running:
                 with self._lock:
                     self._cancel.add((project.slug, run_id))
                 return "cancelling"
@@ -168,7 +169,7 @@ class Worker:
             try:
                 with project.open_store() as store:
                     queued = [r for r in store.runs() if r.kind in JOB_KINDS
-                              and r.status == "queued"]
+                              and r.status == RunState.queued]
             except DocentError:
                 continue
             for run in queued:
@@ -186,9 +187,9 @@ class Worker:
         store = Store.open(project.path)
         try:
             latest = store.run(run.id)
-            if latest is None or latest.status != "queued":  # cancelled meanwhile
+            if latest is None or latest.status != RunState.queued:  # cancelled meanwhile
                 return
-            store.set_run_status(run.id, "running")
+            store.set_run_status(run.id, RunState.running)
             store.set_run_progress(run.id, {"stage": "starting", "done": 0, "total": 1})
             progress = self._progress(store, key, track=run.kind == "ingest")
             if run.kind == "write":
@@ -197,15 +198,15 @@ class Worker:
                 self._ingest(project, settings, store, run, progress)
         except _Stop as stop:
             if stop.reason == "shutdown":
-                store.set_run_status(run.id, "queued")
+                store.set_run_status(run.id, RunState.queued)
             else:
-                store.set_run_status(run.id, "cancelled", error="cancelled by the user")
+                store.set_run_status(run.id, RunState.cancelled, error="cancelled by the user")
         except DocentError as exc:
-            store.set_run_status(run.id, "failed", error=_one_line(str(exc), project))
+            store.set_run_status(run.id, RunState.failed, error=_one_line(str(exc), project))
         except Exception as exc:  # noqa: BLE001 - shown to the user as one line
             if self.settings.debug:
                 traceback.print_exc()
-            store.set_run_status(run.id, "failed", error=_one_line(
+            store.set_run_status(run.id, RunState.failed, error=_one_line(
                 f"internal error: {type(exc).__name__}: {exc}", project))
         finally:
             store.close()
@@ -265,7 +266,7 @@ class Worker:
         r = results[0]
         title = r.source.title if r.source else (url or path.name)
         note = f" ({r.note})" if r.note else ""
-        store.set_run_status(run.id, "done", output=f"{r.status.value}: {title}{note}")
+        store.set_run_status(run.id, RunState.done, output=f"{r.status.value}: {title}{note}")
         store.set_run_progress(run.id, {"stage": "done", "done": 1, "total": 1})
 
 

@@ -38,7 +38,16 @@ from docent.index import Embedder, Retriever
 from docent.llm import ChatModel, Message
 from docent.store import Store
 from docent.text import CJK_RE, sentence_spans
-from docent.types import Brief, Draft, DraftSection, Verdict
+from docent.types import (
+    Brief,
+    Draft,
+    DraftSection,
+    FindingKind,
+    RepairAction,
+    SectionStatus,
+    Severity,
+    Verdict,
+)
 from docent.write.compose import MARKER_RE, marker
 from docent.write.render import to_markdown
 
@@ -169,22 +178,22 @@ def _plan(report: ValidationReport, sections: list[DraftSection], numbers: dict[
         key = _norm(slot.text)
         if f.kind in _REMOVE_KINDS:
             taken.add(id(slot))
-            plan.edits.append((slot, None, Repair(action="removed", section=f.section,
+            plan.edits.append((slot, None, Repair(action=RepairAction.removed, section=f.section,
                                                   before=f.sentence, reason=f.message)))
         elif f.kind == "miscited" and f.proposal_passage is not None:
             n = numbers.setdefault(f.proposal_passage, max(numbers.values(), default=0) + 1)
             taken.add(id(slot))
             plan.edits.append((slot, _with_citations(slot.text, [str(n)]), Repair(
-                action="recited", section=f.section, before=f.sentence,
+                action=RepairAction.recited, section=f.section, before=f.sentence,
                 after=_with_citations(slot.text, [str(n)]), reason=f.proposal or f.message)))
         elif f.verdict is Verdict.not_supported and (last or key in rewritten):
             taken.add(id(slot))
             plan.edits.append((slot, None, Repair(
-                action="removed", section=f.section, before=f.sentence,
+                action=RepairAction.removed, section=f.section, before=f.sentence,
                 reason=f.message + (" after a rewrite" if key in rewritten else ""))))
         elif f.verdict is Verdict.unverified or (f.verdict in _KEEPABLE
                                                   and (last or key in rewritten)):
-            plan.kept.append(Repair(action="kept", section=f.section, before=f.sentence,
+            plan.kept.append(Repair(action=RepairAction.kept, section=f.section, before=f.sentence,
                                     reason=("not verified against " if f.verdict is
                                             Verdict.unverified else "still only partly "
                                             "supported by ")
@@ -201,17 +210,17 @@ def _plan(report: ValidationReport, sections: list[DraftSection], numbers: dict[
             if new is not None and _norm(_strip(new)) == key:
                 new = None  # the model gave the sentence back unchanged
             if new is None and f.verdict in _KEEPABLE:
-                plan.kept.append(Repair(action="kept", section=f.section, before=f.sentence,
+                plan.kept.append(Repair(action=RepairAction.kept, section=f.section, before=f.sentence,
                                         reason=f.message + "; no better rewrite could be made"))
                 continue
             if new is None:
                 plan.edits.append((slot, None, Repair(
-                    action="removed", section=f.section, before=f.sentence,
+                    action=RepairAction.removed, section=f.section, before=f.sentence,
                     reason=f.message + "; no rewrite could be made")))
                 continue
             rewritten.add(_norm(new))
             after = _with_citations(new, cited)
-            plan.edits.append((slot, after, Repair(action="rewritten", section=f.section,
+            plan.edits.append((slot, after, Repair(action=RepairAction.rewritten, section=f.section,
                                                    before=f.sentence, after=after,
                                                    reason=f.message)))
     if progress:
@@ -308,7 +317,7 @@ def repair_sections(
             sections = top_up(sections)
         save(sections)
         draft, numbers = render(sections)
-    extra = [Finding(kind="structure", severity="error", section=s.title,
+    extra = [Finding(kind=FindingKind.structure, severity=Severity.error, section=s.title,
                      message=f"no sentence of “{s.title}” survived validation; the section "
                      "keeps a note instead") for s in draft.sections if s.status == "unverified"]
     return draft, report.extended(extra, repairs + kept)
@@ -324,7 +333,7 @@ def _guard_sections(sections: list[DraftSection], language: str) -> list[DraftSe
     for s in sections:
         if s.status == "written" and not any(MARKER_RE.search(p) or _strip(p) for p in
                                              s.paragraphs):
-            s.status = "unverified"
+            s.status = SectionStatus.unverified
             s.note = "every sentence failed validation and was removed"
             s.paragraphs = ["所提供的资料中没有能够核实本部分内容的段落，原有文字已在核验中删除。"
                             if language == "zh" else

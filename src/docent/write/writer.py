@@ -21,7 +21,15 @@ from docent.index import Embedder, Retriever
 from docent.llm import ChatModel
 from docent.store import Store
 from docent.text import sentence_spans
-from docent.types import Brief, Draft, DraftSection, LengthUnit, PassageRole, SentenceEvidence
+from docent.types import (
+    Brief,
+    Draft,
+    DraftSection,
+    LengthUnit,
+    PassageRole,
+    SectionStatus,
+    SentenceEvidence,
+)
 from docent.write.compose import MARKER_RE, info_paragraphs, missing_paragraph
 from docent.write.points import Point, content_words, fresh, plan_points
 from docent.write.sentences import render_point
@@ -62,11 +70,11 @@ class _Writer:
     def section(self, plan: SectionPlan) -> DraftSection:
         out = DraftSection(title=plan.section.title, heading=plan.heading)
         if plan.missing:
-            out.status, out.note = "missing_source", f"no {plan.missing} was provided"
+            out.status, out.note = SectionStatus.missing_source, f"no {plan.missing} was provided"
             out.paragraphs = [missing_paragraph(self.brief, plan.missing)]
             return out
         if plan.role == "info":
-            out.status = "metadata"
+            out.status = SectionStatus.metadata
             sources = self.store.sources()
             papers = [(s, self._front(s.id)) for s in sources if s.kind in PAPER_KINDS]
             media = [(s, None) for s in sources if s.kind in MEDIA_KINDS]
@@ -74,7 +82,7 @@ class _Writer:
             return out
         points = self.points_for(plan)
         if not points and not plan.evidence:
-            out.status, out.note = "no_evidence", "no passage of the sources matches this section"
+            out.status, out.note = SectionStatus.no_evidence, "no passage of the sources matches this section"
             out.paragraphs = ["所提供的资料中没有与本部分相关的内容。" if self.brief.language == "zh"
                               else "The sources hold nothing on this section."]
             return out
