@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docent.progress import Progress
 from docent.brief import parse_brief
-from docent.check.findings import ValidationReport
 from docent.config import Settings
 from docent.errors import DocentError
 from docent.index import Embedder, Retriever
 from docent.store import Store
-from docent.types import Brief, Draft, RunState
+from docent.llm import ChatModel
+from docent.types import Brief, Draft, DraftSection, Repair, RunState, ValidationReport
 
-__all__ = ["Progress", "WriteResult", "load_run", "write_run"]
+if TYPE_CHECKING:
+    from docent.write.writer import ReportWriter
+
+__all__ = ["Progress", "WriteResult", "load_run", "validate_and_repair", "write_checked",
+           "write_run"]
 
 
 
@@ -78,7 +83,7 @@ def write_run(
     from docent.check.judge import get_judge
     from docent.llm import get_model
     from docent.llm.log import attach_call_log
-    from docent.write import to_markdown, write_checked
+    from docent.write import to_markdown
 
     started = time.perf_counter()
     if not assignment.strip():
@@ -118,6 +123,72 @@ def write_run(
     return WriteResult(run_id=run_id, draft=draft, validation=validation,
                        markdown=to_markdown(draft), resumed=resumed,
                        seconds=time.perf_counter() - started, brief=brief)
+
+
+def write_checked(brief: Brief, store: Store, settings: Settings, retriever: Retriever,
+                  model: ChatModel, embedder: Embedder | None, judge, *, run_id: int | None,
+                  rounds: int = 2, progress: Progress | None = None
+                  ) -> tuple[Draft, ValidationReport]:
+    """Write run ``run_id`` (resuming its saved sections), then validate and repair it."""
+    from docent.write.writer import ReportWriter
+
+    writer = ReportWriter(brief, store, settings, retriever, model, embedder, run_id=run_id,
+                          progress=progress)
+    return validate_and_repair(writer, writer.write(), store=store, retriever=retriever,
+                               model=model, judge=judge, embedder=embedder, rounds=rounds,
+                               progress=progress)
+
+
+def validate_and_repair(writer: ReportWriter, sections: list[DraftSection], *, store: Store,
+                        retriever: Retriever | None, model: ChatModel, judge,
+                        embedder: Embedder | None, rounds: int = 2,
+                        progress: Progress | None = None) -> tuple[Draft, ValidationReport]:
+    """The rounds: validate the whole draft with ``docent check``'s checks (verdicts are cached,
+    so a round judges only what changed), plan the repairs of what fails, make them, top the
+    report up when it is short, keep the sections in the run; at most ``rounds`` repair rounds,
+    and the last validation is the report's."""
+    from docent.check import validate
+    from docent.write.render import to_markdown
+    from docent.write.repair import (
+        CachingJudge,
+        needs_more,
+        plan_repairs,
+        revise,
+        short,
+        unsalvaged,
+    )
+
+    judge = judge if isinstance(judge, CachingJudge) else CachingJudge(judge)
+    rewritten: set[str] = set()
+    repairs: list[Repair] = []
+    kept: list[Repair] = []
+    draft, numbers = writer.number(sections)
+    for rnd in range(rounds + 1):
+
+        def stage(what: str, done: int, total: int, rnd: int = rnd) -> None:
+            if progress:
+                progress(f"validating, round {rnd + 1}" if what == "checking claims"
+                         else what, done, total)
+
+        rendered = {ev.sentence for s in draft.sections for ev in s.evidence}
+        report = validate(to_markdown(draft), store, judge, report_name=draft.title,
+                          brief=writer.brief, retriever=retriever, embedder=embedder,
+                          progress=stage, rendered=rendered)
+        if rnd == rounds:
+            break
+        numbers = dict(numbers)  # grows when a sentence is re-cited to a new passage
+        plan = plan_repairs(report, draft, numbers, store=store, model=model, embedder=embedder,
+                            rewritten=rewritten, last=rnd == rounds - 1, progress=stage)
+        kept = plan.kept
+        if not plan.edits and not short(report):
+            break
+        repairs += [r for _, _, r in plan.edits]
+        sections = revise(draft, plan, numbers)
+        if needs_more(report, plan):
+            sections = writer.top_up(sections)
+        writer.save(sections)
+        draft, numbers = writer.number(sections)
+    return draft, report.extended(unsalvaged(draft), repairs + kept)
 
 
 def load_run(store: Store, run_id: int) -> tuple[Draft, ValidationReport | None]:

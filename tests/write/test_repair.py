@@ -18,9 +18,8 @@ from docent.llm import ChatModel, Completion, get_model
 from docent.llm.registry import register_provider
 from docent.store import Store
 from docent.types import DraftSection, Verdict
-from docent.write import to_markdown, write_checked
-from docent.write.repair import repair_sections
-from docent.write.writer import _draft, _Writer
+from docent.pipeline import validate_and_repair, write_checked
+from docent.write import ReportWriter, to_markdown
 
 ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：（1）论文基本信息；（2）核心内容摘要；"
               "（3）关键技术解析。字数在300至2000字，标注来源。")
@@ -151,11 +150,14 @@ def test_miscited_sentence_is_recited_to_the_supporting_passage(workspace):
             return Completion(text=json.dumps({"verdict": "supported" if ok
                                                else "not_supported"}), model=self.name)
 
-    writer = _Writer(brief, store, settings, Writer(stubborn=False), emb, None)
-    draft, report = repair_sections(
-        sections, render=lambda secs: _draft(writer, secs, None), top_up=lambda secs: secs,
-        save=lambda secs: None, brief=brief, store=store,
-        retriever=Retriever(store, settings, emb), model=Writer(stubborn=False),
+    class NoTopUp(ReportWriter):  # this test is about the citation alone
+        def top_up(self, sections):
+            return sections
+
+    retriever = Retriever(store, settings, emb)
+    writer = NoTopUp(brief, store, settings, retriever, Writer(stubborn=False), emb, run_id=None)
+    draft, report = validate_and_repair(
+        writer, sections, store=store, retriever=retriever, model=Writer(stubborn=False),
         judge=ModelJudge(OnlyMultiHead(), emb), embedder=emb, rounds=1)
     assert [r.action for r in report.repairs] == ["recited"], report.repairs
     assert [c.passage_id for c in draft.citations] != [wrong.id]

@@ -4,9 +4,10 @@ sentence from its evidence, cited by construction."""
 from docent.write.compose import info_paragraphs, missing_paragraph
 from docent.write.plan import SectionPlan, plan_report, section_role, target_length
 from docent.write.render import body_markdown, number_citations, to_markdown
-from docent.write.writer import write_checked, write_report
+from docent.write.writer import ReportWriter, write_report
 
 __all__ = [
+    "ReportWriter",
     "SectionPlan",
     "body_markdown",
     "info_paragraphs",
@@ -16,6 +17,5 @@ __all__ = [
     "section_role",
     "target_length",
     "to_markdown",
-    "write_checked",
     "write_report",
 ]

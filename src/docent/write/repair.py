@@ -1,9 +1,9 @@
-"""Repair: check the draft with the same checks as ``docent check``, fix what fails, check again::
+"""Repair: what to do with the sentences the validation found failing, and doing it. The
+rounds are the pipeline's (:func:`docent.pipeline.validate_and_repair`)::
 
-    draft, validation = repair_sections(sections, render=render, top_up=top_up, save=save,
-                                        brief=brief, store=store, retriever=retriever,
-                                        model=model, judge=judge, embedder=embedder)
-    validation.repairs      # what was rewritten, re-cited, removed or kept
+    plan = plan_repairs(report, draft, numbers, store=store, model=model, embedder=None,
+                        rewritten=set(), last=False)
+    sections = revise(draft, plan, numbers)      # then the writer tops up, the pipeline checks
 
 Each round validates the whole report (:func:`docent.check.validate`; verdicts are cached, so a
 round only judges the sentences that changed) and acts on the findings about sentences the
@@ -26,20 +26,17 @@ after the last round stays in the validation report.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from docent.progress import Progress
-from docent.check import validate
 from docent.check.findings import Finding, Repair, ValidationReport
 from docent.check.judge import Judgement, select_evidence
 from docent.check.parse import strip_citations as _strip
-from docent.index import Embedder, Retriever
+from docent.index import Embedder
 from docent.llm import ChatModel, Message
 from docent.store import Store
 from docent.text import CJK_RE, sentence_spans
 from docent.types import (
-    Brief,
     Draft,
     DraftSection,
     FindingKind,
@@ -49,9 +46,9 @@ from docent.types import (
     Verdict,
 )
 from docent.write.compose import MARKER_RE, marker
-from docent.write.render import to_markdown
 
-__all__ = ["CachingJudge", "RepairPlan", "repair_sections", "rewrite_sentence"]
+__all__ = ["CachingJudge", "RepairPlan", "needs_more", "plan_repairs", "revise", "rewrite_sentence",
+           "short", "unsalvaged"]
 
 _NUM = re.compile(r"\[(\d+)\]")
 # verdicts whose sentence is kept and listed (an unverified one at once: a rewrite from the
@@ -155,9 +152,15 @@ _REMOVE_KINDS = {"provenance", "bibliography", "citation"}
 _SUPPORT_KINDS = {"support", "off_source", "miscited"}
 
 
-def _plan(report: ValidationReport, sections: list[DraftSection], numbers: dict[int, int],
-          store: Store, model: ChatModel, embedder: Embedder | None, language: str,
-          rewritten: set[str], last: bool, progress: Progress | None) -> RepairPlan:
+def plan_repairs(report: ValidationReport, draft: Draft, numbers: dict[int, int], *,
+                 store: Store, model: ChatModel, embedder: Embedder | None,
+                 rewritten: set[str], last: bool, progress: Progress | None = None
+                 ) -> RepairPlan:
+    """What to do with each failing sentence the model wrote (re-cite, rewrite from its
+    evidence, remove, keep); ``numbers`` grows when a sentence is re-cited to a passage the draft
+    did not cite, ``rewritten`` collects the rewritten sentences (a second failure removes
+    them), ``last``: the last round, where what still fails is removed or kept."""
+    sections, language = draft.sections, draft.language or "zh"
     slots = _slots(sections)
     by_key: dict[tuple[str, str], list[_Slot]] = {}
     for slot in slots:
@@ -262,70 +265,31 @@ def _to_markers(sections: list[DraftSection], numbers: dict[int, int]) -> list[D
             for s in sections]
 
 
-def repair_sections(
-    sections: list[DraftSection],
-    *,
-    render: Callable[[list[DraftSection]], tuple[Draft, dict[int, int]]],
-    top_up: Callable[[list[DraftSection]], list[DraftSection]],
-    save: Callable[[list[DraftSection]], None],
-    brief: Brief,
-    store: Store,
-    retriever: Retriever | None,
-    model: ChatModel,
-    judge,
-    embedder: Embedder | None,
-    rounds: int = 2,
-    progress: Progress | None = None,
-) -> tuple[Draft, ValidationReport]:
-    """Validate, repair and re-validate ``sections`` (in marker form, ``⟦passage id⟧``).
-
-    ``render`` numbers the sections into a :class:`Draft` and returns it with its
-    ``{passage id: number}`` map; ``top_up`` adds paragraphs while the report is short; ``save``
-    keeps the repaired sections in the run (so an interrupted repair resumes from them).
-    """
-    judge = judge if isinstance(judge, CachingJudge) else CachingJudge(judge)
-    rewritten: set[str] = set()
-    repairs: list[Repair] = []
-    kept: list[Repair] = []
-    language = brief.language or "zh"
-    draft, numbers = render(sections)
-    for rnd in range(rounds + 1):
-
-        def stage(what: str, done: int, total: int, rnd: int = rnd) -> None:
-            if progress:
-                progress(f"validating, round {rnd + 1}" if what == "checking claims"
-                         else what, done, total)
-
-        rendered = {ev.sentence for s in draft.sections for ev in s.evidence}
-        report = validate(to_markdown(draft), store, judge, report_name=draft.title,
-                          brief=brief, retriever=retriever, embedder=embedder, progress=stage,
-                          rendered=rendered)
-        if rnd == rounds:
-            break
-        numbers_now = dict(numbers)  # grows when a sentence is re-cited to a new passage
-        plan = _plan(report, draft.sections, numbers_now, store, model, embedder,
-                     language, rewritten, last=rnd == rounds - 1, progress=stage)
-        kept = plan.kept
-        short = _short(report)
-        if not plan.edits and not short:
-            break
-        repairs += [r for _, _, r in plan.edits]
-        fixed = _apply(draft.sections, plan)
-        sections = _to_markers(fixed, numbers_now)
-        sections = _guard_sections(sections, language)
-        if short or any(new is None for _, new, _ in plan.edits):
-            sections = top_up(sections)
-        save(sections)
-        draft, numbers = render(sections)
-    extra = [Finding(kind=FindingKind.structure, severity=Severity.error, section=s.title,
-                     message=f"no sentence of “{s.title}” survived validation; the section "
-                     "keeps a note instead") for s in draft.sections if s.status == "unverified"]
-    return draft, report.extended(extra, repairs + kept)
+def revise(draft: Draft, plan: RepairPlan, numbers: dict[int, int]) -> list[DraftSection]:
+    """``draft``'s sections with ``plan``'s edits made, back in marker form (``⟦passage id⟧``,
+    ``numbers`` maps passage ids to the draft's citation numbers, including any a re-citation
+    added); a written section that lost every sentence keeps a note."""
+    fixed = _apply(draft.sections, plan)
+    return _guard_sections(_to_markers(fixed, numbers), draft.language or "zh")
 
 
-def _short(report: ValidationReport) -> bool:
-    return any(f.kind == "length" and f.severity == "error" and "under" in f.message
-               for f in report.findings)
+def needs_more(report: ValidationReport, plan: RepairPlan) -> bool:
+    """The report is under its range, or the plan removes sentences: the writer adds more."""
+    return short(report) or any(new is None for _, new, _ in plan.edits)
+
+
+def unsalvaged(draft: Draft) -> list[Finding]:
+    """An error for each written section that no sentence of survived validation."""
+    return [Finding(kind=FindingKind.structure, severity=Severity.error, section=s.title,
+                    message=f"no sentence of “{s.title}” survived validation; the section "
+                    "keeps a note instead")
+            for s in draft.sections if s.status == SectionStatus.unverified]
+
+
+def short(report: ValidationReport) -> bool:
+    """The validation found the report under its length range."""
+    return any(f.kind == FindingKind.length and f.severity == Severity.error
+               and "under" in f.message for f in report.findings)
 
 
 def _guard_sections(sections: list[DraftSection], language: str) -> list[DraftSection]:

@@ -15,7 +15,6 @@ import re
 
 from docent.progress import Progress
 from docent.brief import report_length
-from docent.check.findings import ValidationReport
 from docent.config import Settings
 from docent.index import Embedder, Retriever
 from docent.llm import ChatModel
@@ -36,7 +35,7 @@ from docent.write.sentences import render_point
 from docent.write.plan import MEDIA_KINDS, PAPER_KINDS, SectionPlan, plan_report, target_length
 from docent.write.render import body_markdown, number_citations
 
-__all__ = ["write_checked", "write_report"]
+__all__ = ["ReportWriter", "write_report"]
 
 
 def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
@@ -169,6 +168,51 @@ class _Writer:
         return None
 
 
+class ReportWriter:
+    """Run ``run_id``'s report as the pipeline drives it: the first draft, numbered drafts,
+    more paragraphs when a repair left it short, and each change kept in the run::
+
+        writer = ReportWriter(brief, store, settings, retriever, model, embedder, run_id=1)
+        sections = writer.write()           # resumes the sections saved in the run
+        draft, numbers = writer.number(sections)
+    """
+
+    def __init__(self, brief: Brief, store: Store, settings: Settings, retriever: Retriever,
+                 model: ChatModel, embedder: Embedder | None, *, run_id: int | None,
+                 progress: Progress | None = None) -> None:
+        self.brief, self.store, self.run_id = brief, store, run_id
+        self.model = model
+        self.progress = progress
+        self._writer = _Writer(brief, store, settings, model, embedder, progress, retriever)
+        self._plans: list[SectionPlan] | None = None
+
+    @property
+    def plans(self) -> list[SectionPlan]:
+        if self._plans is None:
+            self._plans = plan_report(self.brief, self.store, self._writer.retriever)
+        return self._plans
+
+    def write(self) -> list[DraftSection]:
+        """The first draft's sections (in marker form, ``⟦passage id⟧``), fitted to the range;
+        sections already saved in the run are taken as they are."""
+        return _write_sections(self._writer, self.plans, self.run_id, self.progress)
+
+    def number(self, sections: list[DraftSection]) -> tuple[Draft, dict[int, int]]:
+        """The numbered :class:`Draft` and its ``{passage id: citation number}`` map."""
+        return _draft(self._writer, sections, self.run_id)
+
+    def top_up(self, sections: list[DraftSection]) -> list[DraftSection]:
+        """More planned points while the report is under its range (after removals)."""
+        return _fit_length(self._writer, self.plans, sections, self.run_id, repairing=True)
+
+    def save(self, sections: list[DraftSection]) -> None:
+        """Keep ``sections`` in the run (an interrupted repair resumes from them)."""
+        if self.run_id is None:
+            return
+        for i, section in enumerate(sections):
+            self.store.save_run_section(self.run_id, i, section.model_dump_json())
+
+
 def write_report(
     brief: Brief,
     store: Store,
@@ -180,52 +224,17 @@ def write_report(
     run_id: int,
     progress: Progress | None = None,
 ) -> Draft:
-    """Write (or finish writing) run ``run_id``; finished sections are kept in the workspace."""
-    writer, _, sections = _write_sections(brief, store, settings, retriever, model, embedder,
-                                          run_id, progress)
-    return _draft(writer, sections, run_id)[0]
+    """Write (or finish writing) run ``run_id``, unchecked; finished sections are kept in the
+    workspace. (:func:`docent.pipeline.write_run` also validates and repairs it.)"""
+    writer = ReportWriter(brief, store, settings, retriever, model, embedder, run_id=run_id,
+                          progress=progress)
+    return writer.number(writer.write())[0]
 
 
-def write_checked(
-    brief: Brief,
-    store: Store,
-    settings: Settings,
-    retriever: Retriever,
-    model: ChatModel,
-    embedder: Embedder | None,
-    judge,
-    *,
-    run_id: int,
-    rounds: int = 2,
-    progress: Progress | None = None,
-) -> tuple[Draft, ValidationReport]:
-    """Write run ``run_id``, then validate and repair it (:mod:`docent.write.repair`).
-
-    ``rounds`` repair rounds at most (0: validate only). Repaired sections are saved in the
-    run, so an interrupted repair resumes from them.
-    """
-    from docent.write.repair import repair_sections
-
-    writer, plans, sections = _write_sections(brief, store, settings, retriever, model, embedder,
-                                              run_id, progress)
-
-    def save(fixed: list[DraftSection]) -> None:
-        for i, section in enumerate(fixed):
-            store.save_run_section(run_id, i, section.model_dump_json())
-
-    return repair_sections(
-        sections, render=lambda secs: _draft(writer, secs, run_id),
-        top_up=lambda secs: _fit_length(writer, plans, secs, run_id, repairing=True), save=save,
-        brief=brief, store=store, retriever=retriever, model=model, judge=judge,
-        embedder=embedder, rounds=rounds, progress=progress)
-
-
-def _write_sections(brief: Brief, store: Store, settings: Settings, retriever: Retriever,
-                    model: ChatModel, embedder: Embedder | None, run_id: int,
-                    progress: Progress | None):
-    writer = _Writer(brief, store, settings, model, embedder, progress, retriever)
-    plans = plan_report(brief, store, retriever)
-    saved = store.run_sections(run_id)
+def _write_sections(writer: _Writer, plans: list[SectionPlan], run_id: int | None,
+                    progress: Progress | None) -> list[DraftSection]:
+    store = writer.store
+    saved = store.run_sections(run_id) if run_id is not None else {}
     sections: list[DraftSection] = []
     for plan in plans:
         if progress:
@@ -242,15 +251,15 @@ def _write_sections(brief: Brief, store: Store, settings: Settings, retriever: R
                  if any((ev.passage.id, ev.start) in written for ev in pt.evidence)), default=-1)
             continue
         section = writer.section(plan)
-        store.save_run_section(run_id, plan.index, section.model_dump_json())
+        if run_id is not None:
+            store.save_run_section(run_id, plan.index, section.model_dump_json())
         sections.append(section)
     if progress:
         progress("sections", len(plans), len(plans))
-    sections = _fit_length(writer, plans, sections, run_id)
-    return writer, plans, sections
+    return _fit_length(writer, plans, sections, run_id)
 
 
-def _draft(writer: _Writer, sections: list[DraftSection], run_id: int
+def _draft(writer: _Writer, sections: list[DraftSection], run_id: int | None
            ) -> tuple[Draft, dict[int, int]]:
     """The numbered draft and its ``{passage id: citation number}`` map."""
     brief = writer.brief
@@ -263,7 +272,7 @@ def _draft(writer: _Writer, sections: list[DraftSection], run_id: int
 
 
 def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftSection],
-                run_id: int, repairing: bool = False) -> list[DraftSection]:
+                run_id: int | None, repairing: bool = False) -> list[DraftSection]:
     """Add paragraphs while the report is under the range, trim sentences while over it."""
     brief, unit = writer.brief, writer.unit
     rng = brief.length
@@ -289,7 +298,9 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
         if not writer.more(plan, sections[plan.index]):
             open_.discard(plan.index)
             continue
-        writer.store.save_run_section(run_id, plan.index, sections[plan.index].model_dump_json())
+        if run_id is not None:
+            writer.store.save_run_section(run_id, plan.index,
+                                          sections[plan.index].model_dump_json())
     while hi is not None and total() > hi:
         longest = max((s for s in sections if s.status == "written" and s.paragraphs),
                       key=lambda s: _section_length(s, unit), default=None)
