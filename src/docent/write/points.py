@@ -164,6 +164,17 @@ _ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|Both|Such|Their|Its|H
 # a transcript is lower case: "they are always processed independently" leans on the sentence
 # before it as much as "They are ..." does
 _ANAPHORA_ANY_CASE = re.compile(_ANAPHORA.pattern, re.IGNORECASE)
+# live-coding talk that means nothing off the screen: the speaker steering ("let me", "I'm going
+# to", "for now"), pointing ("this part here", "up top", "you see how"), hedging ("kind of") or
+# narrating his own session ("I ran it", "I brought down")
+_CHATTER = re.compile(
+    r"\b(?:let me|let's|let us|I'm going to|I'm gonna|we're going to|we are going to|I'd like|"
+    r"I will|I'll|for now|as I (?:explained|said|mentioned)|etc\.|kind of|sort of|I think|"
+    r"I brought|I already|I ran|I'm kind|bothered|up top|down here|over here|right here|"
+    r"this part here|you see (?:how|that)|notice that|Git|if we're|if we are|if you have|"
+    r"if you can see)\b|^(?:From|And|Or|Iterating|There's|Well|Number \w+|You'll|I still|"
+    r"[A-Z] we)\b",
+    re.IGNORECASE)
 
 
 def _leading(items: list[Evidence]) -> list[Evidence]:
@@ -312,7 +323,8 @@ def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] =
 
         def best_of(p: Passage) -> tuple[float, list[Evidence]]:
             sents = [ev for ev in _sentences(p, source) if not _FILLER.match(ev.text)
-                     and not _ANAPHORA_ANY_CASE.match(ev.text) and len(ev.text.split()) >= 10
+                     and not _ANAPHORA_ANY_CASE.match(ev.text) and not _CHATTER.search(ev.text)
+                     and len(ev.text.split()) >= 10
                      and (not paper or len(_content(ev.text) & paper) >= 3)]
             best = sorted(sents, key=lambda ev: -_informative(ev, weight))[:2]
             return sum(_informative(ev, weight) for ev in best), best
