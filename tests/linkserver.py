@@ -99,3 +99,12 @@ def closed_port_url() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     return f"http://127.0.0.1:{port}/paper.pdf"
+
+
+def reading_server() -> LinkServer:
+    """A server of one week's reading: the ALCE PDF where arXiv's download address points
+    (DOCENT_ARXIV_URL) and an HTML article at /notes/why-cite; use it as a context manager."""
+    s = LinkServer()
+    s.add("/pdf/2305.14627", ALCE_PDF.read_bytes(), "application/pdf")
+    s.add("/notes/why-cite", ARTICLE_HTML.read_bytes())
+    return s

@@ -221,11 +221,13 @@ def ingest(
     *,
     subtitles: Path | None = None,
     language: str | None = None,
+    reindex: bool = False,
 ) -> list[IngestResult]:
     """Ingest files, folders and links; one result per file or link (and per failed path).
 
     ``subtitles`` (a .srt/.vtt) is used for the media files of this call instead of speech
-    recognition; ``language`` is their spoken language (default: detected).
+    recognition; ``language`` is their spoken language (default: detected). ``reindex``:
+    rebuild the search index when a source was added or updated.
     """
     urls = [p for p in paths if isinstance(p, str) and is_link(p)]
     files, results = expand_paths([Path(p) for p in paths if p not in urls])
@@ -241,26 +243,15 @@ def ingest(
         ))
     if progress:
         progress("files", len(files), len(files))
-    return results
-
-
-def ingest_and_index(
-    paths: list[Path | str],
-    store: Store,
-    settings: Settings,
-    embedder: Embedder | None,
-    progress: Progress | None = None,
-    *,
-    subtitles: Path | None = None,
-    language: str | None = None,
-) -> list[IngestResult]:
-    """:func:`ingest`, then rebuild the search index when a source was added or updated.
-
-    What ``docent ingest``, ``docent write -s``, ``docent check -s`` and the web app's uploads
-    all run, so a search right after finds the new passages without waiting for a rebuild.
-    """
-    results = ingest(paths, store, settings, embedder, progress, subtitles=subtitles,
-                     language=language)
-    if any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
+    if reindex and any(r.status in (IngestStatus.added, IngestStatus.updated) for r in results):
         Retriever(store, settings, embedder).rebuild(progress)
     return results
+
+
+def ingest_and_index(paths: list[Path | str], store: Store, settings: Settings,
+                     embedder: Embedder | None, progress: Progress | None = None, **options
+                     ) -> list[IngestResult]:
+    """:func:`ingest` with ``reindex=True``: what ``docent ingest``, ``docent write -s``,
+    ``docent check -s`` and the web app's uploads all run, so a search right after finds the
+    new passages without waiting for a rebuild."""
+    return ingest(paths, store, settings, embedder, progress, reindex=True, **options)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from linkserver import ALCE_PDF, ARTICLE_HTML, LinkServer
+from linkserver import reading_server
 
 from docent.config import Settings
 from docent.web import create_app
@@ -18,9 +18,7 @@ ABS = "https://arxiv.org/abs/2305.14627"
 
 @pytest.fixture(scope="module")
 def server():
-    with LinkServer() as s:
-        s.add("/pdf/2305.14627", ALCE_PDF.read_bytes(), "application/pdf")
-        s.add("/notes/why-cite", ARTICLE_HTML.read_bytes())
+    with reading_server() as s:
         yield s
 
 
