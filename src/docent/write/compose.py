@@ -55,6 +55,22 @@ def _address(bib: Bibliography | None) -> str | None:
     return None
 
 
+# the bibliographic lines, by report language (copied facts: the checks compare them with the
+# extracted metadata)
+_INFO = {
+    "zh": {"title": "论文题目：《{}》。", "authors": "作者：{}。", "and": "、",
+           "affiliations": "作者单位：{}。", "sep": "；", "year": "{}年", "published": "发表信息：{}。", "list": "，",
+           "arxiv": "arXiv 编号：{0}，论文地址：https://arxiv.org/abs/{0}。",
+           "doi": "DOI：{0}，论文地址：https://doi.org/{0}。", "address": "论文地址：{}。",
+           "pages": "篇幅：共 {} 页。"},
+    "en": {"title": "Title: {}.", "authors": "Authors: {}.", "and": ", ",
+           "affiliations": "Affiliations: {}.", "sep": "; ", "year": "{}", "published": "Published: {}.",
+           "list": ", ", "arxiv": "arXiv: {0} (https://arxiv.org/abs/{0}).",
+           "doi": "DOI: {0} (https://doi.org/{0}).", "address": "Address: {}.",
+           "pages": "Length: {} pages."},
+}
+
+
 def info_paragraphs(brief: Brief, papers: list[tuple[Source, Passage | None]],
                     media: list[tuple[Source, Passage | None]]) -> list[str]:
     """The bibliographic section, from extracted metadata only (title, authors, ...)."""
@@ -64,41 +80,24 @@ def info_paragraphs(brief: Brief, papers: list[tuple[Source, Passage | None]],
         bib = source.bibliography
         title = (bib.title if bib and bib.title else source.title)
         cited = (lambda s: cite(s, front.id)) if front is not None and front.id else (lambda s: s)
-        facts: list[str] = []
-        if zh:
-            facts.append(cited(f"论文题目：《{title}》。"))
-            if bib and bib.authors:
-                facts.append(cited(f"作者：{'、'.join(bib.authors)}。"))
-            if bib and bib.affiliations:
-                facts.append(cited(f"作者单位：{'；'.join(bib.affiliations)}。"))
-            when = [x for x in (bib.venue if bib else None,
-                                f"{bib.year}年" if bib and bib.year else None) if x]
-            if when:
-                facts.append(f"发表信息：{'，'.join(when)}。")
-            if bib and bib.arxiv_id:
-                facts.append(f"arXiv 编号：{bib.arxiv_id}，论文地址：https://arxiv.org/abs/{bib.arxiv_id}。")
-            elif bib and bib.doi:
-                facts.append(f"DOI：{bib.doi}，论文地址：https://doi.org/{bib.doi}。")
-            elif _address(bib):
-                facts.append(f"论文地址：{_address(bib)}。")
-            facts.append(f"篇幅：共 {source.pages} 页。" if source.pages else "")
-        else:
-            facts.append(cited(f"Title: {title}."))
-            if bib and bib.authors:
-                facts.append(cited(f"Authors: {', '.join(bib.authors)}."))
-            if bib and bib.affiliations:
-                facts.append(cited(f"Affiliations: {'; '.join(bib.affiliations)}."))
-            when = [x for x in (bib.venue if bib else None, str(bib.year) if bib and bib.year
-                                else None) if x]
-            if when:
-                facts.append(f"Published: {', '.join(when)}.")
-            if bib and bib.arxiv_id:
-                facts.append(f"arXiv: {bib.arxiv_id} (https://arxiv.org/abs/{bib.arxiv_id}).")
-            elif bib and bib.doi:
-                facts.append(f"DOI: {bib.doi} (https://doi.org/{bib.doi}).")
-            elif _address(bib):
-                facts.append(f"Address: {_address(bib)}.")
-            facts.append(f"Length: {source.pages} pages." if source.pages else "")
+        t = _INFO["zh" if zh else "en"]
+        facts = [cited(t["title"].format(title))]
+        if bib and bib.authors:
+            facts.append(cited(t["authors"].format(t["and"].join(bib.authors))))
+        if bib and bib.affiliations:
+            facts.append(cited(t["affiliations"].format(t["sep"].join(bib.affiliations))))
+        when = [x for x in (bib.venue if bib else None,
+                            t["year"].format(bib.year) if bib and bib.year else None) if x]
+        if when:
+            facts.append(t["published"].format(t["list"].join(when)))
+        if bib and bib.arxiv_id:
+            facts.append(t["arxiv"].format(bib.arxiv_id))
+        elif bib and bib.doi:
+            facts.append(t["doi"].format(bib.doi))
+        elif _address(bib):
+            facts.append(t["address"].format(_address(bib)))
+        if source.pages:
+            facts.append(t["pages"].format(source.pages))
         out.append(" ".join(f for f in facts if f) if not zh else "".join(f for f in facts if f))
     for source, first in media:
         length = format_timestamp(source.duration) if source.duration else None
