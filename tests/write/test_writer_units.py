@@ -117,3 +117,16 @@ def test_english_assignment(kb_workspace):
     assert "## References" in to_markdown(draft)
 
 
+
+
+def test_a_terms_english_is_given_in_parentheses_at_its_first_use_only():
+    from types import SimpleNamespace
+
+    from docent.write.writer import _Writer
+
+    writer = SimpleNamespace(glossed=set())
+    first = _Writer._glossed(writer, "模型把文本切成词元（token）。")
+    again = _Writer._glossed(writer, "每个词元（Token）对应一个整数，GPT（Generative Pre-trained "
+                                     "Transformer）也这样做。")
+    assert first == "模型把文本切成词元（token）。"
+    assert again == "每个词元对应一个整数，GPT（Generative Pre-trained Transformer）也这样做。"

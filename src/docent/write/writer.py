@@ -38,6 +38,10 @@ from docent.write.render import body_markdown, number_citations
 __all__ = ["ReportWriter", "write_report"]
 
 
+# "中文（English term）" right after Chinese text: the gloss of a term
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*([A-Za-z][A-Za-z0-9 .\-]{1,40}?)\s*[）)]")
+
+
 def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
     """The first sentence of a lecture point says it is the lecture's (the citation gives the
     time range: a time written into the sentence is a number its passage never states)."""
@@ -65,6 +69,8 @@ class _Writer:
         self.points: dict[int, list[Point]] = {}
         self.last_point: dict[int, Point] = {}  # the point that wrote a section's last paragraph
         self.said: list[set[str]] = []  # content words of every source sentence written from
+        self.framed = 0  # lecture sentences opened with "视频中，" (at most two: no formula)
+        self.glossed: set[str] = set()  # English terms already given in parentheses
 
     def section(self, plan: SectionPlan) -> DraftSection:
         out = DraftSection(title=plan.section.title, heading=plan.heading)
@@ -142,8 +148,10 @@ class _Writer:
             rendered = render_point(self.model, self.brief, point)
             if not rendered:
                 continue
-            sentences = [_framed(r.text, point, k == 0, self.brief.language)
+            sentences = [self._glossed(_framed(r.text, point, k == 0 and self.framed < 2,
+                                               self.brief.language))
                          for k, r in enumerate(rendered)]
+            self.framed += sum(s.startswith(("视频中，", "In the lecture, ")) for s in sentences)
             joiner = "" if self.brief.language == "zh" else " "
             last = self.last_point.get(plan.index)
             if (last is not None and out.paragraphs and point.kind not in ("technique", "term")
@@ -160,6 +168,18 @@ class _Writer:
                     start=r.evidence.start, end=r.evidence.end, text=r.evidence.text))
             return True
         return False
+
+    def _glossed(self, sentence: str) -> str:
+        """A term's English stays in parentheses at its first use in the report only:
+        "词元（token）" once, "词元" after."""
+        def once(m: re.Match) -> str:
+            key = m.group(1).strip().lower()
+            if key in self.glossed:
+                return ""
+            self.glossed.add(key)
+            return m.group(0)
+
+        return _GLOSS.sub(once, sentence)
 
     def _front(self, source_id: int):
         for p in self.store.passages(source_id):
