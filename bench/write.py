@@ -22,6 +22,7 @@ import argparse
 import os
 import re
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -71,7 +72,11 @@ def run(number: int, out: Path | None) -> None:
     title, assignment, sources = SCENARIOS[number]
     print(f"\n== scenario {number}: {title}")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(workspace=Path(tmp) / "ws")
+        # with --out the workspace is kept beside the report (to read the run's evidence later)
+        ws = out / f"scenario-{number}-ws" if out else Path(tmp) / "ws"
+        if ws.exists():
+            shutil.rmtree(ws)
+        settings = Settings(workspace=ws)
         store = Store.open(settings.workspace)
         embedder = get_embedder(settings)
         t0 = time.perf_counter()
