@@ -272,10 +272,10 @@ def validate(
         if len(verdicts) > before:
             record.verdict = verdicts[-1]
             if record.status != "unsupported":
-                record.status = {Verdict.supported: "supported",
-                                 Verdict.unverified: "unverified",
-                                 Verdict.partially_supported: "partial"}.get(
-                    record.verdict, "unsupported")
+                record.status = {Verdict.supported: SentenceStatus.supported,
+                                 Verdict.unverified: SentenceStatus.unverified,
+                                 Verdict.partially_supported: SentenceStatus.partial}.get(
+                    record.verdict, SentenceStatus.unsupported)
     if progress:
         progress("checking claims", len(parsed.sentences), len(parsed.sentences))
     if parsed.paragraph_citations:
