@@ -64,6 +64,7 @@ def test_report_follows_the_brief_cites_and_fits_the_length(kb_workspace):
                                                 "视频补充要点"]
     markdown = to_markdown(draft)
     assert brief.length.contains(draft.length), draft.length
+    assert "注：" not in markdown  # in range: no note that the sources ran out
     body = markdown.split("## 参考文献")[0]
     assert report_length(body, brief.length.unit) == draft.length
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
@@ -130,3 +131,15 @@ def test_a_terms_english_is_given_in_parentheses_at_its_first_use_only():
                                      "Transformer）也这样做。")
     assert first == "模型把文本切成词元（token）。"
     assert again == "每个词元对应一个整数，GPT（Generative Pre-trained Transformer）也这样做。"
+
+
+def test_a_report_the_sources_cannot_fill_says_so(kb_workspace):
+    """Length comes from covering planned points, never from padding: when they are all written
+    and the report is still short, it says so (and states no fact in saying it)."""
+    settings, store, emb = kb_workspace
+    brief = parse_brief(ASSIGNMENT.replace("800至1200字", "20000至30000字"))
+    assert brief.length.min == 20000, brief.length
+    _, draft = _write(settings, store, emb, ScriptedWriter(), brief)
+    assert draft.length < 20000
+    notes = [p for s in draft.sections for p in s.paragraphs if p.startswith("注：")]
+    assert len(notes) == 1 and "20000-30000 字" in notes[0] and "[" not in notes[0], notes

@@ -249,7 +249,7 @@ def validate(
         checked.append(record)
         if not sentence.citations:
             if len(tokenize(sentence.text)) >= _CLAIM_MIN_TOKENS and not re.search(
-                    r"没有|未提供|not provided", sentence.text):
+                    r"没有|未提供|not provided|^(?:注|Note)\s*[:：]", sentence.text):
                 record.status = SentenceStatus.uncited
                 findings.append(Finding(kind=FindingKind.uncited, severity=Severity.warning,
                                         section=sentence.section, sentence_index=sentence.index,

@@ -291,6 +291,31 @@ def _draft(writer: _Writer, sections: list[DraftSection], run_id: int | None
     return draft, {c.passage_id: c.number for c in citations}
 
 
+_SHORT_NOTE = {
+    "zh": "注：所提供的资料中可用的内容不足以写满要求的篇幅（{}）；本报告没有为凑字数加入资料之外的内容，"
+          "实际字数见验证报告。",
+    "en": "Note: the sources do not hold enough material for the asked length ({}); nothing from "
+          "outside them was added to reach it, and the validation report gives the count.",
+}
+
+
+def _say_if_short(brief: Brief, sections: list[DraftSection], total, lo: int | None,
+                  flexible: list[SectionPlan]) -> None:
+    """When every planned point is written and the report is still under the range, its last
+    written section says so (uncited: it states no fact of a source); the note goes again when
+    a later top-up reaches the range."""
+    template = _SHORT_NOTE["zh" if brief.language == "zh" else "en"]
+    head = template.split("{}")[0]
+    for s in sections:
+        s.paragraphs = [p for p in s.paragraphs if not p.startswith(head)]
+    if lo is None or total() >= lo or not flexible or not brief.length:
+        return
+    last = max((p.index for p in flexible
+                if sections[p.index].status == SectionStatus.written), default=None)
+    if last is not None:
+        sections[last].paragraphs.append(template.format(brief.length.label()))
+
+
 def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftSection],
                 run_id: int | None, repairing: bool = False) -> list[DraftSection]:
     """Add paragraphs while the report is under the range, trim sentences while over it."""
@@ -334,4 +359,5 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
             longest.paragraphs.pop()
         else:
             longest.paragraphs[-1] = last[: spans[-2][1]]
+    _say_if_short(brief, sections, total, lo, flexible)
     return sections
