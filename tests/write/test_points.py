@@ -98,6 +98,7 @@ def test_sentence_filter():
     assert not usable("We evaluate citation qualities using two metrics: (1)")
     assert not usable("Table 7: Comparison and combination of models on the challenge.")
     assert not usable("2.1 Feedforward Neural Net Language Model (NNLM)")
+    assert not usable("When did the US declare independence from Britain?")  # Figure 1
     assert not usable("6 https://www.reddit.com/r/explainlikeimfive/ 7 https://commoncrawl.org.")
     assert not usable("Liu et al. (2023) propose to directly evaluate perceived utility by humans.")
 

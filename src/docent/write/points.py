@@ -102,14 +102,15 @@ def evidence_text(evidence: Evidence) -> str:
 
 def usable(text: str) -> bool:
     """Whether a sentence can carry a report sentence: a whole sentence of prose, not a
-    fragment, a table row, a URL, a footnote or a list of citations."""
+    fragment, a question (an example's, a figure's: it states nothing), a table row, a URL, a
+    footnote or a list of citations."""
     text = normalize_space(text)
     if CJK_RE.search(text):
-        return 12 <= len(text) <= 160 and text[-1] in "。！？；.!?”\"）)"
+        return 12 <= len(text) <= 160 and text[-1] in "。！；.!”\"）)"
     words = text.split()
     if not 7 <= len(words) <= 55 or not text[0].isupper() and not text[0].isdigit():
         return False
-    if text[-1] not in ".!?\"”)" or re.search(
+    if text[-1] not in ".!\"”)" or re.search(
             r"https?://|www\.|§|\{|\}|=|<|>|\\|\.\.\.|…|^\w+:|\.\s+[a-z][\w-]*:|\bcolou?rs? "
             r"(?:represent|denote|indicate)", text):
         return False
