@@ -121,7 +121,7 @@ def run(number: int, out: Path | None) -> None:
     print(f"wall time: {wall:.0f} s (writing {validating - t0:.0f} s, validation and repair "
           f"{t0 + wall - validating:.0f} s); {len(calls)} model calls, {generated} tokens "
           f"generated, {generated / max(in_model, 1e-9):.1f} tokens/s inside the model")
-    print(f"repairs: {dict(Counter(r.action for r in v.repairs))}")
+    print(f"repairs: {dict(Counter(str(r.action) for r in v.repairs))}")
     print(f"peak memory so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
