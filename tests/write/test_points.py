@@ -222,3 +222,28 @@ def test_lecture_points_skip_lower_case_sentences_that_lean_on_the_one_before():
 
     assert _ANAPHORA_ANY_CASE.match("they are always processed independently in the batch")
     assert not _ANAPHORA_ANY_CASE.match("the batch dimension is processed independently")
+
+
+def test_an_english_report_drops_a_line_left_in_chinese():
+    """bench scenario 2 (English summary, Chinese knowledge base) printed a knowledge-base
+    paragraph in Chinese inside the English report."""
+    from docent.write.sentences import _clean
+
+    ev = _lecture_evidence("The weights given to the keys are the attention scores of a query.")
+    assert _clean("给不同 Key 所赋予的不同权重，就是我们所说的注意力分数。", ev, "the source", False) is None
+    assert _clean("The weights given to the keys are the attention scores.", ev, "the source",
+                  False) == "The weights given to the keys are the attention scores."
+
+
+def test_an_english_section_title_names_no_terms(tmp_path):
+    """"Key techniques explained" is not a request to explain the term "Key"."""
+    from docent.brief import parse_brief
+    from docent.write.points import _technique
+
+    settings = Settings(workspace=tmp_path / "ws", embedder="none")
+    store = Store.open(settings.workspace)
+    brief = parse_brief("Write an 800-1200 word summary with the sections: (1) Summary "
+                        "(2) Key techniques explained. Cite your sources.")
+    asked: list[str] = []
+    _technique(store, brief, "Key techniques explained", lambda q: asked.append(q) or [])
+    assert asked == []

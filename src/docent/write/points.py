@@ -266,7 +266,10 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
             if opening and rest:  # said only when the openings leave the report short
                 spare.append(Point("technique", name, "paper", rest))
     # terms the assignment names ("如Transformer等") that the paper's method does not explain
-    named = re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", section_text)
+    # a Latin word in a Chinese section title is a term ("关键技术（如Transformer）"); an English
+    # title's words are not ("Key techniques explained")
+    named = re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", section_text) if brief.language == "zh" \
+        else []
     named += re.findall(r"(?:如|例如|比如|such as|e\.g\.,?)\s*([A-Za-z][A-Za-z0-9-]{2,})",
                         brief.assignment)
     for term in dict.fromkeys(named):

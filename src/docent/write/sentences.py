@@ -92,6 +92,8 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
         return None
     if zh and len(CJK_RE.findall(text)) < 0.3 * len(text.replace(" ", "")):
         return None  # not rendered into Chinese
+    if not zh and len(CJK_RE.findall(text)) > 0.1 * len(text.replace(" ", "")):
+        return None  # not rendered into English
     source = evidence_text(evidence)
     if len(text) > (3.0 if not zh else 1.6) * len(source) + 20:
         return None  # says much more than its source
