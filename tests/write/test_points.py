@@ -109,6 +109,8 @@ def test_the_authors_are_never_we():
     # a lecture's "we" is the speaker and the audience working along: left out, not 讲者
     assert _fix_voice("我们无法获取未来的信息。", "讲者", True) == "无法获取未来的信息。"
     assert _fix_voice("we propose ALCE.", "the authors", False) == "The authors propose ALCE."
+    assert _fix_voice("The framework allows us to run replicas in the US.", "the authors", False) \
+        == "The framework allows the authors to run replicas in the US."
 
 
 class Restating(ChatModel):

@@ -78,6 +78,7 @@ def _fix_voice(text: str, who: str, zh: bool) -> str:
         text = re.sub(r"我们的", f"{who}的", text)
         return re.sub(r"我们|咱们", who, text)
     text = re.sub(r"\b[Ww]e\b", who, text)
+    text = re.sub(r"\bus\b", who, text)  # "allows us to run" (never the capital US)
     text = re.sub(r"\b[Oo]ur\b", f"{who}'", text) if who.endswith("s") else re.sub(
         r"\b[Oo]ur\b", f"{who}'s", text)
     return text[:1].upper() + text[1:]
