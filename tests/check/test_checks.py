@@ -92,6 +92,20 @@ def test_fabricated_video_section_is_found(alce_store):
     assert ("provenance", "error") in _kinds(report)
 
 
+def test_the_writers_note_on_a_missing_video_is_no_provenance_error(alce_store):
+    """bench scenario 3 (no video): "如需完成本部分，请提供相应的讲解视频……" asks for the recording,
+    it credits it nothing."""
+    from docent.write import missing_paragraph
+
+    note = missing_paragraph(parse_brief(ASSIGNMENT), "video")
+    assert "请提供" in note
+    ok = FAITHFUL.replace(
+        "本次提供的资料中没有讲解视频，因此本部分无法依据该来源撰写，为避免编造内容，此处不作补充。", note)
+    assert ok != FAITHFUL
+    report = validate(ok, alce_store, None, brief=parse_brief(ASSIGNMENT))
+    assert ("provenance", "error") not in _kinds(report)
+
+
 def test_missing_section_and_short_report_are_found(alce_store):
     no_summary = re.sub(r"## 二、核心内容摘要.*?(?=## 三)", "", FAITHFUL, flags=re.S)
     report = validate(no_summary, alce_store, None, brief=parse_brief(ASSIGNMENT))

@@ -196,11 +196,14 @@ def _provenance(parsed: ParsedReport, sources: list[Source], brief: Brief | None
         return []
     findings: list[Finding] = []
     for s in parsed.sentences:
-        denies = re.search(r"没有|未提供|无法|not provided|no (?:lecture|video)|cannot",
+        # a sentence saying the recording is missing, or asking for it, credits it nothing
+        denies = re.search(r"没有|未提供|无法|请提供|如需|not provided|no (?:lecture|video)|cannot|"
+                           r"please provide|provide the",
                            s.text, re.IGNORECASE)
         if _VIDEO_WORDS.search(s.text) and not denies:
             findings.append(Finding(
-                kind=FindingKind.provenance, severity=Severity.error, section=s.section, sentence_index=s.index,
+                kind=FindingKind.provenance, severity=Severity.error, section=s.section,
+                sentence_index=s.index,
                 sentence=s.text, message="attributes content to a video or lecture, but no "
                 "video, audio or transcript was provided",
                 proposal="remove it, or provide the recording or its subtitles"))

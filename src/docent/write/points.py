@@ -123,6 +123,9 @@ def usable(text: str) -> bool:
     if capitals > 0.5 * (len(words) - 1):  # a title-case list: figure text, an example answer
         return False
     stripped = _CITE_RE.sub("", text)
+    bare = re.sub(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]", "", stripped)
+    if re.search(r"\b(?:to|in|and|by|of|from|with|as|including|see|than)\s*[,.;:)]", bare):
+        return False  # a citation used as a noun ("Similar to [13], ..."): gone, it dangles
     return len(stripped.split()) >= 6
 
 
