@@ -86,7 +86,8 @@ def _structure(brief: Brief, parsed: ParsedReport) -> list[Finding]:
         hit = next((i for i, h in enumerate(heads) if want and (want in h or h in want and h)),
                    None)
         if hit is None:
-            findings.append(Finding(kind=FindingKind.structure, severity=Severity.error, section=section.title,
+            findings.append(Finding(kind=FindingKind.structure, severity=Severity.error,
+                                    section=section.title,
                                     message=f"required section “{section.title}” is missing"))
         else:
             positions.append(hit)
@@ -342,8 +343,9 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
     whole = all(r.locator is None for r in resolved) and top is not None and src is not None
     if judgement.verdict is Verdict.supported:
         if whole:  # a citation of a whole document: say where the support is
-            return [Finding(kind=FindingKind.citation, severity=Severity.info, section=sentence.section,
-                            sentence_index=sentence.index, sentence=sentence.text,
+            return [Finding(kind=FindingKind.citation, severity=Severity.info,
+                            section=sentence.section, sentence_index=sentence.index,
+                            sentence=sentence.text,
                             verdict=judgement.verdict, score=judgement.score,
                             evidence=judgement.evidence, locator=top.locator.label(),
                             source=src.title, message=f"located: {src.title}, "
@@ -356,8 +358,9 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         Verdict.partially_supported: "the cited passage supports the claim only in part",
     }
     finding = Finding(
-        kind=FindingKind.support, severity=Severity.error if judgement.verdict is Verdict.not_supported
-        else "warning", section=sentence.section, sentence_index=sentence.index,
+        kind=FindingKind.support,
+        severity=Severity.error if judgement.verdict is Verdict.not_supported else Severity.warning,
+        section=sentence.section, sentence_index=sentence.index,
         sentence=sentence.text, verdict=judgement.verdict, score=judgement.score,
         evidence=judgement.evidence, locator=top.locator.label() if top else None,
         source=src.title if src else None, message=messages[judgement.verdict],

@@ -148,8 +148,8 @@ class RepairPlan:
     kept: list[Repair]
 
 
-_REMOVE_KINDS = {"provenance", "bibliography", "citation"}
-_SUPPORT_KINDS = {"support", "off_source", "miscited"}
+_REMOVE_KINDS = {FindingKind.provenance, FindingKind.bibliography, FindingKind.citation}
+_SUPPORT_KINDS = {FindingKind.support, FindingKind.off_source, FindingKind.miscited}
 
 
 def plan_repairs(report: ValidationReport, draft: Draft, numbers: dict[int, int], *,
@@ -183,7 +183,7 @@ def plan_repairs(report: ValidationReport, draft: Draft, numbers: dict[int, int]
             taken.add(id(slot))
             plan.edits.append((slot, None, Repair(action=RepairAction.removed, section=f.section,
                                                   before=f.sentence, reason=f.message)))
-        elif f.kind == "miscited" and f.proposal_passage is not None:
+        elif f.kind == FindingKind.miscited and f.proposal_passage is not None:
             n = numbers.setdefault(f.proposal_passage, max(numbers.values(), default=0) + 1)
             taken.add(id(slot))
             plan.edits.append((slot, _with_citations(slot.text, [str(n)]), Repair(
@@ -213,7 +213,8 @@ def plan_repairs(report: ValidationReport, draft: Draft, numbers: dict[int, int]
             if new is not None and _norm(_strip(new)) == key:
                 new = None  # the model gave the sentence back unchanged
             if new is None and f.verdict in _KEEPABLE:
-                plan.kept.append(Repair(action=RepairAction.kept, section=f.section, before=f.sentence,
+                plan.kept.append(Repair(action=RepairAction.kept, section=f.section,
+                                        before=f.sentence,
                                         reason=f.message + "; no better rewrite could be made"))
                 continue
             if new is None:
@@ -295,7 +296,7 @@ def short(report: ValidationReport) -> bool:
 def _guard_sections(sections: list[DraftSection], language: str) -> list[DraftSection]:
     """A written section that lost every sentence keeps a note (never silently dropped)."""
     for s in sections:
-        if s.status == "written" and not any(MARKER_RE.search(p) or _strip(p) for p in
+        if s.status == SectionStatus.written and not any(MARKER_RE.search(p) or _strip(p) for p in
                                              s.paragraphs):
             s.status = SectionStatus.unverified
             s.note = "every sentence failed validation and was removed"

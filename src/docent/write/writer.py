@@ -87,7 +87,8 @@ class _Writer:
             return out
         points = self.points_for(plan)
         if not points and not plan.evidence:
-            out.status, out.note = SectionStatus.no_evidence, "no passage of the sources matches this section"
+            out.status = SectionStatus.no_evidence
+            out.note = "no passage of the sources matches this section"
             out.paragraphs = ["所提供的资料中没有与本部分相关的内容。" if self.brief.language == "zh"
                               else "The sources hold nothing on this section."]
             return out
@@ -181,6 +182,11 @@ class _Writer:
 
         return _GLOSS.sub(once, sentence)
 
+    def keep(self, run_id: int | None, index: int, section: DraftSection) -> None:
+        """Save ``section`` in run ``run_id`` (none: a draft written outside a run)."""
+        if run_id is not None:
+            self.store.save_run_section(run_id, index, section.model_dump_json())
+
     def _front(self, source_id: int):
         for p in self.store.passages(source_id):
             if p.role in (PassageRole.front, PassageRole.abstract) or p.locator.page == 1:
@@ -201,7 +207,6 @@ class ReportWriter:
                  model: ChatModel, embedder: Embedder | None, *, run_id: int | None,
                  progress: Progress | None = None) -> None:
         self.brief, self.store, self.run_id = brief, store, run_id
-        self.model = model
         self.progress = progress
         self._writer = _Writer(brief, store, settings, model, embedder, progress, retriever)
         self._plans: list[SectionPlan] | None = None
@@ -227,10 +232,8 @@ class ReportWriter:
 
     def save(self, sections: list[DraftSection]) -> None:
         """Keep ``sections`` in the run (an interrupted repair resumes from them)."""
-        if self.run_id is None:
-            return
         for i, section in enumerate(sections):
-            self.store.save_run_section(self.run_id, i, section.model_dump_json())
+            self._writer.keep(self.run_id, i, section)
 
 
 def write_report(
@@ -271,8 +274,7 @@ def _write_sections(writer: _Writer, plans: list[SectionPlan], run_id: int | Non
                  if any((ev.passage.id, ev.start) in written for ev in pt.evidence)), default=-1)
             continue
         section = writer.section(plan)
-        if run_id is not None:
-            store.save_run_section(run_id, plan.index, section.model_dump_json())
+        writer.keep(run_id, plan.index, section)
         sections.append(section)
     if progress:
         progress("sections", len(plans), len(plans))
@@ -308,7 +310,7 @@ def _say_if_short(brief: Brief, sections: list[DraftSection], total, lo: int | N
     head = template.split("{}")[0]
     for s in sections:
         s.paragraphs = [p for p in s.paragraphs if not p.startswith(head)]
-    if lo is None or total() >= lo or not flexible or not brief.length:
+    if lo is None or total() >= lo or not flexible:
         return
     last = max((p.index for p in flexible
                 if sections[p.index].status == SectionStatus.written), default=None)
@@ -343,9 +345,7 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
         if not writer.more(plan, sections[plan.index]):
             open_.discard(plan.index)
             continue
-        if run_id is not None:
-            writer.store.save_run_section(run_id, plan.index,
-                                          sections[plan.index].model_dump_json())
+        writer.keep(run_id, plan.index, sections[plan.index])
     while hi is not None and total() > hi:
         longest = max((s for s in sections if s.status == "written" and s.paragraphs),
                       key=lambda s: _section_length(s, unit), default=None)
