@@ -148,15 +148,8 @@ def validate_and_repair(writer: ReportWriter, sections: list[DraftSection], *, s
     report up when it is short, keep the sections in the run; at most ``rounds`` repair rounds,
     and the last validation is the report's."""
     from docent.check import validate
-    from docent.write.render import to_markdown
-    from docent.write.repair import (
-        CachingJudge,
-        needs_more,
-        plan_repairs,
-        revise,
-        short,
-        unsalvaged,
-    )
+    from docent.check.plans import CachingJudge, plan_repairs, short, unsalvaged
+    from docent.write.repair import revise
 
     judge = judge if isinstance(judge, CachingJudge) else CachingJudge(judge)
     rewritten: set[str] = set()
@@ -170,21 +163,20 @@ def validate_and_repair(writer: ReportWriter, sections: list[DraftSection], *, s
                 progress(f"validating, round {rnd + 1}" if what == "checking claims"
                          else what, done, total)
 
-        rendered = {ev.sentence for s in draft.sections for ev in s.evidence}
-        report = validate(to_markdown(draft), store, judge, report_name=draft.title,
-                          brief=writer.brief, retriever=retriever, embedder=embedder,
-                          progress=stage, rendered=rendered)
+        report = validate(draft, store, judge, brief=writer.brief, retriever=retriever,
+                          embedder=embedder, progress=stage)
         if rnd == rounds:
             break
         numbers = dict(numbers)  # grows when a sentence is re-cited to a new passage
-        plan = plan_repairs(report, draft, numbers, store=store, model=model, embedder=embedder,
-                            rewritten=rewritten, last=rnd == rounds - 1, progress=stage)
-        kept = plan.kept
-        if not plan.edits and not short(report):
+        plan = plan_repairs(report, draft, rewritten=rewritten, last=rnd == rounds - 1)
+        revision = revise(draft, plan, numbers, store=store, model=model, embedder=embedder,
+                          rewritten=rewritten, progress=stage)
+        kept = revision.kept
+        if not revision.made and not short(report):
             break
-        repairs += [r for _, _, r in plan.edits]
-        sections = revise(draft, plan, numbers)
-        if needs_more(report, plan):
+        repairs += revision.made
+        sections = revision.sections
+        if short(report) or revision.removed:
             sections = writer.top_up(sections)
         writer.save(sections)
         draft, numbers = writer.number(sections)

@@ -1,7 +1,5 @@
 """Language-aware text helpers shared by every stage: sentence spans, token counts, language.
 
->>> [s for s, e in [(0, 3)]]
-[0]
 >>> count_tokens("多头注意力 is multi-head attention")
 8
 >>> detect_language("注意力机制是 Transformer 的核心")
@@ -21,6 +19,7 @@ __all__ = [
     "CJK_RE",
     "count_tokens",
     "sentence_spans",
+    "split_paragraph",
     "detect_language",
     "normalize_space",
 ]
@@ -42,6 +41,24 @@ _C = re.escape(_CLOSERS)
 _NEXT_RE = re.compile(r"\s+(\S)")
 # group 1: Chinese end marks; group 2: English ones (need whitespace after); group 3: blank line.
 _SENT_END_RE = re.compile(rf"([{_END_ZH}]+[{_C}]*)|([.!?]+[{_C}]*)(?=\s+|$)|(\n[ \t]*\n)")
+
+
+_LIST_MARKER = re.compile(r"^\s*((?:[-*+]|\d+[.)])\s+)")
+
+
+def split_paragraph(paragraph: str) -> tuple[str, str]:
+    """``(list marker, text)`` of a Markdown paragraph, its lines joined with a space: the text
+    whose sentences the checks number and the renderers print.
+
+    >>> split_paragraph("- first line\\n  second")
+    ('- ', 'first line second')
+    """
+    text = " ".join(line.strip() for line in paragraph.replace("\r\n", "\n").split("\n"))
+    text = text.strip()
+    m = _LIST_MARKER.match(text)
+    if m:
+        return m.group(1), text[m.end():]
+    return "", text
 
 
 def count_tokens(text: str) -> int:

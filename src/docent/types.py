@@ -30,6 +30,7 @@ __all__ = [
     "Citation",
     "DraftSection",
     "SentenceEvidence",
+    "SentencePlace",
     "Draft",
     "Verdict",
     "Severity",
@@ -334,6 +335,17 @@ class DraftSection(BaseModel):
     evidence: list[SentenceEvidence] = Field(default_factory=list)  # per written sentence
 
 
+class SentencePlace(BaseModel):
+    """Where a sentence of a :class:`Draft` is: its section and paragraph (0-based) and its span
+    in that paragraph's text as :func:`docent.text.split_paragraph` gives it. A check of a
+    draft records it, so a repair edits and a renderer marks exactly that sentence."""
+
+    section: int
+    paragraph: int
+    start: int
+    end: int
+
+
 class Draft(BaseModel):
     """A written report: sections in the brief's order and the citations they use."""
 
@@ -345,6 +357,14 @@ class Draft(BaseModel):
     length: int = 0
     length_unit: LengthUnit = LengthUnit.zh_chars
     length_range: LengthRange | None = None
+
+    def body_markdown(self) -> str:
+        """Title, headings and paragraphs (no reference list): what the length counts."""
+        parts = [f"# {self.title}"]
+        for section in self.sections:
+            parts.append(f"## {section.heading}")
+            parts.extend(section.paragraphs)
+        return "\n\n".join(parts) + "\n"
 
 
 class Verdict(str, Enum):
@@ -363,7 +383,8 @@ class Finding(BaseModel):
     severity: Severity
     message: str
     section: str | None = None
-    sentence_index: int | None = None
+    sentence_index: int | None = None  # the :attr:`CheckedSentence.index` it is about
+    sentence_id: str | None = None  # and that sentence's id, in a checked Draft
     sentence: str | None = None
     verdict: Verdict | None = None
     score: float | None = None
@@ -372,12 +393,16 @@ class Finding(BaseModel):
     source: str | None = None
     proposal: str | None = None
     proposal_passage: int | None = None  # the passage id a miscited claim should cite
+    length_gap: int | None = None  # a length error: how far under (< 0) or over (> 0) the range
 
 
 class CheckedSentence(BaseModel):
-    """One sentence of the report and how it fared."""
+    """One sentence of the report and how it fared. A sentence of a checked :class:`Draft` has
+    an ``id`` ("2.1.3": section, paragraph, sentence, 1-based) and its ``place`` in the draft."""
 
     index: int
+    id: str | None = None
+    place: SentencePlace | None = None
     section: str | None = None
     paragraph: int = 0
     text: str

@@ -8,7 +8,14 @@ from docent.check.judge import Calibration, Calibrations, Features, Judgement
 from docent.config import Settings
 from docent.ingest import ingest_and_index
 from docent.store import Store
-from docent.types import Verdict
+from docent.types import (
+    Citation,
+    Draft,
+    DraftSection,
+    SentenceEvidence,
+    SentencePlace,
+    Verdict,
+)
 
 NOTES = ("# Notes\n\nALCE is a benchmark for evaluating citations in generated text. "
          "It contains three datasets: ASQA, QAMPARI and ELI5.\n")
@@ -24,9 +31,11 @@ class Recording:
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, dict]] = []
+        self.passages: dict[str, list[str]] = {}
 
     def judge(self, claim, passages, roles=None, **options) -> Judgement:
         self.asked.append((claim, options))
+        self.passages[claim] = passages
         return Judgement(Verdict.supported, 0.9, passages[0][:60], 0)
 
 
@@ -41,6 +50,39 @@ def test_validate_tells_the_judge_which_sentences_docent_rendered(tmp_path):
     asked = dict(judge.asked)
     assert asked["It contains three datasets."] == {"rendered": True}
     assert asked["ALCE is a benchmark for evaluating citations in generated text."] == {}
+
+
+def test_a_draft_is_checked_sentence_by_sentence_against_the_passages_it_cites(tmp_path):
+    """A Draft goes to the checks as it is: each sentence keeps its id and place, each [n]
+    names its passage, and the sentences with an evidence record are the rendered ones."""
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    settings = Settings(workspace=tmp_path / "ws", embedder="none")
+    store = Store.open(settings.workspace)
+    ingest_and_index([notes], store, settings, None)
+    source = store.sources()[0]
+    passage = store.passages(source.id)[0]
+    start = passage.text.index("It contains")
+    paragraph = ("ALCE is a benchmark for evaluating citations in generated text [1]. "
+                 "It contains three datasets [1].")
+    draft = Draft(title="Report", language="en", sections=[DraftSection(
+        title="Summary", heading="Summary", paragraphs=[paragraph], evidence=[SentenceEvidence(
+            sentence="It contains three datasets.", passage_id=passage.id, start=start,
+            end=len(passage.text.rstrip()), text=passage.text[start:].strip())])],
+        citations=[Citation(number=1, passage_id=passage.id, source_id=source.id,
+                            source_title=source.title, source_kind=source.kind,
+                            locator=passage.locator, excerpt=passage.text[:80])])
+    judge = Recording()
+    report = validate(draft, store, judge)
+    assert dict(judge.asked) == {
+        "ALCE is a benchmark for evaluating citations in generated text.": {},
+        "It contains three datasets.": {"rendered": True}}
+    assert judge.passages["It contains three datasets."] == [passage.text]
+    second = paragraph.index("It contains")
+    assert [(s.id, s.place) for s in report.sentences] == [
+        ("1.1.1", SentencePlace(section=0, paragraph=0, start=0, end=second - 1)),
+        ("1.1.2", SentencePlace(section=0, paragraph=0, start=second, end=len(paragraph)))]
+    assert report.report == "Report"
 
 
 def _features() -> Features:

@@ -30,11 +30,11 @@ from docent.types import (
     DraftSection,
     Locator,
     Passage,
+    SentencePlace,
     Source,
     SourceKind,
     Verdict,
 )
-from docent.write.render import to_markdown
 
 NASTY = "</script><script>alert('x')</script> <!-- and </SCRIPT >"
 
@@ -136,7 +136,7 @@ def built(tmp_path_factory):
         ]),
     ], citations=[_citation(1, page4, pdf), _citation(2, talk, srt),
                   _citation(3, noted, md)])
-    validation = validate(to_markdown(draft), store, ScriptedJudge(), report_name=draft.title)
+    validation = validate(draft, store, ScriptedJudge())
     html = render(draft, "html", validation=validation, store=store).decode("utf-8")
     out = tmp / "report.html"
     out.write_text(html, encoding="utf-8")
@@ -256,23 +256,38 @@ def test_without_validation_or_store(built):
     assert data["1"]["text"] == draft.citations[0].excerpt and data["1"]["link"] is None
 
 
-def test_matching_stays_within_a_section():
-    """The same sentence in two sections gets each section's own verdict."""
+def test_each_sentence_gets_the_verdict_of_its_own_place():
+    """The same sentence in two sections gets each its own verdict: records name their place
+    in the draft (section, paragraph, span), never a text to look for."""
     draft = Draft(title="T", language="en", sections=[
         DraftSection(title="A", heading="1. Alpha", paragraphs=["It is shown [1]. Other."]),
         DraftSection(title="B", heading="2. Beta", paragraphs=["It is shown [1]."]),
     ], citations=[Citation(number=1, passage_id=1, source_id=1, source_title="Paper",
                            source_kind=SourceKind.pdf, locator=Locator(page=2), excerpt="x")])
+
+    def at(section: int, start: int, end: int) -> SentencePlace:
+        return SentencePlace(section=section, paragraph=0, start=start, end=end)
+
     validation = ValidationReport.build("T", [], [], None, None, sentences=[
-        CheckedSentence(index=2, section="2. Beta", text="It is shown.", status="unsupported"),
-        CheckedSentence(index=0, section="1. Alpha", text="It  is shown.", status="supported"),
-        CheckedSentence(index=1, section="1. Alpha", text="Other", status="uncited"),
+        CheckedSentence(index=2, id="2.1.1", place=at(1, 0, 16), section="2. Beta",
+                        text="It is shown.", status="unsupported"),
+        CheckedSentence(index=0, id="1.1.1", place=at(0, 0, 16), section="1. Alpha",
+                        text="It is shown.", status="supported"),
+        CheckedSentence(index=1, id="1.1.2", place=at(0, 17, 23), section="1. Alpha",
+                        text="Other.", status="uncited"),
     ])
     page = Page(render(draft, "html", validation=validation).decode("utf-8"))
-    body = [(a["data-verdict"], "".join(t)) for _, a, t in page.sentences if a.get("id")]
-    assert body == [("supported", "It is shown [1]."), ("unsupported", "It is shown [1].")]
-    other = [a for _, a, t in page.sentences if "".join(t) == "Other."]
-    assert other[0]["data-verdict"] == "none"  # text differs ("Other" vs "Other."): no match
+    body = [(a["data-verdict"], a["data-id"], "".join(t)) for _, a, t in page.sentences
+            if a.get("id")]
+    assert body == [("supported", "1.1.1", "It is shown [1]."),
+                    ("uncited", "1.1.2", "Other."),
+                    ("unsupported", "2.1.1", "It is shown [1].")]
+    # a record whose span is not in this text (the draft changed after the check) marks nothing
+    stale = validation.model_copy(deep=True)
+    stale.sentences[0].place = at(1, 0, 99)
+    page = Page(render(draft, "html", validation=stale).decode("utf-8"))
+    beta = [a for _, a, t in page.sentences if "".join(t) == "It is shown [1]."][1]
+    assert beta["data-verdict"] == "none" and "id" not in beta
     assert page.find("html", lang="en")
 
 
@@ -423,9 +438,14 @@ def test_unverified_errors_and_unmatched_are_never_green():
         ("Zeta holds [1].", dict(status="supported", verdict=Verdict.supported)),
     ]
     draft = _one_section(texts)
-    records = [CheckedSentence(index=i, section="1. Alpha", text=re.sub(r" \[1\]", "", t),
-                               citations=["[1]"], **kw) for i, (t, kw) in enumerate(texts)]
-    records[6].text = "Zeta holds firmly."  # the page's sentence differs: it matches nothing
+    paragraph = draft.sections[0].paragraphs[0]
+    records = [CheckedSentence(index=i, id=f"1.1.{i + 1}", section="1. Alpha",
+                               text=re.sub(r" \[1\]", "", t), citations=["[1]"],
+                               place=SentencePlace(section=0, paragraph=0,
+                                                   start=paragraph.index(t),
+                                                   end=paragraph.index(t) + len(t)), **kw)
+               for i, (t, kw) in enumerate(texts)]
+    records[6].place = None  # a record that says nothing of where it is marks nothing
     findings = [
         Finding(kind="support", severity="warning", section="1. Alpha", sentence_index=1,
                 sentence="Beta may hold.", verdict=Verdict.unverified, score=0.5,
@@ -450,6 +470,8 @@ def test_unverified_errors_and_unmatched_are_never_green():
     assert body[3][2] == "Error: the title differs from the paper's"
     zeta = [a for _, a, t in page.sentences if "".join(t).startswith("Zeta")][0]
     assert "id" not in zeta and "data-index" not in zeta
+    beta = [a for _, a, t in page.sentences if "".join(t).startswith("Beta")][0]
+    assert (beta["id"], beta["data-id"]) == ("s-1", "1.1.2")
     summary = page.text("validation-summary")
     assert "verified 3 of 7" in summary  # counted from the verdicts, of the cited sentences
     data = json.loads(page.script_bodies[0])
@@ -484,8 +506,7 @@ def test_real_validator_unverified_is_grey(built):
     """Through the real validator: the judge's unverified verdict is marked unverified, counted
     apart from supported, and listed for the reader."""
     draft: Draft = built["draft"]
-    validation = validate(to_markdown(draft), built["store"], UnsureJudge(),
-                          report_name=draft.title)
+    validation = validate(draft, built["store"], UnsureJudge())
     s = validation.summary
     assert (s.supported, s.unverified, s.claims_checked) == (1, 1, 4)
     assert not validation.ok_strict
@@ -505,8 +526,7 @@ def test_a_bibliography_error_on_a_supported_sentence_is_red(built):
     the page must mark it so (it used to be green)."""
     draft: Draft = built["draft"].model_copy(deep=True)
     draft.sections[1].paragraphs.append("论文题目为《Language Models Are Cats And Dogs》[1]。")
-    validation = validate(to_markdown(draft), built["store"], ScriptedJudge(),
-                          report_name=draft.title)
+    validation = validate(draft, built["store"], ScriptedJudge())
     wrong = [f for f in validation.findings if f.kind == "bibliography"]
     assert wrong and wrong[0].severity == "error"
     record = next(r for r in validation.sentences if r.index == wrong[0].sentence_index)

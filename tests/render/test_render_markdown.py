@@ -39,7 +39,7 @@ def test_markdown_is_the_writers_markdown(made):
     draft, store = made
     expected = to_markdown(draft).encode("utf-8")
     assert render(draft, "md") == expected
-    validation = validate(to_markdown(draft), store, None, report_name=draft.title)
+    validation = validate(draft, store, None)
     assert render(draft, "md", validation=validation, store=store) == expected
     text = expected.decode("utf-8")
     assert "## 参考文献" in text and "[1] Enabling Large Language Models" in text

@@ -1,8 +1,12 @@
 """The checks of ``docent check``: support, citations, uncited claims, invented provenance,
-off-source citations, bibliography, structure and length::
+off-source citations, bibliography, structure and length, of a Markdown report written by
+anyone or of a :class:`~docent.types.Draft` (``docent write``'s, read by
+:func:`~docent.check.parse.parse_draft`: its sentences keep their ids and places, and its
+citations name their passages)::
 
     report = validate(markdown, store, judge, brief=brief, retriever=retriever)
-    report.summary.supported_pct, report.ok
+    report = validate(draft, store, judge, brief=brief, retriever=retriever)
+    report.summary.verified_pct, report.ok, report.sentences[0].id   # '1.1.1' for a draft
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from docent.check.parse import (
     ParsedReport,
     ReportSentence,
     author_names,
+    parse_draft,
     parse_report,
     strip_heading_marker,
 )
@@ -31,6 +36,7 @@ from docent.store import Store
 from docent.text import CJK_RE, unstated_numbers
 from docent.types import (
     Brief,
+    Draft,
     FindingKind,
     Passage,
     PassageRole,
@@ -109,7 +115,8 @@ def _length(brief: Brief, parsed: ParsedReport) -> tuple[list[Finding], int | No
     gap = (rng.min - n) if short else (n - (rng.max or n))
     return [Finding(kind=FindingKind.length, severity=Severity.error,
                     message=f"length {n} {rng.unit.symbol} is {'under' if short else 'over'} "
-                    f"the required {rng.label()} by {gap}")], n
+                    f"the required {rng.label()} by {gap}",
+                    length_gap=-gap if short else gap)], n
 
 
 def _person(part: str) -> str | None:
@@ -212,24 +219,26 @@ def _provenance(parsed: ParsedReport, sources: list[Source], brief: Brief | None
 
 
 def validate(
-    markdown: str,
+    report: str | Draft,
     store: Store,
     judge: SupportJudge | None,
     *,
-    report_name: str = "report",
+    report_name: str | None = None,
     brief: Brief | None = None,
     retriever: Retriever | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     rendered: set[str] | None = None,
 ) -> ValidationReport:
-    """Every check of ``markdown`` against the workspace's sources.
+    """Every check of ``report`` (Markdown, or a Draft) against the workspace's sources.
 
-    ``rendered``: the sentences (citations stripped) that ``docent write`` rendered from a
-    known source sentence; the judge weighs them with the calibration measured on such
-    sentences.
+    ``rendered``: in a Markdown report, the sentences (citations stripped) that ``docent
+    write`` rendered from a known source sentence (a Draft says which itself); the judge
+    weighs them with the calibration measured on such sentences.
     """
-    parsed = parse_report(markdown)
+    draft = report if isinstance(report, Draft) else None
+    parsed = parse_draft(draft) if draft is not None else parse_report(report)
+    report_name = report_name or (draft.title if draft is not None else "report")
     rendered_keys = {_key(s) for s in rendered or ()}
     sources = store.sources()
     papers = [s for s in sources if s.kind is SourceKind.pdf]
@@ -246,7 +255,8 @@ def validate(
     for i, sentence in enumerate(parsed.sentences):
         if progress:
             progress("checking claims", i, len(parsed.sentences))
-        record = CheckedSentence(index=sentence.index, section=sentence.section,
+        record = CheckedSentence(index=sentence.index, id=sentence.id, place=sentence.place,
+                                 section=sentence.section,
                                  paragraph=sentence.paragraph, text=sentence.text,
                                  citations=[c.raw for c in sentence.citations],
                                  paragraph_citation=sentence.paragraph_citation)
@@ -271,7 +281,7 @@ def validate(
             continue
         before = len(verdicts)
         more = _support(sentence, resolved, judge, retriever, embedder, verdicts, record,
-                        rendered=_key(sentence.text) in rendered_keys)
+                        rendered=sentence.rendered or _key(sentence.text) in rendered_keys)
         findings += more
         if len(verdicts) > before:
             record.verdict = verdicts[-1]
@@ -288,6 +298,10 @@ def validate(
             message=f"{parsed.paragraph_citations} sentences carry no citation of their own and "
             "were judged against the citation that closes their paragraph"))
     rng = brief.length.label() if brief is not None and brief.length else None
+    ids = {s.index: s.id for s in parsed.sentences}
+    for f in findings:
+        if f.sentence_index is not None:
+            f.sentence_id = ids.get(f.sentence_index)
     return ValidationReport.build(report_name, findings, verdicts, length, rng, checked)
 
 

@@ -19,6 +19,10 @@ Reports written by chatbots are read as their authors meant them:
 * a citation that closes a paragraph whose earlier sentences cite nothing covers the whole
   paragraph: those sentences get its citations and ``paragraph_citation=True``::
 
+A :class:`~docent.types.Draft` (the report ``docent write`` checks) is read by
+:func:`parse_draft` instead: no Markdown round trip, each sentence keeps its id and place in
+the draft, and each ``[n]`` names its passage directly::
+
     doc = parse_report(open("report.md").read())
     doc.sentences[3].citations[0].target        # 'Enabling Large Language Models..., p. 4'
     strip_heading_marker("（一）研究背景"), author_names("作者：Tianyu Gao（Princeton），Danqi Chen")
@@ -31,13 +35,15 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from docent.text import count_tokens, sentence_spans
+from docent.text import count_tokens, sentence_spans, split_paragraph
+from docent.types import Draft, SentencePlace
 
 __all__ = [
     "CitationRef",
     "ParsedReport",
     "ReportSentence",
     "author_names",
+    "parse_draft",
     "parse_report",
     "strip_citations",
     "strip_heading_marker",
@@ -97,6 +103,7 @@ class CitationRef:
     key: str  # "3", "alce.pdf", "Gao et al.|2023"
     target: str | None = None  # the reference-list entry or the inline description
     chunk: int | None = None
+    passage_id: int | None = None  # the passage it names (a Draft's citations name theirs)
 
 
 @dataclass
@@ -108,6 +115,9 @@ class ReportSentence:
     raw: str
     citations: list[CitationRef] = field(default_factory=list)
     paragraph_citation: bool = False  # its citations are the closing ones of its paragraph
+    id: str | None = None  # in a Draft: "2.1.3" (section, paragraph, sentence; 1-based)
+    place: SentencePlace | None = None  # in a Draft: where it is
+    rendered: bool = False  # written by docent write from a known source sentence
 
 
 @dataclass
@@ -305,6 +315,43 @@ def _inherit_paragraph_citations(sentences: list[ReportSentence]) -> int:
             s.paragraph_citation = True
             count += 1
     return count
+
+
+def parse_draft(draft: Draft) -> ParsedReport:
+    """``draft`` read as :func:`parse_report` reads a report, without printing it: each
+    sentence with its id and :class:`~docent.types.SentencePlace`, each ``[n]`` with the
+    passage it names, and ``rendered`` set on the sentences the writer rendered from a known
+    source sentence (those with an evidence record in their section).
+
+    >>> from docent.types import DraftSection
+    >>> d = Draft(title="T", language="en", sections=[DraftSection(
+    ...     title="Summary", heading="1. Summary", paragraphs=["One. Two [1]."])])
+    >>> [(s.id, s.text, s.place.start) for s in parse_draft(d).sentences]
+    [('1.1.1', 'One.', 0), ('1.1.2', 'Two.', 5)]
+    """
+    references = {str(c.number): c.label() for c in draft.citations}
+    passage_of = {str(c.number): c.passage_id for c in draft.citations}
+    sentences: list[ReportSentence] = []
+    paragraph = 0
+    for si, section in enumerate(draft.sections):
+        rendered = {re.sub(r"\s+", "", ev.sentence) for ev in section.evidence}
+        for pi, raw in enumerate(section.paragraphs):
+            text = split_paragraph(raw)[1]
+            spans = _sentence_spans(text)
+            for k, (s, e) in enumerate(spans):
+                citations = _citations(text[s:e], references)
+                for c in citations:
+                    c.passage_id = passage_of.get(c.key) if c.style == "numeric" else None
+                plain = _strip(text[s:e])
+                sentences.append(ReportSentence(
+                    len(sentences), section.heading, paragraph, plain, text[s:e], citations,
+                    id=f"{si + 1}.{pi + 1}.{k + 1}", place=SentencePlace(
+                        section=si, paragraph=pi, start=s, end=e),
+                    rendered=re.sub(r"\s+", "", plain) in rendered))
+            paragraph += bool(spans)
+    inherited = _inherit_paragraph_citations(sentences)
+    return ParsedReport(draft.title, [s.heading for s in draft.sections], sentences, references,
+                        draft.body_markdown(), inherited)
 
 
 def author_names(text: str) -> list[str]:

@@ -85,6 +85,14 @@ def resolve(ref: CitationRef, store: Store, sources: list[Source] | None = None
             ) -> ResolvedCitation:
     sources = sources if sources is not None else store.sources()
     out = ResolvedCitation(ref)
+    if ref.passage_id is not None:  # a Draft's citation names its passage
+        passage = store.passages_by_id([ref.passage_id]).get(ref.passage_id)
+        out.source = next((s for s in sources if passage and s.id == passage.source_id), None)
+        if passage is None or out.source is None:
+            out.problem = f"{ref.raw} cites a passage that is no longer in the workspace"
+            return out
+        out.passages, out.locator = [passage], passage.locator.label()
+        return out
     if ref.style == "author_year":
         out.source = _author_year(ref.key, sources)
     elif ref.target:

@@ -10,7 +10,8 @@ other load. Hooks that the web app and tests rely on:
   ``<p id="validation-note" class="muted">``;
 * ``<h2>`` per section, ``<p>`` per paragraph, and per sentence
   ``<span class="sent" data-verdict="supported|unverified|partial|unsupported|uncited|none">``
-  (with ``id="s-<index>"`` and ``data-index`` when it matched a checked sentence);
+  (with ``id="s-<index>"``, ``data-index`` and ``data-id`` (the sentence id, "2.1.3") when
+  the validation report checked it: its record's place in the draft says which sentence it is);
 * ``<a class="cite" data-n="3" href="#ref-3">[3]</a>`` per citation; a click opens
   ``<div id="passage-popup" role="dialog">`` (closed by ``#passage-popup-close`` or Escape)
   with the source title, locator, the cited passage (the evidence span the sentence was judged
@@ -24,7 +25,8 @@ Only a sentence whose record says ``supported`` -- and that no error or warning 
 about -- is marked green (:func:`sentence_mark`): a sentence with an error of any kind
 (bibliography, provenance, a citation that resolves to nothing) is marked ``unsupported`` and
 its tooltip names the error; one the judge could not verify is ``unverified`` (grey, dashed);
-one that matches no record is ``none``::
+one that has no record (a validation report saved before sentences kept their place) is
+``none``::
 
     page = render_html(draft, validation=report, store=store).decode("utf-8")
 """
@@ -63,63 +65,37 @@ from docent.types import (
     format_timestamp,
 )
 
-__all__ = ["VERDICTS", "citation_link", "render_html", "sentence_key", "sentence_mark"]
+__all__ = ["VERDICTS", "citation_link", "render_html", "sentence_mark"]
 
 VERDICTS = ("supported", "unverified", "partial", "unsupported", "uncited", "none")
 _CITE_RE = re.compile(r"\[(\d+(?:\s*[-–,，]\s*\d+)*)\](?!\()")
-# What docent.check.parse removes from a sentence: bracketed citations of any style, and
-# (Author, Year); whitespace and inline markup are dropped too so that only the words count.
-_BRACKET_RE = re.compile(r"\[[^\[\]]*\](?!\()")
-_AUTHOR_YEAR_RE = re.compile(r"[（(]([A-Z][A-Za-z'\-]+(?: et al\.?| and [A-Z][A-Za-z'\-]+)?),?\s+"
-                             r"(\d{4}[a-z]?)[)）]")
-_NOISE_RE = re.compile(r"[\s*`\\]+")
-
-
-def sentence_key(text: str) -> str:
-    """A sentence reduced to what the validator compares: no citations, spaces or markup.
-
-    >>> sentence_key("ALCE 是基准 [1]。") == sentence_key("ALCE 是基准。")
-    True
-    """
-    text = _AUTHOR_YEAR_RE.sub("", _BRACKET_RE.sub("", text))
-    return _NOISE_RE.sub("", text)
-
-
-def _heading_key(heading: str | None) -> str:
-    return _NOISE_RE.sub("", (heading or "").strip().rstrip("#"))
-
-
 class _Verdicts:
-    """Matches the draft's sentences to ``validation.sentences`` within each section, in order."""
+    """The validation's sentence records by their place in the draft (section, paragraph)."""
 
     def __init__(self, validation: ValidationReport | None) -> None:
-        self.by_section: dict[str, list[tuple[str, CheckedSentence]]] = {}
-        self.used: set[int] = set()
-        self.cursor: dict[str, int] = {}
+        self.at: dict[tuple[int, int], list[CheckedSentence]] = {}
         self.problems: dict[int, list[Finding]] = {}  # sentence index -> errors and warnings
         for s in validation.sentences if validation else []:
-            self.by_section.setdefault(_heading_key(s.section), []).append(
-                (sentence_key(s.text), s))
+            if s.place is not None:
+                self.at.setdefault((s.place.section, s.place.paragraph), []).append(s)
         for f in validation.findings if validation else []:
             if f.sentence_index is not None and f.severity in ("error", "warning"):
                 self.problems.setdefault(f.sentence_index, []).append(f)
         self.evidence: dict[str, dict] = {}  # what the pop-up shows, by sentence index
 
-    def match(self, heading: str, raw_sentence: str) -> CheckedSentence | None:
-        key = sentence_key(raw_sentence)
-        section = _heading_key(heading)
-        candidates = self.by_section.get(section)
-        if candidates is None or not key:
-            return None
-        start = self.cursor.get(section, 0)
-        order = list(range(start, len(candidates))) + list(range(start))
-        for i in order:
-            their_key, s = candidates[i]
-            if s.index not in self.used and their_key == key:
-                self.used.add(s.index)
-                self.cursor[section] = i + 1
-                return s
-        return None
+    def spans(self, section: int, paragraph: int, text: str
+              ) -> list[tuple[int, int, CheckedSentence | None]]:
+        """The paragraph's sentences as the check numbered them, with their records; any text
+        no record covers is cut by :func:`docent.text.sentence_spans` and has none."""
+        out: list[tuple[int, int, CheckedSentence | None]] = []
+        cursor = 0
+        for c in sorted(self.at.get((section, paragraph), []), key=lambda c: c.place.start):
+            if c.place.start < cursor or c.place.end > len(text):
+                continue  # not this text's record (the draft changed after the check)
+            out += [(s, e, None) for s, e in sentence_spans(text, cursor, c.place.start)]
+            out.append((c.place.start, c.place.end, c))
+            cursor = c.place.end
+        return out + [(s, e, None) for s, e in sentence_spans(text, cursor)]
 
 
 def sentence_mark(sentence: CheckedSentence | None, problems: list[Finding] | None = None
@@ -495,7 +471,7 @@ def _inline(text: str, start: int, end: int, styles: list[int], numbers: set[int
     return "".join(out)
 
 
-def _paragraph(raw: str, heading: str, verdicts: _Verdicts, numbers: set[int],
+def _paragraph(raw: str, where: tuple[int, int], verdicts: _Verdicts, numbers: set[int],
                words: dict[str, str], validated: bool) -> str:
     marker, text = split_paragraph(raw)
     if not text and not marker:
@@ -503,14 +479,14 @@ def _paragraph(raw: str, heading: str, verdicts: _Verdicts, numbers: set[int],
     styles = inline_styles(text)
     out: list[str] = []
     cursor = 0
-    for s, e in sentence_spans(text):
+    for s, e, checked in verdicts.spans(*where, text):
         out.append(_inline(text, cursor, s, styles, numbers, words))
-        checked = verdicts.match(heading, text[s:e])
         problems = verdicts.problems.get(checked.index, []) if checked is not None else []
         verdict, error = sentence_mark(checked, problems)
         attrs = f' data-verdict="{verdict}"'
         if checked is not None:
-            attrs = f' id="s-{checked.index}" data-index="{checked.index}"' + attrs
+            attrs = (f' id="s-{checked.index}" data-index="{checked.index}"'
+                     f' data-id="{escape(checked.id or "")}"' + attrs)
         label = words["v_error"].format(error) if error else words["v_" + verdict]
         if validated:
             attrs += f' title="{escape(label)}"'
@@ -650,10 +626,10 @@ def render_html(draft: Draft, *, validation: ValidationReport | None = None,
     numbers = {c.number for c in draft.citations}
     verdicts = _Verdicts(validation)
     body: list[str] = []
-    for section in draft.sections:
+    for si, section in enumerate(draft.sections):
         body.append(f'<section class="report-section"><h2>{escape(section.heading)}</h2>')
-        for raw in section.paragraphs:
-            body.append(_paragraph(raw, section.heading, verdicts, numbers, words,
+        for pi, raw in enumerate(section.paragraphs):
+            body.append(_paragraph(raw, (si, pi), verdicts, numbers, words,
                                    validation is not None))
         body.append("</section>")
     payload = {"lang": lang,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from docent.store import Store
+from docent.text import split_paragraph
 from docent.types import Draft, ValidationReport
 
 __all__ = [
@@ -38,7 +39,6 @@ __all__ = [
 BOLD, ITALIC, CODE = 1, 2, 4
 HIDDEN = -1  # a markup character that is not printed
 
-_LIST_MARKER = re.compile(r"^\s*((?:[-*+]|\d+[.)])\s+)")
 _CODE_RE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _BOLD_RE = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*", re.DOTALL)
 _ITALIC_RE = re.compile(r"(?<![\\*])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?!\*)", re.DOTALL)
@@ -55,20 +55,6 @@ def render_markdown(draft: Draft, *, validation: ValidationReport | None = None,
 def references_heading(language: str) -> str:
     """The reference list's heading, as :func:`docent.write.render.to_markdown` prints it."""
     return "参考文献" if language == "zh" else "References"
-
-
-def split_paragraph(paragraph: str) -> tuple[str, str]:
-    """``(list marker, text)``: lines joined with a space as the validator joins them.
-
-    >>> split_paragraph("- first line\\n  second")
-    ('- ', 'first line second')
-    """
-    text = " ".join(line.strip() for line in paragraph.replace("\r\n", "\n").split("\n"))
-    text = text.strip()
-    m = _LIST_MARKER.match(text)
-    if m:
-        return m.group(1), text[m.end():]
-    return "", text
 
 
 def inline_styles(text: str) -> list[int]:
@@ -138,11 +124,7 @@ def styled_runs(text: str, start: int = 0, end: int | None = None,
 
 def body_markdown(draft: Draft) -> str:
     """Title, headings and paragraphs: what the length requirement counts."""
-    parts = [f"# {draft.title}"]
-    for section in draft.sections:
-        parts.append(f"## {section.heading}")
-        parts.extend(section.paragraphs)
-    return "\n\n".join(parts) + "\n"
+    return draft.body_markdown()
 
 
 def to_markdown(draft: Draft) -> str:

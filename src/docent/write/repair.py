@@ -1,26 +1,16 @@
-"""Repair: what to do with the sentences the validation found failing, and doing it. The
-rounds are the pipeline's (:func:`docent.pipeline.validate_and_repair`)::
+"""Repair: the writer's side of the rounds. :func:`docent.check.plans.plan_repairs` decides
+what happens to each failing sentence; :func:`revise` does it on the draft::
 
-    plan = plan_repairs(report, draft, numbers, store=store, model=model, embedder=None,
-                        rewritten=set(), last=False)
-    sections = revise(draft, plan, numbers)      # then the writer tops up, the pipeline checks
+    plan = plan_repairs(report, draft, rewritten=rewritten, last=False)
+    revision = revise(draft, plan, numbers, store=store, model=model, embedder=None,
+                      rewritten=rewritten)
+    revision.sections, revision.made, revision.kept    # then the writer tops up if needed
 
-Each round validates the whole report (:func:`docent.check.validate`; verdicts are cached, so a
-round only judges the sentences that changed) and acts on the findings about sentences the
-model wrote:
-
-* **miscited** (another passage supports the claim): the citation is moved to that passage;
-* **not / partially supported**: the sentence is rewritten from the best sentences of its cited
-  passage and keeps its citation;
-* still **not supported** after a rewrite, or invented provenance, a wrong bibliographic fact or
-  a citation that resolves to nothing: the sentence is removed;
-* still **partially supported** after a rewrite: kept, and listed.
-
-Sections built from metadata or saying that a source was not provided are never touched. A
-written section that loses every sentence keeps a note saying so and an error finding -- a
-required section is never silently dropped. When removals leave the report short, the writer
-adds paragraphs from unused evidence and the next round checks them. Whatever is still wrong
-after the last round stays in the validation report.
+A sentence is edited at its place in the draft (its id and span from the check), never found
+by its text: removed, re-cited to the passage that supports it, or rewritten from the best
+sentences of its cited passage (keeping its citation); its evidence record follows it. A
+written section that loses every sentence keeps a note saying so -- a required section is
+never silently dropped -- and :func:`docent.check.plans.unsalvaged` reports it.
 """
 
 from __future__ import annotations
@@ -28,76 +18,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docent.progress import Progress
-from docent.check.findings import Finding, Repair, ValidationReport
-from docent.check.judge import Judgement, select_evidence
+from docent.check.judge import select_evidence
 from docent.check.parse import strip_citations as _strip
+from docent.check.plans import KEEPABLE, PlannedRepair, norm
 from docent.index import Embedder
 from docent.llm import ChatModel, Message
+from docent.progress import Progress
 from docent.store import Store
-from docent.text import CJK_RE, sentence_spans
+from docent.text import CJK_RE, sentence_spans, split_paragraph
 from docent.types import (
     Draft,
     DraftSection,
-    FindingKind,
+    Repair,
     RepairAction,
     SectionStatus,
-    Severity,
-    Verdict,
+    SentencePlace,
 )
 from docent.write.compose import MARKER_RE, marker
 
-__all__ = ["CachingJudge", "RepairPlan", "needs_more", "plan_repairs", "revise", "rewrite_sentence",
-           "short", "unsalvaged"]
+__all__ = ["Edit", "Revision", "revise", "rewrite_sentence"]
 
 _NUM = re.compile(r"\[(\d+)\]")
-# verdicts whose sentence is kept and listed (an unverified one at once: a rewrite from the
-# same evidence cannot make the judge surer; a partly supported one after a rewrite)
-_KEEPABLE = (Verdict.partially_supported, Verdict.unverified)
 
 
-class CachingJudge:
-    """A judge that remembers its verdicts, so a repair round re-judges only what changed."""
-
-    def __init__(self, judge) -> None:
-        self.inner = judge
-        self.name = judge.name
-        self._cache: dict[tuple, Judgement] = {}
-        self.calls = 0
-
-    def judge(self, claim: str, passages: list[str], roles: list[str] | None = None,
-              **options) -> Judgement:
-        key = (claim, tuple(passages), tuple(roles or ()), tuple(sorted(options.items())))
-        if key not in self._cache:
-            self.calls += 1
-            self._cache[key] = self.inner.judge(claim, passages, roles=roles, **options)
-        j = self._cache[key]
-        return Judgement(j.verdict, j.score, j.evidence, j.evidence_index, j.raw)
-
-
-@dataclass
-class _Slot:
-    section: int
-    paragraph: int
-    start: int
-    end: int
-    raw: str
-    text: str  # as the checks see it (citations removed)
-
-
-def _slots(sections: list[DraftSection]) -> list[_Slot]:
-    """Every sentence of the written sections, split as :func:`docent.check.parse_report`
-    splits them."""
-    out: list[_Slot] = []
-    for si, section in enumerate(sections):
-        for pi, para in enumerate(section.paragraphs):
-            for s, e in sentence_spans(para):
-                out.append(_Slot(si, pi, s, e, para[s:e], _strip(para[s:e])))
-    return out
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+def _paragraph_text(sections: list[DraftSection], place: SentencePlace) -> str:
+    return split_paragraph(sections[place.section].paragraphs[place.paragraph])[1]
 
 
 _SYSTEM = {
@@ -141,113 +86,111 @@ def _with_citations(text: str, numbers: list[str]) -> str:
 
 
 @dataclass
-class RepairPlan:
-    """The edits of one round: ``(slot, replacement or None to remove, Repair)``."""
+class Edit:
+    """One sentence's change: ``new`` replaces the sentence at ``place`` (None removes it)."""
 
-    edits: list[tuple[_Slot, str | None, Repair]]
+    place: SentencePlace
+    text: str  # the sentence as it was checked (citations removed)
+    new: str | None
+
+
+@dataclass
+class Revision:
+    """What :func:`revise` made of a plan: the new sections (marker form), the repairs made,
+    the failing sentences kept as they are, and whether any sentence was removed."""
+
+    sections: list[DraftSection]
+    made: list[Repair]
     kept: list[Repair]
+    removed: bool
 
 
-_REMOVE_KINDS = {FindingKind.provenance, FindingKind.bibliography, FindingKind.citation}
-_SUPPORT_KINDS = {FindingKind.support, FindingKind.off_source, FindingKind.miscited}
+def _rewrite(p: PlannedRepair, cited: list[str], pid_of: dict[int, int], *, store: Store,
+             model: ChatModel, embedder: Embedder | None, language: str) -> str | None:
+    """The sentence rewritten from the best sentences of the passages it cites, or None."""
+    f = p.finding
+    passages = store.passages_by_id([pid_of[int(n)] for n in cited if int(n) in pid_of])
+    texts = [q.text for q in passages.values()]
+    evidence = select_evidence(p.sentence.text, texts, embedder, k=3) if texts else []
+    if f.evidence and f.evidence not in evidence:
+        evidence.insert(0, f.evidence)
+    new = rewrite_sentence(model, p.sentence.text, evidence[:4], language) if evidence else None
+    if new is not None and norm(_strip(new)) == norm(p.sentence.text):
+        return None  # the model gave the sentence back unchanged
+    return new
 
 
-def plan_repairs(report: ValidationReport, draft: Draft, numbers: dict[int, int], *,
-                 store: Store, model: ChatModel, embedder: Embedder | None,
-                 rewritten: set[str], last: bool, progress: Progress | None = None
-                 ) -> RepairPlan:
-    """What to do with each failing sentence the model wrote (re-cite, rewrite from its
-    evidence, remove, keep); ``numbers`` grows when a sentence is re-cited to a passage the draft
-    did not cite, ``rewritten`` collects the rewritten sentences (a second failure removes
-    them), ``last``: the last round, where what still fails is removed or kept."""
-    sections, language = draft.sections, draft.language or "zh"
-    slots = _slots(sections)
-    by_key: dict[tuple[str, str], list[_Slot]] = {}
-    for slot in slots:
-        by_key.setdefault((sections[slot.section].heading, _norm(slot.text)), []).append(slot)
-    plan = RepairPlan([], [])
-    taken: set[int] = set()
+def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, store: Store,
+           model: ChatModel, embedder: Embedder | None, rewritten: set[str],
+           progress: Progress | None = None) -> Revision:
+    """Carry out ``plan`` on ``draft``. ``numbers`` (passage id -> the draft's citation number)
+    grows when a sentence is re-cited to a passage the draft did not cite; ``rewritten``
+    collects the rewritten sentences (a second failure removes them)."""
+    language = draft.language or "zh"
     pid_of = {n: pid for pid, n in numbers.items()}
-    todo = [f for f in report.findings if f.sentence and f.severity in ("error", "warning")
-            and (f.kind in _SUPPORT_KINDS or f.kind in _REMOVE_KINDS)]
-    for done, f in enumerate(todo):
+    edits: list[Edit] = []
+    made: list[Repair] = []
+    kept: list[Repair] = []
+    for done, p in enumerate(plan):
         if progress:
-            progress("repairing", done, len(todo))
-        slot = next((s for s in by_key.get((f.section or "", _norm(f.sentence)), [])
-                     if id(s) not in taken), None)
-        if slot is None or sections[slot.section].status != "written":
-            continue  # metadata and missing-source sections are not the model's text
-        cited = _NUM.findall(slot.raw)
-        key = _norm(slot.text)
-        if f.kind in _REMOVE_KINDS:
-            taken.add(id(slot))
-            plan.edits.append((slot, None, Repair(action=RepairAction.removed, section=f.section,
-                                                  before=f.sentence, reason=f.message)))
-        elif f.kind == FindingKind.miscited and f.proposal_passage is not None:
-            n = numbers.setdefault(f.proposal_passage, max(numbers.values(), default=0) + 1)
-            taken.add(id(slot))
-            plan.edits.append((slot, _with_citations(slot.text, [str(n)]), Repair(
-                action=RepairAction.recited, section=f.section, before=f.sentence,
-                after=_with_citations(slot.text, [str(n)]), reason=f.proposal or f.message)))
-        elif f.verdict is Verdict.not_supported and (last or key in rewritten):
-            taken.add(id(slot))
-            plan.edits.append((slot, None, Repair(
-                action=RepairAction.removed, section=f.section, before=f.sentence,
-                reason=f.message + (" after a rewrite" if key in rewritten else ""))))
-        elif f.verdict is Verdict.unverified or (f.verdict in _KEEPABLE
-                                                  and (last or key in rewritten)):
-            plan.kept.append(Repair(action=RepairAction.kept, section=f.section, before=f.sentence,
-                                    reason=("not verified against " if f.verdict is
-                                            Verdict.unverified else "still only partly "
-                                            "supported by ")
-                                    + f"{f.source or 'its source'} ({f.locator or ''})"))
-        elif f.verdict in (Verdict.not_supported, *_KEEPABLE):
-            passages = store.passages_by_id([pid_of[int(n)] for n in cited if int(n) in pid_of])
-            texts = [p.text for p in passages.values()]
-            evidence = select_evidence(f.sentence, texts, embedder, k=3) if texts else []
-            if f.evidence and f.evidence not in evidence:
-                evidence.insert(0, f.evidence)
-            new = rewrite_sentence(model, f.sentence, evidence[:4], language) if evidence \
-                else None
-            taken.add(id(slot))
-            if new is not None and _norm(_strip(new)) == key:
-                new = None  # the model gave the sentence back unchanged
-            if new is None and f.verdict in _KEEPABLE:
-                plan.kept.append(Repair(action=RepairAction.kept, section=f.section,
-                                        before=f.sentence,
-                                        reason=f.message + "; no better rewrite could be made"))
+            progress("repairing", done, len(plan))
+        f, place = p.finding, p.sentence.place
+        raw = _paragraph_text(draft.sections, place)[place.start:place.end]
+        if p.action is RepairAction.kept:
+            kept.append(Repair(action=RepairAction.kept, section=f.section, before=f.sentence,
+                               reason=p.reason))
+            continue
+        if p.action is RepairAction.recited:
+            n = numbers.setdefault(p.passage, max(numbers.values(), default=0) + 1)
+            after = _with_citations(p.sentence.text, [str(n)])
+            edits.append(Edit(place, p.sentence.text, after))
+            made.append(Repair(action=RepairAction.recited, section=f.section,
+                               before=f.sentence, after=after, reason=p.reason))
+            continue
+        new = None
+        if p.action is RepairAction.rewritten:
+            new = _rewrite(p, _NUM.findall(raw), pid_of, store=store, model=model,
+                           embedder=embedder, language=language)
+            if new is None and f.verdict in KEEPABLE:
+                kept.append(Repair(action=RepairAction.kept, section=f.section,
+                                   before=f.sentence,
+                                   reason=p.reason + "; no better rewrite could be made"))
                 continue
-            if new is None:
-                plan.edits.append((slot, None, Repair(
-                    action=RepairAction.removed, section=f.section, before=f.sentence,
-                    reason=f.message + "; no rewrite could be made")))
-                continue
-            rewritten.add(_norm(new))
-            after = _with_citations(new, cited)
-            plan.edits.append((slot, after, Repair(action=RepairAction.rewritten, section=f.section,
-                                                   before=f.sentence, after=after,
-                                                   reason=f.message)))
+        if new is None:
+            edits.append(Edit(place, p.sentence.text, None))
+            made.append(Repair(action=RepairAction.removed, section=f.section,
+                               before=f.sentence, reason=p.reason + (
+                                   "; no rewrite could be made"
+                                   if p.action is RepairAction.rewritten else "")))
+            continue
+        rewritten.add(norm(new))
+        after = _with_citations(new, _NUM.findall(raw))
+        edits.append(Edit(place, p.sentence.text, after))
+        made.append(Repair(action=RepairAction.rewritten, section=f.section,
+                           before=f.sentence, after=after, reason=p.reason))
     if progress:
-        progress("repairing", len(todo), len(todo))
-    return plan
+        progress("repairing", len(plan), len(plan))
+    fixed = _apply(draft.sections, edits)
+    return Revision(_guard_sections(_to_markers(fixed, numbers), language), made, kept,
+                    any(e.new is None for e in edits))
 
 
-def _apply(sections: list[DraftSection], plan: RepairPlan) -> list[DraftSection]:
+def _apply(sections: list[DraftSection], edits: list[Edit]) -> list[DraftSection]:
     out = [s.model_copy(deep=True) for s in sections]
-    edits = sorted(plan.edits, key=lambda e: (e[0].section, e[0].paragraph, -e[0].start))
-    for slot, new, _ in edits:
-        section = out[slot.section]
-        para = section.paragraphs[slot.paragraph]
-        section.paragraphs[slot.paragraph] = para[: slot.start] + (new or "") + para[slot.end:]
+    for e in sorted(edits, key=lambda e: (e.place.section, e.place.paragraph, -e.place.start)):
+        section = out[e.place.section]
+        marker, text = split_paragraph(section.paragraphs[e.place.paragraph])
+        section.paragraphs[e.place.paragraph] = (
+            marker + text[: e.place.start] + (e.new or "") + text[e.place.end:])
         # the sentence's evidence record follows it: gone when it is removed, renamed when it
         # is rewritten (from the same evidence) or re-cited
-        key = _norm(slot.text)
+        key = norm(e.text)
         for ev in list(section.evidence):
-            if _norm(ev.sentence) == key:
-                if new is None:
+            if norm(ev.sentence) == key:
+                if e.new is None:
                     section.evidence.remove(ev)
                 else:
-                    ev.sentence = _strip(new)
+                    ev.sentence = _strip(e.new)
                 break
     for section in out:
         section.paragraphs = [re.sub(r"[ \t]{2,}", " ", p).strip() for p in section.paragraphs
@@ -264,33 +207,6 @@ def _to_markers(sections: list[DraftSection], numbers: dict[int, int]) -> list[D
 
     return [s.model_copy(update={"paragraphs": [_NUM.sub(sub, p) for p in s.paragraphs]})
             for s in sections]
-
-
-def revise(draft: Draft, plan: RepairPlan, numbers: dict[int, int]) -> list[DraftSection]:
-    """``draft``'s sections with ``plan``'s edits made, back in marker form (``⟦passage id⟧``,
-    ``numbers`` maps passage ids to the draft's citation numbers, including any a re-citation
-    added); a written section that lost every sentence keeps a note."""
-    fixed = _apply(draft.sections, plan)
-    return _guard_sections(_to_markers(fixed, numbers), draft.language or "zh")
-
-
-def needs_more(report: ValidationReport, plan: RepairPlan) -> bool:
-    """The report is under its range, or the plan removes sentences: the writer adds more."""
-    return short(report) or any(new is None for _, new, _ in plan.edits)
-
-
-def unsalvaged(draft: Draft) -> list[Finding]:
-    """An error for each written section that no sentence of survived validation."""
-    return [Finding(kind=FindingKind.structure, severity=Severity.error, section=s.title,
-                    message=f"no sentence of “{s.title}” survived validation; the section "
-                    "keeps a note instead")
-            for s in draft.sections if s.status == SectionStatus.unverified]
-
-
-def short(report: ValidationReport) -> bool:
-    """The validation found the report under its length range."""
-    return any(f.kind == FindingKind.length and f.severity == Severity.error
-               and "under" in f.message for f in report.findings)
 
 
 def _guard_sections(sections: list[DraftSection], language: str) -> list[DraftSection]:
