@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, computed_field
 __all__ = [
     "SourceKind",
     "PassageRole",
+    "NOT_PROSE",
     "Locator",
     "Bibliography",
     "Source",
@@ -73,6 +74,11 @@ class PassageRole(str, Enum):
     references = "references"
     appendix = "appendix"
     footnote = "footnote"  # a page's footnotes: never prose evidence
+    figure = "figure"  # a figure's or table's text and its caption: never prose evidence
+
+
+#: Roles whose passages are never the evidence a report's prose is written from.
+NOT_PROSE = (PassageRole.references, PassageRole.footnote, PassageRole.figure)
 
 
 def format_timestamp(seconds: float) -> str:

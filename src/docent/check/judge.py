@@ -413,6 +413,7 @@ EXAMPLES: list[tuple[str, list[str], str, bool]] = [
 
 _ROLE_WORDS = {"paper": "paper", "appendix": "paper, appendix", "front": "paper, title page",
                "related_work": "related work", "references": "reference list",
+               "figure": "paper, a figure or table",
                "lecture": "lecture transcript", "document": "document"}
 
 
@@ -479,7 +480,7 @@ def role_of(kind: str, role: str | None = None, section: str | None = None) -> s
         return "lecture"
     if kind != "pdf":
         return "document"
-    if role in ("front", "references"):
+    if role in ("front", "references", "figure"):
         return role
     if section and _RELATED.search(section):
         return "related_work"

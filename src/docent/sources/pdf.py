@@ -14,8 +14,12 @@ dropped, footnotes move to the end of their page, and bold headings ("4.2 Synthe
     'p. 1, 1 Introduction'
 
 Roles: ``front`` (title block), ``abstract``, ``body``, ``references`` (from "References" until
-an appendix heading), ``appendix`` and ``footnote`` (a page's footnotes, passages of their own,
-so a footnote mark or URL never lands inside a body sentence). Bad input raises :class:`~docent.errors.SourceError`.
+an appendix heading), ``appendix``, ``footnote`` (a page's footnotes, passages of their own,
+so a footnote mark or URL never lands inside a body sentence) and ``figure``: the text inside a
+figure (a cluster of vector drawings or an image) or a ruled table (two or more horizontal
+rules of one width), and every "Figure 3:" / "Table 4:" caption, as passages of their own after
+the page's text, so an example answer drawn in a figure is never read as the paper's prose and
+a sentence broken by a figure is joined again. Bad input raises :class:`~docent.errors.SourceError`.
 
 The title is the largest type near the top of page 1 (never the venue line or "ABSTRACT"); a
 title set in capitals (ICLR camera-ready style) is read whole, and neither it nor a piece of it
@@ -92,6 +96,7 @@ class _Block:
     vocab: frozenset[str] = frozenset()
     footnote: bool = False
     title: bool = False
+    figure: bool = False  # inside a figure or a ruled table, or a caption
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -118,6 +123,7 @@ class _Page:
     blocks: list[_Block]
     rotated: list[str] = field(default_factory=list)  # margin stamps, rotated figure labels
     margin: list[str] = field(default_factory=list)  # dropped headers, footers, page numbers
+    figures: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -215,8 +221,61 @@ def _make_line(line: dict) -> _Line | None:
                  all(_is_bold(s) for s in chars), marker)
 
 
+_CAPTION_RE = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*[A-Z]?\d+(?:\.\d+)?\s*[:.|]\s*\S")
+
+
+def _ruled_tables(drawings: list[dict]) -> list[tuple[float, float, float, float]]:
+    """The boxes of ruled tables: two or more horizontal rules of about one width and start,
+    at most 260 pt apart (booktabs' top, middle and bottom rules). A lone rule (a footnote
+    separator) makes none."""
+    rules = sorted((r.y0, r.x0, r.x1) for d in drawings if (r := d["rect"]).height <= 1.5
+                   and r.width >= 80)
+    groups: list[list[tuple[float, float, float]]] = []
+    for y, x0, x1 in rules:
+        for g in groups:
+            gy, gx0, gx1 = g[-1]
+            if abs(gx0 - x0) <= 12 and abs(gx1 - x1) <= 0.15 * (gx1 - gx0) and y - gy <= 260:
+                g.append((y, x0, x1))
+                break
+        else:
+            groups.append([(y, x0, x1)])
+    return [(min(r[1] for r in g), g[0][0], max(r[2] for r in g), g[-1][0])
+            for g in groups if len(g) >= 2 and g[-1][0] - g[0][0] >= 8]
+
+
+def _figure_boxes(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
+    """Regions whose text is a figure's or a table's: clusters of vector drawings and images
+    (each at least 20 pt a side, none over half the page: a frame around the text is no
+    figure) and ruled tables."""
+    area = page.rect.width * page.rect.height
+    boxes = [tuple(r) for r in page.cluster_drawings()]
+    boxes += [tuple(i["bbox"]) for i in page.get_image_info()]
+    boxes = [b for b in boxes if b[2] - b[0] >= 20 and b[3] - b[1] >= 20
+             and (b[2] - b[0]) * (b[3] - b[1]) <= 0.5 * area]
+    return boxes + _ruled_tables(page.get_drawings())
+
+
+def _inside(box: tuple[float, float, float, float],
+            regions: list[tuple[float, float, float, float]], pad: float = 3.0) -> bool:
+    """At least 60% of ``box`` lies in one of ``regions`` (padded by ``pad``)."""
+    x0, y0, x1, y1 = box
+    size = max((x1 - x0) * (y1 - y0), 1e-6)
+    for rx0, ry0, rx1, ry1 in regions:
+        w = min(x1, rx1 + pad) - max(x0, rx0 - pad)
+        h = min(y1, ry1 + pad) - max(y0, ry0 - pad)
+        if w > 0 and h > 0 and w * h >= 0.6 * size:
+            return True
+    return False
+
+
+def _mark_figures(page: _Page) -> None:
+    for b in page.blocks:
+        b.figure = _inside(b.bbox, page.figures) or bool(_CAPTION_RE.match(b.text))
+
+
 def _read_page(page: pymupdf.Page) -> _Page:
     out = _Page(page.rect.width, page.rect.height, [])
+    out.figures = _figure_boxes(page)
     for b in page.get_text("dict", flags=_FLAGS)["blocks"]:
         lines: list[_Line] = []
         for ln in b.get("lines", []):
@@ -395,9 +454,13 @@ def _paragraphs(pages: list[_Page], body: float) -> tuple[list[_Para], list[_Blo
         if pno > 1 and role is PassageRole.front:
             role = PassageRole.body  # no heading ended the title block on page 1
         notes: list[str] = []
+        figures: list[str] = []
         for block in page.blocks:
             if block.footnote:
                 notes.append(block.text)
+                continue
+            if block.figure and role is not PassageRole.front:
+                figures.append(block.text)
                 continue
             head = _heading(block, body)
             if head and role is PassageRole.front \
@@ -426,6 +489,7 @@ def _paragraphs(pages: list[_Page], body: float) -> tuple[list[_Para], list[_Blo
             else:
                 paras.append(_Para(pno, text, role, section, box=block.bbox))
         paras += [_Para(pno, t, PassageRole.footnote, section) for t in notes]
+        paras += [_Para(pno, t, PassageRole.figure, section) for t in figures]
     return paras, front
 
 
@@ -592,6 +656,7 @@ class PdfParser:
                 b.vocab = vocab
             page.blocks = [part for b in _order(page, body) for part in _split_heading(b, body)]
             _mark_footnotes(page.blocks, page, body)
+            _mark_figures(page)
         title = _find_title(pages[0], body)
         for b in pages[0].blocks:
             b.title = any(ln is t for ln in b.lines for t in title)

@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from docent.sources.base import MEDIA_KINDS
 from docent.index import Retriever
 from docent.store import Store
-from docent.types import Brief, BriefSection, LengthUnit, Passage, PassageRole, Source, SourceKind
+from docent.types import (
+    NOT_PROSE,
+    Brief,
+    BriefSection,
+    LengthUnit,
+    Passage,
+    PassageRole,
+    Source,
+    SourceKind,
+)
 
 __all__ = ["MEDIA_KINDS", "PAPER_KINDS", "SectionPlan", "plan_report", "target_length"]
 
@@ -189,7 +198,7 @@ def _gather(retriever: Retriever, queries: list[str], allowed: set[SourceKind] |
     lists = []
     for q in queries:
         hits = [h for h in retriever.search(q, top=30)
-                if h.passage.role not in (PassageRole.references, PassageRole.footnote)
+                if h.passage.role not in NOT_PROSE
                 and (allowed is None or h.source.kind in allowed)]
         lists.append(hits)
     chosen: dict[int, tuple[Passage, Source]] = {}

@@ -21,6 +21,7 @@ from docent.llm import ChatModel
 from docent.store import Store
 from docent.text import sentence_spans
 from docent.types import (
+    NOT_PROSE,
     Brief,
     Draft,
     DraftSection,
@@ -104,7 +105,7 @@ class _Writer:
         if plan.index not in self.points:
             def retrieve(query: str):
                 return [(h.passage, h.source) for h in self.retriever.search(query, top=8)
-                        if h.passage.role not in (PassageRole.references, PassageRole.footnote)]
+                        if h.passage.role not in NOT_PROSE]
             self.points[plan.index] = plan_points(plan, self.store, self.brief, retrieve)
         return self.points[plan.index]
 
