@@ -4,7 +4,6 @@ small broken PDFs made on the fly."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pymupdf

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-import numpy as np
-
 from docent.progress import Progress
 from docent.sources.base import MEDIA_KINDS
 from docent.brief import report_length
 from docent.check.findings import CheckedSentence, Finding, ValidationReport
+from docent.check.evidence import best_passages
 from docent.check.judge import Judge, Judgement, role_of
 from docent.check.parse import (
     ParsedReport,
@@ -64,16 +63,7 @@ SupportJudge = Judge  # the one judge protocol (docent.check.judge.Judge)
 
 def _best_passages(claim: str, passages: list[Passage], embedder: Embedder | None,
                    k: int = 3) -> list[Passage]:
-    if len(passages) <= k:
-        return passages
-    terms = set(tokenize(claim))
-    scores = np.array([len(terms & set(tokenize(p.text))) / max(len(terms), 1)
-                       for p in passages])
-    if embedder is not None:
-        q = embedder.embed_query(claim)
-        scores = scores + embedder.embed_passages([p.text[:1500] for p in passages]) @ q
-    return [passages[i] for i in np.argsort(-scores)[:k]]
-
+    return [passages[i] for i in best_passages(claim, [p.text for p in passages], embedder, k)]
 
 
 def _norm_heading(text: str) -> str:
