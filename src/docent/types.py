@@ -330,6 +330,9 @@ class SentenceEvidence(BaseModel):
     start: int
     end: int
     text: str  # the source sentence
+    # rewritten in a repair from the best sentences of the passage (no longer from this span
+    # alone): then it is judged against the whole passage
+    rewritten: bool = False
 
 
 class DraftSection(BaseModel):

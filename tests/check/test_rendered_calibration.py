@@ -77,6 +77,17 @@ def test_a_draft_is_checked_sentence_by_sentence_against_the_passages_it_cites(t
     assert dict(judge.asked) == {
         "ALCE is a benchmark for evaluating citations in generated text.": {},
         "It contains three datasets.": {"rendered": True}}
+    # the rendered sentence is judged against the source sentence it was written from; the
+    # other against its whole cited passage
+    assert judge.passages["It contains three datasets."] == [
+        "It contains three datasets: ASQA, QAMPARI and ELI5."]
+    assert judge.passages["ALCE is a benchmark for evaluating citations in generated text."] \
+        == [passage.text]
+    assert report.sentences[1].evidence == "It contains three datasets: ASQA, QAMPARI and ELI5."
+    # once a repair rewrote it from more of the passage, the whole passage is its evidence
+    draft.sections[0].evidence[0].rewritten = True
+    judge = Recording()
+    validate(draft, store, judge)
     assert judge.passages["It contains three datasets."] == [passage.text]
     second = paragraph.index("It contains")
     assert [(s.id, s.place) for s in report.sentences] == [

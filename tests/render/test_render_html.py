@@ -30,6 +30,7 @@ from docent.types import (
     DraftSection,
     Locator,
     Passage,
+    PassageRole,
     SentencePlace,
     Source,
     SourceKind,
@@ -121,7 +122,8 @@ def built(tmp_path_factory):
     by_kind = {s.kind: s for s in store.sources()}
     pdf, srt, md = by_kind[SourceKind.pdf], by_kind[SourceKind.subtitles], by_kind[
         SourceKind.markdown]
-    page4 = next(p for p in store.passages(pdf.id) if p.locator.page == 4)
+    page4 = next(p for p in store.passages(pdf.id) if p.locator.page == 4
+                 and p.role is PassageRole.body and len(p.text) > 160)
     talk = next(p for p in store.passages(srt.id) if p.locator.start and p.locator.start > 700)
     noted = next(p for p in store.passages(md.id) if "</script>" in p.text)
     draft = Draft(title="大模型引用生成论文阅读报告", language="zh", sections=[

@@ -224,6 +224,11 @@ def test_lecture_points_skip_lower_case_sentences_that_lean_on_the_one_before():
 
     assert _ANAPHORA_ANY_CASE.match("they are always processed independently in the batch")
     assert not _ANAPHORA_ANY_CASE.match("the batch dimension is processed independently")
+    # a clause whose subject is the sentence before's leans on it too
+    assert _ANAPHORA_ANY_CASE.match("While they generate engaging and coherent responses, "
+                                    "their output is prone to hallucination.")
+    assert not _ANAPHORA_ANY_CASE.match("While LLMs generate engaging responses, they "
+                                        "hallucinate.")
 
 
 def test_an_english_report_drops_a_line_left_in_chinese():

@@ -118,3 +118,33 @@ def test_a_finished_run_renders_again_and_is_listed(written, tmp_path):
     missing = run_cli("render", "99", workspace=ws)
     assert missing.returncode == 1 and "there is no run 99" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_every_written_sentence_keeps_its_evidence_span_and_its_place(written):
+    """Each sentence the model wrote carries the source sentence it came from, inside the
+    passage it cites; each checked sentence's id and place point at that very sentence."""
+    from docent.check.parse import parse_draft, strip_citations
+    from docent.pipeline import load_run
+    from docent.text import normalize_space, split_paragraph
+    from docent.types import SectionStatus
+
+    _, _, ws = written
+    store = Store.open(ws)
+    draft, validation = load_run(store, store.runs("write")[0]["id"])
+    cited = {c.number: c.passage_id for c in draft.citations}
+    sentences = [s for s in parse_draft(draft).sentences if s.citations]
+    written_ = [s for s in sentences if draft.sections[s.place.section].status
+                == SectionStatus.written and not s.text.startswith(("注：", "Note:"))]
+    assert written_ and all(s.rendered for s in written_)
+    spans = [s for s in written_ if s.span is not None]
+    assert len(spans) >= 0.8 * len(written_)  # the rest were rewritten in a repair
+    for s in spans:
+        assert s.span.passage_id in {cited[int(c.key)] for c in s.citations}
+        passage = store.passages_by_id([s.span.passage_id])[s.span.passage_id]
+        assert normalize_space(passage.text[s.span.start:s.span.end]) == s.span.text
+    assert "我们" not in " ".join(s.text for s in written_)
+    for record in validation.sentences:
+        assert record.id and record.place is not None
+        para = draft.sections[record.place.section].paragraphs[record.place.paragraph]
+        assert strip_citations(split_paragraph(para)[1][record.place.start:record.place.end]) \
+            == record.text

@@ -133,6 +133,29 @@ def test_a_terms_english_is_given_in_parentheses_at_its_first_use_only():
     assert again == "每个词元对应一个整数，GPT（Generative Pre-trained Transformer）也这样做。"
 
 
+def test_a_term_explained_by_the_lecture_or_the_notes_says_so():
+    """In the techniques section a term the lecture (or a knowledge-base page) explains is
+    credited to it, never left to read as the paper's."""
+    from types import SimpleNamespace
+
+    from docent.write.points import Point
+    from docent.write.writer import _framed
+
+    lecture = SimpleNamespace(source=SimpleNamespace(title="lets build gpt"))
+    notes = SimpleNamespace(source=SimpleNamespace(title="Transformer 架构"))
+    said = "Transformer 是处理所有繁重工作的神经网络。"
+    assert _framed(said, Point("term", "Transformer", "lecture", [lecture]), False, "zh") \
+        == "在讲解视频中，" + said
+    assert _framed(said, Point("term", "Transformer", "document", [notes]), False, "zh") \
+        == "据《Transformer 架构》，" + said
+    assert _framed("A Transformer is a network.", Point("term", "Transformer", "lecture",
+                                                         [lecture]), False, "en") \
+        == "In the lecture, a Transformer is a network."
+    # the paper's own term, and a lecture point past its first sentences, stay as they are
+    assert _framed(said, Point("term", "Transformer", "paper", [lecture]), True, "zh") == said
+    assert _framed(said, Point("lecture", "02:26", "lecture", [lecture]), False, "zh") == said
+
+
 def test_a_report_the_sources_cannot_fill_says_so(kb_workspace):
     """Length comes from covering planned points, never from padding: when they are all written
     and the report is still short, it says so (and states no fact in saying it)."""

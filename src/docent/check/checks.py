@@ -32,7 +32,7 @@ from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
 from docent.sources.links import code_host
 from docent.store import Store
-from docent.text import CJK_RE, unstated_numbers
+from docent.text import CJK_RE, normalize_space, unstated_numbers
 from docent.types import (
     Brief,
     Draft,
@@ -307,6 +307,16 @@ def _judge_roles(passages: list[Passage], by_id: dict) -> list[str]:
     return [role_of(by_id[p.id].kind, p.role, p.locator.section) for p in passages]
 
 
+def _span_passage(sentence: ReportSentence, content: list[Passage]) -> Passage | None:
+    """The cited passage a Draft's sentence was rendered from, when its source sentence is
+    there, word for word (else the sentence is judged like any other)."""
+    span = sentence.span
+    if span is None:
+        return None
+    return next((p for p in content if p.id == span.passage_id
+                 and normalize_space(p.text[span.start:span.end]) == span.text), None)
+
+
 def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: SupportJudge,
              retriever: Retriever | None, embedder: Embedder | None,
              verdicts: list[Verdict], record: CheckedSentence | None = None,
@@ -326,6 +336,11 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         judgement = Judgement(Verdict.not_supported, 0.0, best[0].text[:200], 0)
         cited_to = "a reference list" if best[0].role is PassageRole.references \
             else "a title page"
+    elif (own := _span_passage(sentence, content)) is not None:
+        # written from one sentence of this passage: judged against that sentence
+        cited_to, best = None, [own]
+        judgement = judge.judge(sentence.text, [sentence.span.text],
+                                roles=_judge_roles(best, by_id), rendered=True)
     else:
         cited_to = None
         best = _best_passages(sentence.text, content, embedder)
@@ -384,7 +399,8 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         finding.kind = FindingKind.off_source
         finding.message = (f"a claim about the paper is cited to {src.title} "
                            f"({top.locator.label()}), which does not support it")
-    if retriever is not None and judgement.verdict is Verdict.not_supported:
+    if retriever is not None and judgement.verdict is Verdict.not_supported \
+            and sentence.span is None:  # a rendered sentence is rewritten, not re-cited
         # is the claim supported elsewhere? one judgement over the best other passages
         hits = [h for h in retriever.search(sentence.text, top=4) if h.passage.id not in by_id
                 and h.passage.role is not PassageRole.references][:3]

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from docent.text import count_tokens, sentence_spans, split_paragraph
-from docent.types import Draft, SentencePlace
+from docent.types import Draft, SentenceEvidence, SentencePlace
 
 __all__ = [
     "CitationRef",
@@ -118,6 +118,7 @@ class ReportSentence:
     id: str | None = None  # in a Draft: "2.1.3" (section, paragraph, sentence; 1-based)
     place: SentencePlace | None = None  # in a Draft: where it is
     rendered: bool = False  # written by docent write from a known source sentence
+    span: SentenceEvidence | None = None  # in a Draft: that source sentence, when it is judged
 
 
 @dataclass
@@ -321,7 +322,8 @@ def parse_draft(draft: Draft) -> ParsedReport:
     """``draft`` read as :func:`parse_report` reads a report, without printing it: each
     sentence with its id and :class:`~docent.types.SentencePlace`, each ``[n]`` with the
     passage it names, and ``rendered`` set on the sentences the writer rendered from a known
-    source sentence (those with an evidence record in their section).
+    source sentence (those with an evidence record in their section); ``span`` is that source
+    sentence when the sentence still cites its passage and was not rewritten from more.
 
     >>> from docent.types import DraftSection
     >>> d = Draft(title="T", language="en", sections=[DraftSection(
@@ -334,7 +336,7 @@ def parse_draft(draft: Draft) -> ParsedReport:
     sentences: list[ReportSentence] = []
     paragraph = 0
     for si, section in enumerate(draft.sections):
-        rendered = {re.sub(r"\s+", "", ev.sentence) for ev in section.evidence}
+        records = {re.sub(r"\s+", "", ev.sentence): ev for ev in section.evidence}
         for pi, raw in enumerate(section.paragraphs):
             text = split_paragraph(raw)[1]
             spans = _sentence_spans(text)
@@ -343,11 +345,14 @@ def parse_draft(draft: Draft) -> ParsedReport:
                 for c in citations:
                     c.passage_id = passage_of.get(c.key) if c.style == "numeric" else None
                 plain = _strip(text[s:e])
+                record = records.get(re.sub(r"\s+", "", plain))
+                own = record is not None and not record.rewritten and any(
+                    c.passage_id == record.passage_id for c in citations)
                 sentences.append(ReportSentence(
                     len(sentences), section.heading, paragraph, plain, text[s:e], citations,
                     id=f"{si + 1}.{pi + 1}.{k + 1}", place=SentencePlace(
                         section=si, paragraph=pi, start=s, end=e),
-                    rendered=re.sub(r"\s+", "", plain) in rendered))
+                    rendered=record is not None, span=record if own else None))
             paragraph += bool(spans)
     inherited = _inherit_paragraph_citations(sentences)
     return ParsedReport(draft.title, [s.heading for s in draft.sections], sentences, references,

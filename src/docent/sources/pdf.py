@@ -41,7 +41,7 @@ import pymupdf
 from docent.errors import EmptySourceError, SourceError
 from docent.sources.base import ParseContext, ParsedDocument, Segment
 from docent.sources.chunking import chunk_segments
-from docent.text import detect_language, normalize_space
+from docent.text import detect_language, normalize_space, sentence_spans
 from docent.types import Bibliography, Locator, PassageRole, SourceKind
 
 __all__ = ["PdfParser"]
@@ -433,6 +433,9 @@ def _role_after(heading: str, role: PassageRole, arabic: bool, big: bool) -> Pas
     return PassageRole.body
 
 
+_ASIDE = (PassageRole.footnote, PassageRole.figure)  # set after their page's text
+
+
 def _continues(prev: _Para, block: _Block, text: str) -> bool:
     """Whether ``block`` goes on with paragraph ``prev``: a sentence cut by a column or block
     break, or the hanging-indent lines of a reference."""
@@ -486,8 +489,20 @@ def _paragraphs(pages: list[_Page], body: float) -> tuple[list[_Para], list[_Blo
                     and prev.section == section and role is not PassageRole.front \
                     and _continues(prev, block, text):
                 prev.text, prev.box = _join(prev.text, text, block.vocab), block.bbox
-            else:
-                paras.append(_Para(pno, text, role, section, box=block.bbox))
+                continue
+            last = next((p for p in reversed(paras) if p.role not in _ASIDE), None)
+            if last and last.page == pno - 1 and not last.heading and last.role is role \
+                    and last.section == section and role is not PassageRole.front \
+                    and not re.search(r"[.!?:;)\]”\"]$", last.text):
+                # a sentence cut by the page break ends where it starts: its locator is the
+                # page it begins on, and the new page's paragraph begins with a whole sentence
+                spans = sentence_spans(text)
+                end = spans[0][1] if spans else len(text)
+                last.text = _join(last.text, text[:end], block.vocab)
+                text = text[end:].strip()
+                if not text:
+                    continue
+            paras.append(_Para(pno, text, role, section, box=block.bbox))
         paras += [_Para(pno, t, PassageRole.footnote, section) for t in notes]
         paras += [_Para(pno, t, PassageRole.figure, section) for t in figures]
     return paras, front

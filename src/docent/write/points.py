@@ -164,7 +164,11 @@ def fresh(items: list[Evidence], said: list[set[str]]) -> list[Evidence]:
 
 _ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|Both|Such|Their|Its|Here|Then|"
                        r"Therefore|Thus|However|Though|Although|Also|Moreover|Furthermore|In "
-                       r"addition|Similarly|Specifically)\b")
+                       r"addition|Similarly|Specifically)\b"
+                       # a clause whose subject is the sentence before's: "While they generate
+                       # engaging responses, ..."
+                       r"|^(?:While|When|Whereas|Because|Since|As|If|Once|Unless)\s+"
+                       r"(?:they|it|this|these|those|their|its)\b")
 # a transcript is lower case: "they are always processed independently" leans on the sentence
 # before it as much as "They are ..." does
 _ANAPHORA_ANY_CASE = re.compile(_ANAPHORA.pattern, re.IGNORECASE)

@@ -7,8 +7,9 @@ what happens to each failing sentence; :func:`revise` does it on the draft::
     revision.sections, revision.made, revision.kept    # then the writer tops up if needed
 
 A sentence is edited at its place in the draft (its id and span from the check), never found
-by its text: removed, re-cited to the passage that supports it, or rewritten from the best
-sentences of its cited passage (keeping its citation); its evidence record follows it. A
+by its text: removed, re-cited to the passage that supports it, or written again -- from the
+source sentence it was rendered from, else from the best sentences of its cited passage --
+keeping its citation; its evidence record follows it. A
 written section that loses every sentence keeps a note saying so -- a required section is
 never silently dropped -- and :func:`docent.check.plans.unsalvaged` reports it.
 """
@@ -32,6 +33,7 @@ from docent.types import (
     Repair,
     RepairAction,
     SectionStatus,
+    SentenceEvidence,
     SentencePlace,
 )
 from docent.write.compose import MARKER_RE, marker
@@ -92,6 +94,7 @@ class Edit:
     place: SentencePlace
     text: str  # the sentence as it was checked (citations removed)
     new: str | None
+    rewritten: bool = False  # from several sentences of its passage (not re-cited)
 
 
 @dataclass
@@ -105,15 +108,28 @@ class Revision:
     removed: bool
 
 
-def _rewrite(p: PlannedRepair, cited: list[str], pid_of: dict[int, int], *, store: Store,
-             model: ChatModel, embedder: Embedder | None, language: str) -> str | None:
-    """The sentence rewritten from the best sentences of the passages it cites, or None."""
+def _span_of(draft: Draft, p: PlannedRepair) -> SentenceEvidence | None:
+    """The source sentence the failing sentence was rendered from (not rewritten since)."""
+    key = norm(p.sentence.text)
+    return next((ev for ev in draft.sections[p.sentence.place.section].evidence
+                 if norm(ev.sentence) == key and not ev.rewritten), None)
+
+
+def _rewrite(p: PlannedRepair, span: SentenceEvidence | None, cited: list[str],
+             pid_of: dict[int, int], *, store: Store, model: ChatModel,
+             embedder: Embedder | None, language: str) -> str | None:
+    """The sentence rendered again from its own source sentence (a sentence ``docent write``
+    rendered), else rewritten from the best sentences of the passages it cites; None when the
+    model gives nothing new."""
     f = p.finding
-    passages = store.passages_by_id([pid_of[int(n)] for n in cited if int(n) in pid_of])
-    texts = [q.text for q in passages.values()]
-    evidence = select_evidence(p.sentence.text, texts, embedder, k=3) if texts else []
-    if f.evidence and f.evidence not in evidence:
-        evidence.insert(0, f.evidence)
+    if span is not None:
+        evidence = [span.text]
+    else:
+        passages = store.passages_by_id([pid_of[int(n)] for n in cited if int(n) in pid_of])
+        texts = [q.text for q in passages.values()]
+        evidence = select_evidence(p.sentence.text, texts, embedder, k=3) if texts else []
+        if f.evidence and f.evidence not in evidence:
+            evidence.insert(0, f.evidence)
     new = rewrite_sentence(model, p.sentence.text, evidence[:4], language) if evidence else None
     if new is not None and norm(_strip(new)) == norm(p.sentence.text):
         return None  # the model gave the sentence back unchanged
@@ -147,9 +163,10 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
             made.append(Repair(action=RepairAction.recited, section=f.section,
                                before=f.sentence, after=after, reason=p.reason))
             continue
-        new = None
+        new, span = None, None
         if p.action is RepairAction.rewritten:
-            new = _rewrite(p, _NUM.findall(raw), pid_of, store=store, model=model,
+            span = _span_of(draft, p)
+            new = _rewrite(p, span, _NUM.findall(raw), pid_of, store=store, model=model,
                            embedder=embedder, language=language)
             if new is None and f.verdict in KEEPABLE:
                 kept.append(Repair(action=RepairAction.kept, section=f.section,
@@ -165,7 +182,7 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
             continue
         rewritten.add(norm(new))
         after = _with_citations(new, _NUM.findall(raw))
-        edits.append(Edit(place, p.sentence.text, after))
+        edits.append(Edit(place, p.sentence.text, after, rewritten=span is None))
         made.append(Repair(action=RepairAction.rewritten, section=f.section,
                            before=f.sentence, after=after, reason=p.reason))
     if progress:
@@ -191,6 +208,7 @@ def _apply(sections: list[DraftSection], edits: list[Edit]) -> list[DraftSection
                     section.evidence.remove(ev)
                 else:
                     ev.sentence = _strip(e.new)
+                    ev.rewritten = ev.rewritten or e.rewritten
                 break
     for section in out:
         section.paragraphs = [re.sub(r"[ \t]{2,}", " ", p).strip() for p in section.paragraphs

@@ -45,11 +45,24 @@ _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*([A-Za-z][A-Za-z0-9 .\-]{1,40
 
 def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
     """The first sentence of a lecture point says it is the lecture's (the citation gives the
-    time range: a time written into the sentence is a number its passage never states)."""
+    time range: a time written into the sentence is a number its passage never states); a
+    term explained by the lecture or a knowledge-base page in the techniques section names
+    where the explanation comes from."""
+    zh = language == "zh"
+    if point.kind == "term" and point.voice in ("lecture", "document") and point.evidence:
+        if re.match(r"^(?:讲者|视频|在讲解视频|据《)|^(?:The|the) (?:speaker|lecture)|^In the "
+                    r"lecture|^According to", sentence):
+            return sentence
+        if point.voice == "lecture":
+            return ("在讲解视频中，" + sentence) if zh else (
+                "In the lecture, " + sentence[:1].lower() + sentence[1:])
+        title = point.evidence[0].source.title
+        return (f"据《{title}》，" + sentence) if zh else (
+            f"According to “{title}”, " + sentence[:1].lower() + sentence[1:])
     if not first or point.kind != "lecture" or re.match(r"^(?:讲者|视频)|^(?:The|the) "
                                                          r"(?:speaker|lecture)", sentence):
         return sentence
-    if language == "zh":
+    if zh:
         return "视频中，" + sentence
     return "In the lecture, " + sentence[:1].lower() + sentence[1:]
 
@@ -151,7 +164,7 @@ class _Writer:
             if not rendered:
                 continue
             sentences = [self._glossed(_framed(r.text, point, k == 0 and self.framed < 2,
-                                               self.brief.language))
+                                               self.brief.language) if k == 0 else r.text)
                          for k, r in enumerate(rendered)]
             self.framed += sum(s.startswith(("视频中，", "In the lecture, ")) for s in sentences)
             joiner = "" if self.brief.language == "zh" else " "
