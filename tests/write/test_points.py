@@ -219,6 +219,18 @@ def test_a_contrast_the_source_does_not_draw_drops_the_line():
     assert _clean("模型很小，但几分钟就能训练完。", but, "讲者", True) == "模型很小，但几分钟就能训练完。"
 
 
+def test_a_line_left_half_in_english_or_leaking_the_prompts_example_is_dropped():
+    from docent.write.sentences import _clean
+
+    ev = _lecture_evidence("We first note that all models achieve good fluency scores (except "
+                           "CLOSEDBOOK on ELI5 due to its longer generations).")
+    # the system prompt's example ("does not improve accuracy on rare words") leaked in
+    assert _clean("作者首先注意到，所有模型都达到了良好的流畅度分数，但没有提高在罕见词上的准确率。", ev,
+                  "作者", True) is None
+    assert _clean("作者首先注意到，所有模型的 fluency scores 都很 good。", ev, "作者", True) is None
+    assert _clean("作者首先注意到，所有模型都达到了良好的流畅度（fluency）分数。", ev, "作者", True)
+
+
 def test_lecture_points_skip_lower_case_sentences_that_lean_on_the_one_before():
     from docent.write.points import _ANAPHORA_ANY_CASE
 

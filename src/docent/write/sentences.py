@@ -63,6 +63,29 @@ _CONTRAST = re.compile(r"\b(?:but|however|while|whereas|although|though|yet|desp
                        r"unlike|instead|rather|contrary|only|still|not|no|fail|cannot|n't|"
                        r"without|even|except|lower|worse|less)\b|n't", re.IGNORECASE)
 
+# an English word left untranslated in a Chinese line (outside the parentheses that give a
+# term's English, quotations and titles): "包含了 retrieved passages", "事实oid数据集"
+_PARENS = re.compile(r"[（(][^（）()]*[)）]|“[^”]*”|\"[^\"]*\"|《[^》]*》|‘[^’]*’")
+_ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9_.\-])[a-z]{3,}(?![A-Za-z0-9_.\-])")
+_GLUED = re.compile(r"[\u4e00-\u9fff][a-z]{2,}[\u4e00-\u9fff]")
+
+
+def half_translated(text: str) -> bool:
+    """A Chinese line that left English words untranslated: two or more lower-case words
+    outside parentheses, quotation marks and titles, or a piece of one glued between Chinese
+    characters.
+
+    >>> half_translated("增强检索的方法包含了 retrieved passages，但不提供 citations。")
+    True
+    >>> half_translated("ASQA 是一个长形式的事实oid数据集。")
+    True
+    >>> half_translated("OpenAI 的 tiktoken 库使用字节对编码（byte pair encoding），把“hello world”变成整数。")
+    False
+    """
+    bare = _PARENS.sub("", text)
+    return len(_ENGLISH_WORD.findall(bare)) >= 2 or bool(_GLUED.search(bare))
+
+
 _LINE_RE = re.compile(r"^\s*(?:\*\*)?(\d{1,2})\s*[.、:：)）]\s*(.+?)\s*$")
 _END_ZH = re.compile(r"[。！？]$")
 
@@ -91,8 +114,9 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     text = re.sub(r"[，,]?\s*(?:如|例如|比如|such as|e\.g\.,?)\s*(?=[。.]?$)", "", text)
     if not text or loops(text):
         return None
-    if zh and len(CJK_RE.findall(text)) < 0.3 * len(text.replace(" ", "")):
-        return None  # not rendered into Chinese
+    if zh and (len(CJK_RE.findall(text)) < 0.3 * len(text.replace(" ", ""))
+               or half_translated(text)):
+        return None  # not (wholly) rendered into Chinese
     if not zh and len(CJK_RE.findall(text)) > 0.1 * len(text.replace(" ", "")):
         return None  # not rendered into English
     source = evidence_text(evidence)
@@ -111,6 +135,8 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
         return None  # a contrast the source does not draw (two sentences joined by 但)
     if unstated_numbers(text, [source]):
         return None  # a number its source does not state
+    if re.search(r"罕见词|rare words?", text) and not re.search(r"\brare\b", source, re.I):
+        return None  # the system prompt's example leaking into the line
     if zh and not _END_ZH.search(text):
         text = text.rstrip("。.;；,，") + "。"
     elif not zh and not re.search(r"[.!?]$", text):
