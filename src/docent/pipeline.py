@@ -83,7 +83,7 @@ def write_run(
     from docent.check.judge import get_judge
     from docent.llm import get_model
     from docent.llm.log import attach_call_log
-    from docent.write import to_markdown
+    from docent.render.markdown import to_markdown
 
     started = time.perf_counter()
     if not assignment.strip():

@@ -14,7 +14,7 @@ from docent.render import FORMATS, render
 from docent.render.markdown import BOLD, CODE, ITALIC, split_paragraph, styled_runs
 from docent.store import Store
 from docent.types import Citation, Draft, DraftSection, SourceKind
-from docent.write.render import to_markdown
+from docent.render.markdown import to_markdown
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ from docent.llm.registry import register_provider
 from docent.store import Store
 from docent.types import DraftSection, Verdict
 from docent.pipeline import validate_and_repair, write_checked
-from docent.write import ReportWriter, to_markdown
+from docent.render.markdown import to_markdown
+from docent.write import ReportWriter
 
 ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：（1）论文基本信息；（2）核心内容摘要；"
               "（3）关键技术解析。字数在300至2000字，标注来源。")

@@ -11,7 +11,8 @@ from docent.index import Retriever
 from docent.ingest import ingest
 from docent.llm import ChatModel, Completion
 from docent.store import Store
-from docent.write import to_markdown, write_report
+from docent.render.markdown import to_markdown
+from docent.write import write_report
 
 ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：（1）论文基本信息；（2）核心内容摘要；"
               "（3）关键技术解析；（4）视频补充要点。字数在800至1200字，标注来源。")

@@ -5,7 +5,7 @@
     Path("report.html").write_bytes(render(draft, "html", validation=validation, store=store))
     Path("report.docx").write_bytes(render(draft, "docx"))
 
-* ``md``: :func:`docent.write.render.to_markdown` (the report and its reference list);
+* ``md``: :func:`docent.render.markdown.to_markdown` (the report and its reference list);
 * ``docx``: Title, Heading 1 sections, body text, the reference list; Times New Roman and SimSun
   (:mod:`docent.render.docx`);
 * ``html``: one file with no external loads: sentences marked by their verdict, citations that

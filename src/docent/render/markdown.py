@@ -1,7 +1,7 @@
 """Markdown output, and the small Markdown helpers the DOCX and HTML renderers share.
 
-The Markdown rendering is exactly :func:`docent.write.render.to_markdown` (the report with its
-reference list); a validation report is never appended to it (it is a file of its own)::
+The Markdown rendering is :func:`to_markdown` (the report with its reference list); a
+validation report is never appended to it (it is a file of its own)::
 
     render_markdown(draft) == to_markdown(draft).encode("utf-8")
     # True
@@ -53,7 +53,7 @@ def render_markdown(draft: Draft, *, validation: ValidationReport | None = None,
 
 
 def references_heading(language: str) -> str:
-    """The reference list's heading, as :func:`docent.write.render.to_markdown` prints it."""
+    """The reference list's heading, as :func:`to_markdown` prints it."""
     return "参考文献" if language == "zh" else "References"
 
 

@@ -3,7 +3,7 @@
 Small local models drop citation markers when asked to cite, so they are never asked: each
 sentence is rendered from its own evidence (:mod:`docent.write.sentences`) and the marker
 ``⟦passage id⟧`` of that evidence is placed before its final punctuation (:func:`cite`);
-:func:`docent.write.render.number_citations` numbers the markers ``[1]``, ``[2]``... in order.
+:func:`number_citations` numbers the markers ``[1]``, ``[2]``... in order.
 
 Bibliographic facts are never generated: :func:`info_paragraphs` fills them in from the
 metadata extracted from the paper; :func:`missing_paragraph` says that a source the assignment
@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 
 from docent.sources.links import code_host
+from docent.store import Store
 from docent.types import (
+    Citation,
+    DraftSection,
     Bibliography,
     Brief,
     Passage,
@@ -27,7 +30,8 @@ from docent.types import (
     format_timestamp,
 )
 
-__all__ = ["MARKER_RE", "cite", "info_paragraphs", "loops", "marker", "missing_paragraph"]
+__all__ = ["MARKER_RE", "cite", "info_paragraphs", "loops", "marker", "missing_paragraph",
+           "number_citations"]
 
 MARKER_RE = re.compile(r"⟦(\d+)⟧")
 
@@ -139,3 +143,34 @@ def loops(sentence: str) -> bool:
         if grams and max(grams.count(g) for g in set(grams)) >= 4:
             return True
     return False
+
+
+def number_citations(sections: list[DraftSection], store: Store) -> tuple[list[DraftSection],
+                                                                         list[Citation]]:
+    """Replace ``⟦passage id⟧`` markers with ``[n]`` (n by first appearance)."""
+    numbers: dict[int, int] = {}
+    for section in sections:
+        for paragraph in section.paragraphs:
+            for m in MARKER_RE.finditer(paragraph):
+                numbers.setdefault(int(m.group(1)), len(numbers) + 1)
+    passages = store.passages_by_id(numbers)
+    sources = {}
+    citations: list[Citation] = []
+    for pid, n in numbers.items():
+        p = passages.get(pid)
+        if p is None:
+            continue
+        if p.source_id not in sources:
+            sources[p.source_id] = store.source(p.source_id)
+        s = sources[p.source_id]
+        citations.append(Citation(
+            number=n, passage_id=pid, source_id=s.id, source_title=s.title,
+            source_kind=s.kind, locator=p.locator, excerpt=" ".join(p.text.split())[:160],
+        ))
+    numbered = [
+        section.model_copy(update={"paragraphs": [
+            MARKER_RE.sub(lambda m: f"[{numbers[int(m.group(1))]}]", para)
+            for para in section.paragraphs]})
+        for section in sections
+    ]
+    return numbered, citations

@@ -30,11 +30,10 @@ from docent.types import (
     SectionStatus,
     SentenceEvidence,
 )
-from docent.write.compose import MARKER_RE, info_paragraphs, missing_paragraph
+from docent.write.compose import MARKER_RE, info_paragraphs, missing_paragraph, number_citations
 from docent.write.points import Point, content_words, fresh, plan_points
 from docent.write.sentences import render_point
 from docent.write.plan import MEDIA_KINDS, PAPER_KINDS, SectionPlan, plan_report, target_length
-from docent.write.render import body_markdown, number_citations
 
 __all__ = ["ReportWriter", "write_report"]
 
@@ -303,7 +302,7 @@ def _draft(writer: _Writer, sections: list[DraftSection], run_id: int | None
     title = brief.title or ("阅读报告" if brief.language == "zh" else "Reading report")
     draft = Draft(run_id=run_id, title=title, language=brief.language, sections=numbered,
                   citations=citations, length_unit=writer.unit, length_range=brief.length)
-    draft.length = report_length(body_markdown(draft), writer.unit)
+    draft.length = report_length(draft.body_markdown(), writer.unit)
     return draft, {c.passage_id: c.number for c in citations}
 
 
