@@ -3,14 +3,14 @@ import pytest
 
 from docent.assets import WHISPER_BASE, ModelAsset, assemble
 from docent.errors import ModelError
-from docent.speech import SAMPLE_RATE, Segment, clean_segments, is_degenerate, plan_windows
+from docent.speech import SAMPLE_RATE, Utterance, clean_segments, is_degenerate, plan_windows
 from docent.speech.guard import trim_repeats
 
 
 def test_loop_guard_cuts_repetition_and_keeps_speech():
-    loop = Segment(0, 30, "I'm going to do it. " * 15)
-    chant = Segment(30, 40, "la la la la la la la la la la la la la la")
-    good = Segment(40, 45, "Citation precision measures whether each citation is relevant.")
+    loop = Utterance(0, 30, "I'm going to do it. " * 15)
+    chant = Utterance(30, 40, "la la la la la la la la la la la la la la")
+    good = Utterance(40, 45, "Citation precision measures whether each citation is relevant.")
     kept, dropped = clean_segments([loop, chant, good, good, good, good])
     assert dropped == 4 and [s.text for s in kept] == [good.text] * 2
     assert trim_repeats("yes " * 10).split() == ["yes"] * 3

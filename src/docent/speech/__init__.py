@@ -3,7 +3,7 @@
 from docent.speech.audio import MediaInfo, load_audio, plan_windows, probe
 from docent.speech.base import (
     SAMPLE_RATE,
-    Segment,
+    Utterance,
     Transcriber,
     get_transcriber,
     register_transcriber,
@@ -14,7 +14,7 @@ from docent.speech.transcribe import Transcript, transcribe_media
 __all__ = [
     "SAMPLE_RATE",
     "MediaInfo",
-    "Segment",
+    "Utterance",
     "Transcriber",
     "Transcript",
     "clean_segments",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from docent.config import Settings
 
 __all__ = [
-    "SAMPLE_RATE", "TRANSCRIBERS", "Segment", "Transcriber", "register_transcriber",
+    "SAMPLE_RATE", "TRANSCRIBERS", "Utterance", "Transcriber", "register_transcriber",
     "get_transcriber",
 ]
 
@@ -33,7 +33,9 @@ SAMPLE_RATE = 16_000
 
 
 @dataclass
-class Segment:
+class Utterance:
+    """A timed piece of speech, as a transcriber returns it."""
+
     start: float  # seconds from the start of the recording
     end: float
     text: str
@@ -44,7 +46,7 @@ class Transcriber(Protocol):
 
     def transcribe(
         self, audio: np.ndarray, *, language: str | None = None
-    ) -> tuple[list[Segment], str | None]:
+    ) -> tuple[list[Utterance], str | None]:
         """Segments of 16 kHz mono float32 ``audio`` (times relative to it) and the language."""
         ...
 

@@ -3,9 +3,9 @@
 On noise or music Whisper can loop ("the the the ...", one sentence twenty times). Such text
 is detected and removed rather than stored:
 
->>> clean_segments([Segment(0, 5, "Thank you. " * 12)])
+>>> clean_segments([Utterance(0, 5, "Thank you. " * 12)])
 ([], 1)
->>> clean_segments([Segment(0, 4, "Citation recall measures support.")])[0][0].text
+>>> clean_segments([Utterance(0, 4, "Citation recall measures support.")])[0][0].text
 'Citation recall measures support.'
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from docent.speech.base import Segment
+from docent.speech.base import Utterance
 
 __all__ = ["is_degenerate", "clean_segments", "trim_repeats"]
 
@@ -57,9 +57,9 @@ def is_degenerate(text: str) -> bool:
     return len(tokens) >= 12 and len(set(tokens)) <= max(2, len(tokens) // 8)
 
 
-def clean_segments(segments: list[Segment], max_same: int = 2) -> tuple[list[Segment], int]:
+def clean_segments(segments: list[Utterance], max_same: int = 2) -> tuple[list[Utterance], int]:
     """Drop degenerate segments and runs of identical ones; return the rest and how many went."""
-    kept: list[Segment] = []
+    kept: list[Utterance] = []
     dropped = 0
     run = 0
     for seg in segments:
@@ -74,5 +74,5 @@ def clean_segments(segments: list[Segment], max_same: int = 2) -> tuple[list[Seg
                 continue
         else:
             run = 0
-        kept.append(Segment(seg.start, seg.end, text))
+        kept.append(Utterance(seg.start, seg.end, text))
     return kept, dropped

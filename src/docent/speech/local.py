@@ -16,7 +16,7 @@ import numpy as np
 from docent.assets import WHISPER_BASE, assemble
 from docent.config import Settings
 from docent.errors import ModelError
-from docent.speech.base import Segment, register_transcriber
+from docent.speech.base import Utterance, register_transcriber
 
 __all__ = ["FasterWhisperTranscriber"]
 
@@ -55,7 +55,7 @@ class FasterWhisperTranscriber:
 
     def transcribe(
         self, audio: np.ndarray, *, language: str | None = None
-    ) -> tuple[list[Segment], str | None]:
+    ) -> tuple[list[Utterance], str | None]:
         model = self._load()
         segments, info = model.transcribe(
             audio,
@@ -67,7 +67,7 @@ class FasterWhisperTranscriber:
             temperature=0.0,  # no slow re-decoding; degenerate text is cut by speech.guard
             compression_ratio_threshold=None,
         )
-        out = [Segment(float(s.start), float(s.end), s.text.strip()) for s in segments]
+        out = [Utterance(float(s.start), float(s.end), s.text.strip()) for s in segments]
         return out, info.language if out else (language or None)
 
 

@@ -9,7 +9,7 @@ from docent.config import Settings
 from docent.errors import ConfigError
 from docent.openai_compat import Endpoint, translate_error
 from docent.speech.audio import to_wav_bytes
-from docent.speech.base import Segment, register_transcriber
+from docent.speech.base import Utterance, register_transcriber
 
 __all__ = ["OpenAITranscriber"]
 
@@ -28,7 +28,7 @@ class OpenAITranscriber:
 
     def transcribe(
         self, audio: np.ndarray, *, language: str | None = None
-    ) -> tuple[list[Segment], str | None]:
+    ) -> tuple[list[Utterance], str | None]:
         data = {"model": self.model, "response_format": "verbose_json",
                 "timestamp_granularities[]": "segment"}
         if language:
@@ -37,14 +37,14 @@ class OpenAITranscriber:
         body = self.endpoint.post_form("audio/transcriptions", data, files)
         try:
             segments = [
-                Segment(float(s["start"]), float(s["end"]), str(s["text"]).strip())
+                Utterance(float(s["start"]), float(s["end"]), str(s["text"]).strip())
                 for s in body.get("segments") or []
             ]
         except (KeyError, TypeError, ValueError) as exc:
             raise translate_error(exc, self.url, what="transcription",
                                   setting="DOCENT_ASR") from exc
         if not segments and str(body.get("text", "")).strip():
-            segments = [Segment(0.0, len(audio) / 16_000, str(body["text"]).strip())]
+            segments = [Utterance(0.0, len(audio) / 16_000, str(body["text"]).strip())]
         lang = body.get("language")
         return segments, _iso(lang) if lang else language
 

@@ -4,7 +4,7 @@ Usage::
 
     transcript = transcribe_media(Path("lecture.mp4"), sha, store, settings, transcriber)
     transcript.segments[0]
-    # -> Segment(start=0.0, end=4.2, text='Hi everyone.')
+    # -> Utterance(start=0.0, end=4.2, text='Hi everyone.')
 
 A one-hour lecture is cut into ``DOCENT_ASR_WINDOW``-second windows at quiet moments; every
 finished window is stored at once, so re-ingesting the same media never recognises it again and
@@ -20,7 +20,7 @@ from docent.config import Settings
 from docent.errors import SourceError
 from docent.progress import Progress
 from docent.speech.audio import load_audio, plan_windows
-from docent.speech.base import SAMPLE_RATE, Segment, Transcriber
+from docent.speech.base import SAMPLE_RATE, Utterance, Transcriber
 from docent.speech.guard import clean_segments
 from docent.store import Store
 
@@ -29,7 +29,7 @@ __all__ = ["Transcript", "transcribe_media"]
 
 @dataclass
 class Transcript:
-    segments: list[Segment]
+    segments: list[Utterance]
     language: str | None
     duration: float
     dropped: int  # degenerate segments (loops, filler) that were cut
@@ -52,7 +52,7 @@ def transcribe_media(
     done = store.transcript_windows(media_sha, transcriber.name) if store else {}
     label = f"transcribing {path.name} (audio minutes)"
     total_min = max(1, round(duration / 60))
-    segments: list[Segment] = []
+    segments: list[Utterance] = []
     languages: list[str] = []
     dropped = resumed = 0
     for a, b in windows:
@@ -62,14 +62,14 @@ def transcribe_media(
         key = round(start, 3)
         if key in done:
             lang, rows = done[key]
-            window_segments = [Segment(*row) for row in rows]
+            window_segments = [Utterance(*row) for row in rows]
             resumed += 1
         else:
             raw, lang = transcriber.transcribe(audio[a:b], language=language)
             window_segments, n = clean_segments(raw)
             dropped += n
             window_segments = [
-                Segment(round(start + s.start, 2), round(min(start + s.end, end), 2), s.text)
+                Utterance(round(start + s.start, 2), round(min(start + s.end, end), 2), s.text)
                 for s in window_segments
             ]
             if store:
