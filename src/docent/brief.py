@@ -14,19 +14,7 @@ or no length were found. Sections come from the best-introduced list: numbered (
 requirements is not taken. ``expected_sources`` holds only the sources the assignment provides;
 optional ones ("必要时可引用权威公开资料") and excluded ones go to ``notes``, with every guess.
 
-Counting (``count_length``), as a word processor (Microsoft Word's East Asian rule) counts:
-
-* ``zh_chars`` (字): each CJK character counts 1; each CJK or full-width punctuation mark
-  (。，、；：？！“”‘’（）《》【】—…· and the full-width forms) counts 1, so "——" is 2; each
-  Latin word counts 1, a Latin word being a maximal run of other non-space characters holding
-  a letter or digit: "Transformer", "GPT-4", "3.5", "e.g." are 1 each (not "GPT" + "4"),
-  "2023年" is 2. ASCII punctuation on its own and whitespace count 0; full-width letters and
-  digits count 1 each.
-* ``words``: whitespace-separated tokens holding at least one letter or digit
-  ("state-of-the-art" is 1).
-
-Report text is Markdown: ``report_length`` strips its syntax first (``strip_markdown``: heading
-marks, bullets and list numbers, emphasis, link targets, citation markers such as [1] [2-3]).
+Counting (``count_length``, ``report_length``) is :mod:`docent.text`'s, as a word processor counts.
 Approximate lengths ("约2500字", "about 1200 words", a bare "2500字") become ±10%.
 """
 
@@ -39,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from docent.errors import DocentError
 from docent.llm.base import ChatModel, Message
-from docent.text import CJK_RE, detect_language
+from docent.text import CJK_RE, count_length, detect_language, report_length, strip_markdown
 from docent.types import Brief, BriefSection, LengthRange, LengthUnit
 
 if TYPE_CHECKING:
@@ -56,52 +44,6 @@ __all__ = [
 ]
 
 BriefFallback = Callable[[str, Brief], Brief]
-
-# --- counting ---------------------------------------------------------------------------------
-
-_CJK = CJK_RE.pattern[1:-1]
-# CJK symbols and punctuation, full-width forms, vertical and compatibility forms, — ― ‘ ’ “ ” … · ‧
-_PUNCT = ("\u3001-\u303f\uff01-\uff65\ufe10-\ufe1f\ufe30-\ufe4f"
-          "\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u00b7\u2027")
-_ZH_TOKEN_RE = re.compile(
-    rf"(?P<w>(?:[^\s{_CJK}{_PUNCT}]|(?<=[A-Za-z0-9])[’·](?=[A-Za-z]))+)|[{_CJK}]|[{_PUNCT}]")
-
-
-def count_length(text: str, unit: LengthUnit) -> int:
-    """Length of plain ``text`` in ``unit`` (the rule is in the module docstring)."""
-    if unit is LengthUnit.words:
-        return sum(1 for tok in text.split() if any(c.isalnum() for c in tok))
-    return sum(1 for m in _ZH_TOKEN_RE.finditer(text)
-               if m.group("w") is None or any(c.isalnum() for c in m.group("w")))
-
-
-_REF = r"\^?[A-Za-z]{0,3}\d+[a-z]?"
-_MD_SUBS = [
-    (re.compile(r"<!--.*?-->|<[^>\n]+>", re.S), ""),  # comments and HTML tags
-    (re.compile(r"^[ \t]*(```|~~~).*$", re.M), ""),  # code fences (the code stays)
-    (re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M), ""),  # table rule
-    (re.compile(r"^\s*([-*_])\s*(\1\s*){2,}$", re.M), ""),  # horizontal rule
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
-    (re.compile(rf"[\[【]{_REF}(?:\s*[,，;；–-]\s*{_REF})*[\]】]:?"), ""),  # [1] [2, 3] [^4] 【5】
-    (re.compile(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$", re.M), ""),  # headings
-    (re.compile(r"^[ \t]*(?:>[ \t]*)+", re.M), ""),  # block quotes
-    (re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?", re.M), ""),  # list items
-    (re.compile(r"\*+|`+|~~|(?<!\w)_+|_+(?!\w)|\|"), " "),  # emphasis, code, table pipes
-]
-
-
-def strip_markdown(text: str) -> str:
-    """Markdown ``text`` as a reader sees it: syntax and citation markers removed."""
-    for pattern, repl in _MD_SUBS:
-        text = pattern.sub(repl, text)
-    return text
-
-
-def report_length(markdown: str, unit: LengthUnit) -> int:
-    """The length of a Markdown report as the assignment counts it."""
-    return count_length(strip_markdown(markdown), unit)
-
 
 # --- numbers ----------------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from docent.types import LengthUnit
+
 __all__ = [
     "numbers",
     "number_values",
@@ -20,6 +22,9 @@ __all__ = [
     "count_tokens",
     "sentence_spans",
     "split_paragraph",
+    "count_length",
+    "report_length",
+    "strip_markdown",
     "detect_language",
     "normalize_space",
 ]
@@ -194,3 +199,64 @@ def detect_language(text: str) -> str:
     if cjk == 0 and latin == 0:
         return "und"
     return "zh" if cjk >= latin * 0.5 else "en"
+
+
+# --- length, as the assignment counts it -------------------------------------------------------
+#
+# Counting (``count_length``), as a word processor (Microsoft Word's East Asian rule) counts:
+#
+# * ``zh_chars`` (字): each CJK character counts 1; each CJK or full-width punctuation mark
+#   (。，、；：？！“”‘’（）《》【】—…· and the full-width forms) counts 1, so "——" is 2; each
+#   Latin word counts 1, a Latin word being a maximal run of other non-space characters holding
+#   a letter or digit: "Transformer", "GPT-4", "3.5", "e.g." are 1 each (not "GPT" + "4"),
+#   "2023年" is 2. ASCII punctuation on its own and whitespace count 0; full-width letters and
+#   digits count 1 each.
+# * ``words``: whitespace-separated tokens holding at least one letter or digit
+#   ("state-of-the-art" is 1).
+#
+# Report text is Markdown: ``report_length`` strips its syntax first (``strip_markdown``: heading
+# marks, bullets and list numbers, emphasis, link targets, citation markers such as [1] [2-3]).
+
+
+_CJK = CJK_RE.pattern[1:-1]
+# CJK symbols and punctuation, full-width forms, vertical and compatibility forms, — ― ‘ ’ “ ” … · ‧
+_PUNCT = ("\u3001-\u303f\uff01-\uff65\ufe10-\ufe1f\ufe30-\ufe4f"
+          "\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u00b7\u2027")
+_ZH_TOKEN_RE = re.compile(
+    rf"(?P<w>(?:[^\s{_CJK}{_PUNCT}]|(?<=[A-Za-z0-9])[’·](?=[A-Za-z]))+)|[{_CJK}]|[{_PUNCT}]")
+
+
+def count_length(text: str, unit: LengthUnit) -> int:
+    """Length of plain ``text`` in ``unit`` (the rule is in the comment above)."""
+    if unit is LengthUnit.words:
+        return sum(1 for tok in text.split() if any(c.isalnum() for c in tok))
+    return sum(1 for m in _ZH_TOKEN_RE.finditer(text)
+               if m.group("w") is None or any(c.isalnum() for c in m.group("w")))
+
+
+_REF = r"\^?[A-Za-z]{0,3}\d+[a-z]?"
+_MD_SUBS = [
+    (re.compile(r"<!--.*?-->|<[^>\n]+>", re.S), ""),  # comments and HTML tags
+    (re.compile(r"^[ \t]*(```|~~~).*$", re.M), ""),  # code fences (the code stays)
+    (re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M), ""),  # table rule
+    (re.compile(r"^\s*([-*_])\s*(\1\s*){2,}$", re.M), ""),  # horizontal rule
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(rf"[\[【]{_REF}(?:\s*[,，;；–-]\s*{_REF})*[\]】]:?"), ""),  # [1] [2, 3] [^4] 【5】
+    (re.compile(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$", re.M), ""),  # headings
+    (re.compile(r"^[ \t]*(?:>[ \t]*)+", re.M), ""),  # block quotes
+    (re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?", re.M), ""),  # list items
+    (re.compile(r"\*+|`+|~~|(?<!\w)_+|_+(?!\w)|\|"), " "),  # emphasis, code, table pipes
+]
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown ``text`` as a reader sees it: syntax and citation markers removed."""
+    for pattern, repl in _MD_SUBS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def report_length(markdown: str, unit: LengthUnit) -> int:
+    """The length of a Markdown report as the assignment counts it."""
+    return count_length(strip_markdown(markdown), unit)

@@ -16,7 +16,6 @@ from difflib import SequenceMatcher
 
 from docent.progress import Progress
 from docent.sources.base import MEDIA_KINDS
-from docent.brief import report_length
 from docent.check.findings import CheckedSentence, Finding, ValidationReport
 from docent.check.evidence import best_passages
 from docent.check.judge import Judge, Judgement, role_of
@@ -32,7 +31,7 @@ from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
 from docent.sources.links import code_host
 from docent.store import Store
-from docent.text import CJK_RE, normalize_space, unstated_numbers
+from docent.text import CJK_RE, normalize_space, report_length, unstated_numbers
 from docent.types import (
     Brief,
     Draft,

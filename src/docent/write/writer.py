@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 
 from docent.progress import Progress
-from docent.brief import report_length
 from docent.config import Settings
 from docent.index import Embedder, Retriever
 from docent.llm import ChatModel
 from docent.store import Store
-from docent.text import sentence_spans
+from docent.text import report_length, sentence_spans
 from docent.types import (
     NOT_PROSE,
     Brief,
