@@ -92,7 +92,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """Sentence spans ``(s, e)`` (absolute offsets, whitespace trimmed) in ``text[start:end]``.
 
     Chinese sentences end at 。！？；, English ones at . ! ? followed by whitespace, except
-    after common abbreviations ("e.g.", "et al.", "Fig.") and initials.
+    after common abbreviations ("e.g.", "et al.", "Fig.") and initials, and where a lower-case
+    word goes on (a quoted question inside a sentence):
+
+    >>> t = 'The question “When did the US break away?” needs two answers. It is ambiguous.'
+    >>> [t[s:e] for s, e in sentence_spans(t)]
+    ['The question “When did the US break away?” needs two answers.', 'It is ambiguous.']
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
@@ -101,8 +106,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         stop = m.end()
         if m.group(2) is not None and m.group(2).startswith(".") and _is_abbreviation(text, m.start()):
             continue
-        if m.group(2) is not None:
-            # An English period must be followed by something that can start a sentence.
+        if m.group(2) is not None or (m.group(1) or " ")[0] in "!?":
+            # An English end mark must be followed by something that can start a sentence (a
+            # quoted question goes on: 'the question “When did ...?” should be answered').
             nxt = _NEXT_RE.match(text, stop, end)
             if nxt and (nxt.group(1).islower() and not CJK_RE.match(nxt.group(1))):
                 continue

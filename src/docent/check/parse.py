@@ -19,14 +19,14 @@ Reports written by chatbots are read as their authors meant them:
 * a citation that closes a paragraph whose earlier sentences cite nothing covers the whole
   paragraph: those sentences get its citations and ``paragraph_citation=True``::
 
-A :class:`~docent.types.Draft` (the report ``docent write`` checks) is read by
-:func:`parse_draft` instead: no Markdown round trip, each sentence keeps its id and place in
-the draft, and each ``[n]`` names its passage directly::
-
     doc = parse_report(open("report.md").read())
     doc.sentences[3].citations[0].target        # 'Enabling Large Language Models..., p. 4'
     strip_heading_marker("（一）研究背景"), author_names("作者：Tianyu Gao（Princeton），Danqi Chen")
     # ('研究背景', ['Tianyu Gao', 'Danqi Chen'])
+
+A :class:`~docent.types.Draft` (the report ``docent write`` checks) is read by
+:func:`parse_draft` instead: no Markdown round trip, each sentence keeps its id and place in
+the draft, and each ``[n]`` names its passage directly.
 """
 
 from __future__ import annotations
