@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ALCE, LECTURE_SRT
+from conftest import ALCE, LECTURE_SRT, WORD2VEC
 
 from docent.brief import parse_brief
 from docent.config import Settings
@@ -69,6 +69,22 @@ def test_the_techniques_are_the_papers_own_method_sections(example):
     term = [p for p in points["technique"] if p.kind == "term"]
     assert term and term[0].label == "Transformer" and term[0].voice == "lecture"
     assert all(re.search(r"transformer", e.text, re.I) for e in term[0].evidence)
+
+
+def test_the_papers_own_techniques_come_before_the_background_they_build_on(tmp_path):
+    """word2vec explains the earlier NNLM and RNNLM ("... has been proposed in [1]") before
+    its own CBOW and Skip-gram: the techniques section takes the paper's own first."""
+    settings = Settings(workspace=tmp_path / "ws", embedder="none")
+    store = Store.open(settings.workspace)
+    ingest_and_index([WORD2VEC], store, settings, None)
+    brief = parse_brief(ASSIGNMENT)
+    plan = next(p for p in plan_report(brief, store, Retriever(store, settings, None))
+                if p.role == "technique")
+    labels = [p.label for p in plan_points(plan, store, brief) if p.kind == "technique"]
+    own = labels.index("3.1 Continuous Bag-of-Words Model")
+    assert own < labels.index("3.2 Continuous Skip-gram Model")
+    assert own < labels.index("2.1 Feedforward Neural Net Language Model (NNLM)"), labels
+    assert not any(re.search(r"goals? of", label, re.I) for label in labels)
 
 
 def test_the_lecture_points_follow_the_lecture_with_time_ranges(example):
@@ -193,6 +209,33 @@ def _lecture_evidence(text: str):
     source = Source(id=1, kind=SourceKind.subtitles, title="lets build gpt", path="x.srt",
                     sha256="a", created_at="2026-01-01T00:00:00")
     return Evidence(passage, source, 0, len(text))
+
+
+class Repeating(ChatModel):
+    """Writes both sentences into each of two lines, as the 1.5B once did."""
+
+    name = "scripted-repeating"
+
+    def _complete(self, messages, **options):
+        both = "循环矩阵把隐藏层连接到自身。这使模型具有某种短期记忆。"
+        return Completion(text=f"1. {both}\n2. {both}", model=self.name)
+
+
+def test_a_sentence_is_never_written_twice():
+    from docent.write.points import Point
+
+    first = _lecture_evidence("What is special for this type of model is the recurrent matrix "
+                              "that connects hidden layer to itself.")
+    second = _lecture_evidence("This allows the recurrent model to form some kind of short "
+                               "term memory.")
+    brief = parse_brief(ASSIGNMENT)
+    said: set[str] = set()
+    out = render_point(Repeating(), brief, Point("technique", "2.2", "paper", [first, second]),
+                       said=said)
+    assert [r.plain for r in out] == ["循环矩阵把隐藏层连接到自身。这使模型具有某种短期记忆。"]
+    # a later point saying it again adds nothing
+    assert render_point(Repeating(), brief, Point("technique", "2.2", "paper", [first]),
+                        said=said) == []
 
 
 def test_a_speaker_playing_a_part_is_not_made_the_speaker():

@@ -20,12 +20,13 @@ ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：�
 
 class ScriptedWriter(ChatModel):
     """Restates each numbered source sentence of the prompt as one Chinese sentence of ~40 字
-    (the reply shape the sentence renderer asks for)."""
+    (the reply shape the sentence renderer asks for), each a different one."""
 
     def __init__(self, fail_after=None):
         super().__init__()
         self.name = "scripted-writer"
         self.calls = 0
+        self.lines = 0
         self.fail_after = fail_after
 
     def _complete(self, messages, **options):
@@ -33,8 +34,12 @@ class ScriptedWriter(ChatModel):
         if self.fail_after is not None and self.calls > self.fail_after:
             raise KeyboardInterrupt
         numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
-        text = "\n".join(f"{n}. 这一句转述了资料中的内容，说明了注意力机制让模型关注输入中最相关的部分。"
-                         for n in numbered)
+        lines = []
+        for n in numbered:  # each its own sentence: a report never says one twice
+            self.lines += 1
+            lines.append(f"{n}. 这一句转述了资料中的内容，说明了注意力机制让模型关注输入中最相关的部分"
+                         f"{chr(0x4E00 + self.lines)}。")
+        text = "\n".join(lines)
         return Completion(text=text, model=self.name, completion_tokens=60, seconds=0.01)
 
 
@@ -109,9 +114,13 @@ def test_english_assignment(kb_workspace):
     class English(ScriptedWriter):
         def _complete(self, messages, **options):
             numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
-            text = "\n".join(f"{n}. Citation recall checks that the statements of an answer are "
-                             "supported by the passages it cites." for n in numbered)
-            return Completion(text=text, model="en", completion_tokens=40)
+            lines = []
+            for n in numbered:
+                self.lines += 1
+                tag = "".join(chr(97 + int(d)) for d in str(self.lines))  # no number
+                lines.append(f"{n}. Citation recall checks that statement {tag} of an "
+                             "answer is supported by the passages it cites.")
+            return Completion(text="\n".join(lines), model="en", completion_tokens=40)
 
     _, draft = _write(settings, store, emb, English(), brief)
     assert [s.heading for s in draft.sections] == ["1. Summary", "2. Key techniques"]

@@ -46,8 +46,15 @@ _CITE_RE = re.compile(r"\s*\((?:[^()]*?(?:et al\.?|\band\b|&)[^()]*?,?\s*(?:19|2
 _SKIP_SECTION = re.compile(
     r"introduction|related|previous work|prior work|background|conclusion|limitation|"
     r"acknowledg|reference|abstract|appendix|experiment|results?\b|evaluation of|human eval|"
-    r"analysis|ablation|comparison|discussion|follow-up|future work|examples?\b|case stud",
+    r"analysis|ablation|comparison|discussion|follow-up|future work|examples?\b|case stud|"
+    r"goals? of|motivation|overview|contributions?\b|outline|organi[sz]ation of",
     re.IGNORECASE)
+# a section that opens on others' work ("... has been proposed in [1]", "Many models were
+# proposed ...") describes the background of the paper's own technique, not the technique
+_OTHERS_WORK = re.compile(r"\b(?:has|have|had|was|were)\s+(?:been\s+)?proposed\b|\[\d+(?:[,–-]"
+                          r"\s*\d+)*\]|\bet al\.", re.IGNORECASE)
+_OWN = re.compile(r"\b(?:we|our|this paper|this work|(?:first|second|new|proposed) "
+                  r"(?:architecture|model|method|approach))\b", re.IGNORECASE)
 _CONTRIBUTION = re.compile(
     r"\b(?:we|this paper|this work|our)\b.{0,40}\b(?:propose|introduce|present|build|develop|"
     r"design|find|show|demonstrate|release|evaluate|contribut)", re.IGNORECASE)
@@ -262,7 +269,19 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
     covered = ""
     spare: list[Point] = []
     for source, passages in _papers(store)[:2]:
-        for name in _technique_sections(passages):
+        names = _technique_sections(passages)
+
+        def background(name: str) -> bool:
+            """The section opens on others' work (its first sentence after the heading)."""
+            text = next((p.text for p in passages if p.locator.section == name
+                         and p.role is PassageRole.body), "")
+            spans = [(s, e) for s, e in sentence_spans(text) if e - s > len(name) + 2]
+            first = text[spans[0][0]:spans[0][1]].removeprefix(name) if spans else ""
+            return bool(_OTHERS_WORK.search(first)) and not _OWN.search(first)
+
+        # the paper's own techniques first, then the background they build on
+        names = [n for n in names if not background(n)] + [n for n in names if background(n)]
+        for name in names:
             body = _leading(_dedupe([ev for p in passages if p.locator.section == name
                                      and p.role is PassageRole.body
                                      for ev in _sentences(p, source)], seen))

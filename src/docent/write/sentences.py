@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from docent.llm import ChatModel, Message
-from docent.text import CJK_RE, normalize_space, unstated_numbers
+from docent.text import CJK_RE, normalize_space, sentence_spans, unstated_numbers
 from docent.types import Brief
 from docent.write.compose import cite, loops
 from docent.write.points import Evidence, Point, evidence_text
@@ -144,10 +144,25 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     return text
 
 
-def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: float = 0.2
-                 ) -> list[Rendered]:
+def _unsaid(text: str, said: set[str], zh: bool) -> str:
+    """``text`` without the sentences already in ``said`` (whitespace aside), which grows: the
+    model sometimes writes the same sentence into two lines, or a line says again what an
+    earlier point said."""
+    kept = []
+    for a, b in sentence_spans(text):
+        key = re.sub(r"\s+", "", text[a:b])
+        if key not in said:
+            said.add(key)
+            kept.append(text[a:b])
+    return ("" if zh else " ").join(kept)
+
+
+def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: float = 0.2,
+                 said: set[str] | None = None) -> list[Rendered]:
     """The point's evidence sentences restated in the brief's language, each cited to its
-    passage. Sentences the model failed to render faithfully are left out."""
+    passage. Sentences the model failed to render faithfully are left out, and so is any
+    sentence already in ``said`` (the report's sentences so far; it grows)."""
+    said = set() if said is None else said
     zh = brief.language == "zh"
     lang = "zh" if zh else "en"
     who = _WHO[lang][point.voice]
@@ -173,7 +188,7 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     out: list[Rendered] = []
     for i, ev in enumerate(point.evidence, 1):
         text = _clean(lines.get(i, ""), ev, who, zh)
-        if text is None or ev.passage.id is None:
+        if text is None or ev.passage.id is None or not (text := _unsaid(text, said, zh)):
             continue
         out.append(Rendered(cite(text, ev.passage.id), text, ev))
     return out

@@ -83,6 +83,7 @@ class _Writer:
         self.said: list[set[str]] = []  # content words of every source sentence written from
         self.framed = 0  # lecture sentences opened with "视频中，" (at most two: no formula)
         self.glossed: set[str] = set()  # English terms already given in parentheses
+        self.sentences: set[str] = set()  # every sentence written so far (no space): none twice
 
     def section(self, plan: SectionPlan) -> DraftSection:
         out = DraftSection(title=plan.section.title, heading=plan.heading)
@@ -158,7 +159,7 @@ class _Writer:
                           fresh(point.evidence, self.said))
             if not point.evidence:
                 continue
-            rendered = render_point(self.model, self.brief, point)
+            rendered = render_point(self.model, self.brief, point, said=self.sentences)
             if not rendered:
                 continue
             sentences = [self._glossed(_framed(r.text, point, k == 0 and self.framed < 2,
@@ -278,6 +279,7 @@ def _write_sections(writer: _Writer, plans: list[SectionPlan], run_id: int | Non
             sections.append(DraftSection.model_validate_json(saved[plan.index]))
             done = sections[-1]  # points already written: one paragraph each, after any lead
             writer.said += [content_words(ev.text) for ev in done.evidence]
+            writer.sentences |= {re.sub(r"\s+", "", ev.sentence) for ev in done.evidence}
             written = {(ev.passage_id, ev.start) for ev in done.evidence}
             points = writer.points_for(plan) if written else []
             # continue after the last planned point any of whose sentences was written
