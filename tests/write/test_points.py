@@ -233,6 +233,8 @@ def test_a_sentence_is_never_written_twice():
     out = render_point(Repeating(), brief, Point("technique", "2.2", "paper", [first, second]),
                        said=said)
     assert [r.plain for r in out] == ["循环矩阵把隐藏层连接到自身。这使模型具有某种短期记忆。"]
+    # a line written as two sentences cites both
+    assert out[0].text == "循环矩阵把隐藏层连接到自身⟦1⟧。这使模型具有某种短期记忆⟦1⟧。"
     # a later point saying it again adds nothing
     assert render_point(Repeating(), brief, Point("technique", "2.2", "paper", [first]),
                         said=said) == []

@@ -92,7 +92,10 @@ def to_markdown(v: ValidationReport) -> str:
         lines.append("- findings by kind: " + ", ".join(
             f"{k} {n}" for k, n in sorted(s.findings_by_kind.items())))
     if v.repairs:
-        lines.append(f"- repairs made while writing: {len(v.repairs)}")
+        made = sum(r.action != "kept" for r in v.repairs)
+        kept = len(v.repairs) - made
+        lines.append(f"- repairs made while writing: {made}" + (
+            f" ({kept} failing sentences kept as they were, listed below)" if kept else ""))
     unverified = v.unverified_sentences()
     if unverified:
         lines += ["", "## Unverified sentences (check these yourself)", "",
@@ -109,8 +112,8 @@ def to_markdown(v: ValidationReport) -> str:
                 lines.append(f"   - evidence ({place}): “{_one_line(u.evidence)[:300]}”")
             else:
                 lines.append(f"   - judged against {place}")
-            if u.score is not None:
-                lines.append(f"   - score {u.score:.2f}")
+            if u.score is not None:  # the calibrated score; "verified" needs more
+                lines.append(f"   - judge's score {u.score:.2f} (not enough to verify it)")
     lines += ["", "## Findings", ""]
     order = {"error": 0, "warning": 1, "info": 2}
     for f in sorted(v.findings, key=lambda f: (order.get(f.severity, 3),

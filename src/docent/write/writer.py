@@ -177,9 +177,11 @@ class _Writer:
                 out.paragraphs.append(joiner.join(sentences))
             self.last_point[plan.index] = point
             for r, text in zip(rendered, sentences):
-                out.evidence.append(SentenceEvidence(
-                    sentence=MARKER_RE.sub("", text), passage_id=r.evidence.passage.id,
-                    start=r.evidence.start, end=r.evidence.end, text=r.evidence.text))
+                plain = MARKER_RE.sub("", text)
+                for a, b in sentence_spans(plain):  # each sentence its record, one source
+                    out.evidence.append(SentenceEvidence(
+                        sentence=plain[a:b], passage_id=r.evidence.passage.id,
+                        start=r.evidence.start, end=r.evidence.end, text=r.evidence.text))
             return True
         return False
 
