@@ -285,12 +285,13 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
             body = _leading(_dedupe([ev for p in passages if p.locator.section == name
                                      and p.role is PassageRole.body
                                      for ev in _sentences(p, source)], seen))
-            opening, rest = body[:5], _leading(body[5:])[:4]
+            opening, rest = body[:5], _leading(body[5:])[:8]
             if opening:
                 covered += " " + name + " " + " ".join(ev.text for ev in opening)
                 points.append(Point("technique", name, "paper", opening))
             if opening and rest:  # said only when the openings leave the report short
-                spare.append(Point("technique", name, "paper", rest))
+                spare += [Point("technique", name, "paper", rest[i:i + 4])
+                          for i in range(0, len(rest), 4)]
     # terms the assignment names ("如Transformer等") that the paper's method does not explain
     # a Latin word in a Chinese section title is a term ("关键技术（如Transformer）"); an English
     # title's words are not ("Key techniques explained")
