@@ -20,6 +20,7 @@ __all__ = [
     "unstated_numbers",
     "CJK_RE",
     "count_tokens",
+    "sentence_key",
     "sentence_spans",
     "split_paragraph",
     "count_length",
@@ -64,6 +65,15 @@ def split_paragraph(paragraph: str) -> tuple[str, str]:
     if m:
         return m.group(1), text[m.end():]
     return "", text
+
+
+def sentence_key(text: str) -> str:
+    """A sentence as the checks and the repair rounds compare it: every space removed.
+
+    >>> sentence_key("ALCE 是 基准 。") == sentence_key("ALCE是基准。")
+    True
+    """
+    return re.sub(r"\s+", "", text or "")
 
 
 def count_tokens(text: str) -> int:

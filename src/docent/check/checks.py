@@ -31,7 +31,7 @@ from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
 from docent.sources.links import code_host
 from docent.store import Store
-from docent.text import CJK_RE, normalize_space, report_length, unstated_numbers
+from docent.text import CJK_RE, normalize_space, report_length, sentence_key, unstated_numbers
 from docent.types import (
     Brief,
     Draft,
@@ -228,7 +228,7 @@ def validate(
     draft = report if isinstance(report, Draft) else None
     parsed = parse_draft(draft) if draft is not None else parse_report(report)
     report_name = report_name or (draft.title if draft is not None else "report")
-    rendered_keys = {_key(s) for s in rendered or ()}
+    rendered_keys = {sentence_key(s) for s in rendered or ()}
     sources = store.sources()
     papers = [s for s in sources if s.kind is SourceKind.pdf]
     findings: list[Finding] = []
@@ -270,7 +270,7 @@ def validate(
             continue
         before = len(verdicts)
         more = _support(sentence, resolved, judge, retriever, embedder, verdicts, record,
-                        rendered=sentence.rendered or _key(sentence.text) in rendered_keys)
+                        rendered=sentence.rendered or sentence_key(sentence.text) in rendered_keys)
         findings += more
         if len(verdicts) > before:
             record.verdict = verdicts[-1]
@@ -296,10 +296,6 @@ def validate(
 
 _BIB_FACT = re.compile(r"题目|标题|作者|单位|机构|发表|年份|链接|地址|arxiv|doi|title|authors?\b|"
                        r"affiliation|published|venue", re.IGNORECASE)
-
-
-def _key(sentence: str) -> str:
-    return re.sub(r"\s+", "", sentence)
 
 
 def _judge_roles(passages: list[Passage], by_id: dict) -> list[str]:

@@ -35,14 +35,15 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from docent.text import count_tokens, sentence_spans, split_paragraph
-from docent.types import Draft, SentenceEvidence, SentencePlace
+from docent.text import count_tokens, sentence_key, sentence_spans, split_paragraph
+from docent.types import Draft, DraftSection, SentenceEvidence, SentencePlace
 
 __all__ = [
     "CitationRef",
     "ParsedReport",
     "ReportSentence",
     "author_names",
+    "evidence_record",
     "parse_draft",
     "parse_report",
     "strip_citations",
@@ -318,6 +319,13 @@ def _inherit_paragraph_citations(sentences: list[ReportSentence]) -> int:
     return count
 
 
+def evidence_record(section: DraftSection, sentence: str) -> SentenceEvidence | None:
+    """The record of the source sentence that ``sentence`` (citations removed) of ``section``
+    was rendered from, if the writer rendered it."""
+    key = sentence_key(sentence)
+    return next((ev for ev in section.evidence if sentence_key(ev.sentence) == key), None)
+
+
 def parse_draft(draft: Draft) -> ParsedReport:
     """``draft`` read as :func:`parse_report` reads a report, without printing it: each
     sentence with its id and :class:`~docent.types.SentencePlace`, each ``[n]`` with the
@@ -336,7 +344,6 @@ def parse_draft(draft: Draft) -> ParsedReport:
     sentences: list[ReportSentence] = []
     paragraph = 0
     for si, section in enumerate(draft.sections):
-        records = {re.sub(r"\s+", "", ev.sentence): ev for ev in section.evidence}
         for pi, raw in enumerate(section.paragraphs):
             text = split_paragraph(raw)[1]
             spans = _sentence_spans(text)
@@ -345,7 +352,7 @@ def parse_draft(draft: Draft) -> ParsedReport:
                 for c in citations:
                     c.passage_id = passage_of.get(c.key) if c.style == "numeric" else None
                 plain = _strip(text[s:e])
-                record = records.get(re.sub(r"\s+", "", plain))
+                record = evidence_record(section, plain)
                 own = record is not None and not record.rewritten and any(
                     c.passage_id == record.passage_id for c in citations)
                 sentences.append(ReportSentence(

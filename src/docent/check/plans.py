@@ -25,10 +25,10 @@ changed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from docent.check.judge import Judgement
+from docent.text import sentence_key
 from docent.types import (
     CheckedSentence,
     Draft,
@@ -81,16 +81,11 @@ class PlannedRepair:
     passage: int | None = None  # re-cited: the passage id that supports it
 
 
-def norm(text: str) -> str:
-    """A sentence as the rounds compare it: no whitespace."""
-    return re.sub(r"\s+", "", text or "")
-
-
 def plan_repairs(report: ValidationReport, draft: Draft, *, rewritten: set[str],
                  last: bool) -> list[PlannedRepair]:
     """The repairs of one round for ``report`` (the validation of ``draft``): one per failing
     sentence the model wrote, in the findings' order. ``rewritten``: the sentences a round
-    already rewrote (normalised by :func:`norm`; a second failure removes them); ``last``: the
+    already rewrote (as :func:`~docent.text.sentence_key` gives them; a second failure removes them); ``last``: the
     last round, where what still fails is removed or kept."""
     checked = {c.index: c for c in report.sentences}
     plan: list[PlannedRepair] = []
@@ -110,7 +105,7 @@ def plan_repairs(report: ValidationReport, draft: Draft, *, rewritten: set[str],
             if action is not RepairAction.kept:
                 planned.add(sentence.id)
 
-        again = norm(sentence.text) in rewritten
+        again = sentence_key(sentence.text) in rewritten
         if f.kind in _REMOVE_KINDS:
             add(RepairAction.removed, f.message)
         elif f.kind == FindingKind.miscited and f.proposal_passage is not None:

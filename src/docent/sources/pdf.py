@@ -248,11 +248,12 @@ def _figure_boxes(page: pymupdf.Page) -> list[tuple[float, float, float, float]]
     (each at least 20 pt a side, none over half the page: a frame around the text is no
     figure) and ruled tables."""
     area = page.rect.width * page.rect.height
-    boxes = [tuple(r) for r in page.cluster_drawings()]
+    drawings = page.get_drawings()
+    boxes = [tuple(r) for r in page.cluster_drawings(drawings=drawings)]
     boxes += [tuple(i["bbox"]) for i in page.get_image_info()]
     boxes = [b for b in boxes if b[2] - b[0] >= 20 and b[3] - b[1] >= 20
              and (b[2] - b[0]) * (b[3] - b[1]) <= 0.5 * area]
-    return boxes + _ruled_tables(page.get_drawings())
+    return boxes + _ruled_tables(drawings)
 
 
 def _inside(box: tuple[float, float, float, float],
@@ -436,11 +437,15 @@ def _role_after(heading: str, role: PassageRole, arabic: bool, big: bool) -> Pas
 _ASIDE = (PassageRole.footnote, PassageRole.figure)  # set after their page's text
 
 
+def _unfinished(text: str) -> bool:
+    """A paragraph that stops mid-sentence (no closing punctuation)."""
+    return not re.search(r"[.!?:;)\]”\"]$", text)
+
+
 def _continues(prev: _Para, block: _Block, text: str) -> bool:
     """Whether ``block`` goes on with paragraph ``prev``: a sentence cut by a column or block
     break, or the hanging-indent lines of a reference."""
-    if prev.text.endswith("-") or (not re.search(r"[.!?:;)\]”\"]$", prev.text)
-                                   and text[:1].islower()):
+    if prev.text.endswith("-") or (_unfinished(prev.text) and text[:1].islower()):
         return True
     x0, y0, _, _ = block.bbox
     return (prev.role is PassageRole.references and prev.box[0] + 5 < x0 < prev.box[2]
@@ -493,7 +498,7 @@ def _paragraphs(pages: list[_Page], body: float) -> tuple[list[_Para], list[_Blo
             last = next((p for p in reversed(paras) if p.role not in _ASIDE), None)
             if last and last.page == pno - 1 and not last.heading and last.role is role \
                     and last.section == section and role is not PassageRole.front \
-                    and not re.search(r"[.!?:;)\]”\"]$", last.text):
+                    and _unfinished(last.text):
                 # a sentence cut by the page break ends where it starts: its locator is the
                 # page it begins on, and the new page's paragraph begins with a whole sentence
                 spans = sentence_spans(text)

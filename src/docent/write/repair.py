@@ -20,13 +20,14 @@ import re
 from dataclasses import dataclass
 
 from docent.check.judge import select_evidence
+from docent.check.parse import evidence_record
 from docent.check.parse import strip_citations as _strip
-from docent.check.plans import KEEPABLE, PlannedRepair, norm
+from docent.check.plans import KEEPABLE, PlannedRepair
 from docent.index import Embedder
 from docent.llm import ChatModel, Message
 from docent.progress import Progress
 from docent.store import Store
-from docent.text import CJK_RE, sentence_spans, split_paragraph
+from docent.text import CJK_RE, sentence_key, sentence_spans, split_paragraph
 from docent.types import (
     Draft,
     DraftSection,
@@ -110,9 +111,8 @@ class Revision:
 
 def _span_of(draft: Draft, p: PlannedRepair) -> SentenceEvidence | None:
     """The source sentence the failing sentence was rendered from (not rewritten since)."""
-    key = norm(p.sentence.text)
-    return next((ev for ev in draft.sections[p.sentence.place.section].evidence
-                 if norm(ev.sentence) == key and not ev.rewritten), None)
+    record = evidence_record(draft.sections[p.sentence.place.section], p.sentence.text)
+    return record if record is not None and not record.rewritten else None
 
 
 def _rewrite(p: PlannedRepair, span: SentenceEvidence | None, cited: list[str],
@@ -131,7 +131,7 @@ def _rewrite(p: PlannedRepair, span: SentenceEvidence | None, cited: list[str],
         if f.evidence and f.evidence not in evidence:
             evidence.insert(0, f.evidence)
     new = rewrite_sentence(model, p.sentence.text, evidence[:4], language) if evidence else None
-    if new is not None and norm(_strip(new)) == norm(p.sentence.text):
+    if new is not None and sentence_key(_strip(new)) == sentence_key(p.sentence.text):
         return None  # the model gave the sentence back unchanged
     return new
 
@@ -180,7 +180,7 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
                                    "; no rewrite could be made"
                                    if p.action is RepairAction.rewritten else "")))
             continue
-        rewritten.add(norm(new))
+        rewritten.add(sentence_key(new))
         after = _with_citations(new, _NUM.findall(raw))
         edits.append(Edit(place, p.sentence.text, after, rewritten=span is None))
         made.append(Repair(action=RepairAction.rewritten, section=f.section,
@@ -201,15 +201,13 @@ def _apply(sections: list[DraftSection], edits: list[Edit]) -> list[DraftSection
             marker + text[: e.place.start] + (e.new or "") + text[e.place.end:])
         # the sentence's evidence record follows it: gone when it is removed, renamed when it
         # is rewritten (from the same evidence) or re-cited
-        key = norm(e.text)
-        for ev in list(section.evidence):
-            if norm(ev.sentence) == key:
-                if e.new is None:
-                    section.evidence.remove(ev)
-                else:
-                    ev.sentence = _strip(e.new)
-                    ev.rewritten = ev.rewritten or e.rewritten
-                break
+        record = evidence_record(section, e.text)
+        if record is not None:
+            if e.new is None:
+                section.evidence.remove(record)
+            else:
+                record.sentence = _strip(e.new)
+                record.rewritten = record.rewritten or e.rewritten
     for section in out:
         section.paragraphs = [re.sub(r"[ \t]{2,}", " ", p).strip() for p in section.paragraphs
                               if _strip(p).strip()]

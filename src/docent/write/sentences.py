@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from docent.llm import ChatModel, Message
-from docent.text import CJK_RE, normalize_space, sentence_spans, unstated_numbers
+from docent.text import CJK_RE, normalize_space, sentence_key, sentence_spans, unstated_numbers
 from docent.types import Brief
 from docent.write.compose import cite, loops
 from docent.write.points import Evidence, Point, evidence_text
@@ -145,17 +145,17 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     return text
 
 
-def _unsaid(text: str, said: set[str], zh: bool) -> str:
-    """``text`` without the sentences already in ``said`` (whitespace aside), which grows: the
-    model sometimes writes the same sentence into two lines, or a line says again what an
-    earlier point said."""
+def _unsaid(text: str, said: set[str]) -> list[str]:
+    """The sentences of ``text`` not already in ``said`` (by :func:`sentence_key`), which
+    grows: the model sometimes writes the same sentence into two lines, or a line says again
+    what an earlier point said."""
     kept = []
     for a, b in sentence_spans(text):
-        key = re.sub(r"\s+", "", text[a:b])
+        key = sentence_key(text[a:b])
         if key not in said:
             said.add(key)
             kept.append(text[a:b])
-    return ("" if zh else " ").join(kept)
+    return kept
 
 
 def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: float = 0.2,
@@ -189,10 +189,11 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     out: list[Rendered] = []
     for i, ev in enumerate(point.evidence, 1):
         text = _clean(lines.get(i, ""), ev, who, zh)
-        if text is None or ev.passage.id is None or not (text := _unsaid(text, said, zh)):
+        pieces = _unsaid(text, said) if text is not None and ev.passage.id is not None else []
+        if not pieces:
             continue
         # a line the model wrote as two sentences cites each (none is left uncited)
-        pieces = [text[a:b] for a, b in sentence_spans(text)] or [text]
-        out.append(Rendered(("" if zh else " ").join(cite(p, ev.passage.id) for p in pieces),
-                            text, ev))
+        joiner = "" if zh else " "
+        out.append(Rendered(joiner.join(cite(p, ev.passage.id) for p in pieces),
+                            joiner.join(pieces), ev))
     return out

@@ -18,7 +18,7 @@ from docent.config import Settings
 from docent.index import Embedder, Retriever
 from docent.llm import ChatModel
 from docent.store import Store
-from docent.text import report_length, sentence_spans
+from docent.text import report_length, sentence_key, sentence_spans
 from docent.types import (
     NOT_PROSE,
     Brief,
@@ -281,7 +281,7 @@ def _write_sections(writer: _Writer, plans: list[SectionPlan], run_id: int | Non
             sections.append(DraftSection.model_validate_json(saved[plan.index]))
             done = sections[-1]  # points already written: one paragraph each, after any lead
             writer.said += [content_words(ev.text) for ev in done.evidence]
-            writer.sentences |= {re.sub(r"\s+", "", ev.sentence) for ev in done.evidence}
+            writer.sentences |= {sentence_key(ev.sentence) for ev in done.evidence}
             written = {(ev.passage_id, ev.start) for ev in done.evidence}
             points = writer.points_for(plan) if written else []
             # continue after the last planned point any of whose sentences was written
