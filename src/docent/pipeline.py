@@ -146,7 +146,8 @@ def validate_and_repair(writer: ReportWriter, sections: list[DraftSection], *, s
     """The rounds: validate the whole draft with ``docent check``'s checks (verdicts are cached,
     so a round judges only what changed), plan the repairs of what fails, make them, top the
     report up when it is short, keep the sections in the run; at most ``rounds`` repair rounds,
-    and the last validation is the report's."""
+    and the last validation is the report's (its verdicts are also set on the draft's
+    sentences)."""
     from docent.check import validate
     from docent.check.plans import CachingJudge, plan_repairs, short, unsalvaged
     from docent.write.repair import revise
@@ -180,7 +181,7 @@ def validate_and_repair(writer: ReportWriter, sections: list[DraftSection], *, s
             sections = writer.top_up(sections)
         writer.save(sections)
         draft, numbers = writer.number(sections)
-    return draft, report.extended(unsalvaged(draft), repairs + kept)
+    return draft.judged(report), report.extended(unsalvaged(draft), repairs + kept)
 
 
 def load_run(store: Store, run_id: int) -> tuple[Draft, ValidationReport | None]:

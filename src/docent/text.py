@@ -23,6 +23,9 @@ __all__ = [
     "sentence_key",
     "sentence_spans",
     "split_paragraph",
+    "split_sentences",
+    "join_sentences",
+    "strip_markers",
     "count_length",
     "report_length",
     "strip_markdown",
@@ -65,6 +68,57 @@ def split_paragraph(paragraph: str) -> tuple[str, str]:
     if m:
         return m.group(1), text[m.end():]
     return "", text
+
+
+# numeric citations and the writer's passage markers, as a draft's sentences carry them
+_MARKS = r"\[\d+(?:\s*[-–,，]\s*\d+)*\]|⟦\d+⟧"
+_LEADING_MARKS = re.compile(rf"^(?:\s*(?:{_MARKS}))+")
+_FULL_STOPS = "。！？；：，、…」』）】"
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without ``[n]`` citations and ``⟦passage id⟧`` markers."""
+    return re.sub(_MARKS, "", text).strip()
+
+
+def split_sentences(paragraph: str) -> tuple[str, list[str]]:
+    """``(list marker, sentences)`` of a Markdown paragraph; a citation that opens a sentence
+    ("。[1] 下一句") belongs to the sentence before.
+
+    >>> split_sentences("- 第一句。[1] 第二句[2]。")
+    ('- ', ['第一句。[1]', '第二句[2]。'])
+    """
+    marker, text = split_paragraph(paragraph)
+    out: list[str] = []
+    for s, e in sentence_spans(text):
+        piece = text[s:e]
+        lead = _LEADING_MARKS.match(piece) if out else None
+        if lead:
+            out[-1] += lead.group(0).strip()
+            piece = piece[lead.end():].strip()
+        if piece:
+            out.append(piece)
+    return marker, out
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Sentences as one line: a space between two, except after a Chinese sentence or before
+    one.
+
+    >>> join_sentences(["It works [1].", "See Fig. 2."])
+    'It works [1]. See Fig. 2.'
+    >>> join_sentences(["它有效[1]。", "ALCE 是基准。", "下一句。"])
+    '它有效[1]。ALCE 是基准。下一句。'
+    """
+    out, before = "", ""
+    for s in sentences:
+        if out:
+            tail = strip_markers(before).rstrip("”’\"'") or before
+            cjk = CJK_RE.match(tail[-1:]) or tail[-1:] in _FULL_STOPS or CJK_RE.match(s[:1])
+            out += "" if cjk else " "
+        out += s
+        before = s
+    return out
 
 
 def sentence_key(text: str) -> str:

@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import datetime
 from enum import Enum
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field, computed_field, model_validator
 
 __all__ = [
     "SourceKind",
@@ -30,8 +30,9 @@ __all__ = [
     "SearchHit",
     "Citation",
     "DraftSection",
+    "DraftParagraph",
+    "DraftSentence",
     "SentenceEvidence",
-    "SentencePlace",
     "Draft",
     "Verdict",
     "Severity",
@@ -325,7 +326,6 @@ class Citation(BaseModel):
 class SentenceEvidence(BaseModel):
     """The source sentence a report sentence was written from: ``passage.text[start:end]``."""
 
-    sentence: str  # the report sentence, without its citation
     passage_id: int
     start: int
     end: int
@@ -335,28 +335,124 @@ class SentenceEvidence(BaseModel):
     rewritten: bool = False
 
 
+class Verdict(str, Enum):
+    """How far a passage supports a claim."""
+
+    supported = "supported"
+    partially_supported = "partially_supported"
+    not_supported = "not_supported"
+    unverified = "unverified"  # the judge could not establish support with confidence
+
+
+class DraftSentence(BaseModel):
+    """One sentence of a :class:`Draft`. Its ``id`` ("2.1.3": section, paragraph, sentence as
+    first written) is given once and kept through re-citation, rewriting and the removal of
+    other sentences; ``text`` is Markdown with its citation markers; ``evidence`` is the source
+    sentence the writer rendered it from; ``verdict`` and ``score`` are the last check's."""
+
+    id: str = ""
+    text: str
+    evidence: SentenceEvidence | None = None
+    verdict: Verdict | None = None
+    score: float | None = None
+
+
+class DraftParagraph(BaseModel):
+    """A paragraph: its sentences, and the list marker ("- ", "1. ") of a list item.
+
+    >>> p = DraftParagraph.of("- One [1]. Two.")
+    >>> p.marker, [s.text for s in p.sentences], p.markdown
+    ('- ', ['One [1].', 'Two.'], '- One [1]. Two.')
+    """
+
+    marker: str = ""
+    sentences: list[DraftSentence] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, markdown: str) -> DraftParagraph:
+        """A paragraph written as Markdown, cut into sentences (without ids)."""
+        from docent.text import split_sentences
+
+        marker, sentences = split_sentences(markdown)
+        return cls(marker=marker, sentences=[DraftSentence(text=t) for t in sentences])
+
+    @property
+    def text(self) -> str:
+        """The sentences as one line (without the marker)."""
+        from docent.text import join_sentences
+
+        return join_sentences([s.text for s in self.sentences])
+
+    @property
+    def markdown(self) -> str:
+        return self.marker + self.text
+
+    def spans(self) -> list[tuple[int, int, DraftSentence]]:
+        """Each sentence with its ``(start, end)`` in :attr:`text`."""
+        from docent.text import join_sentences
+
+        out: list[tuple[int, int, DraftSentence]] = []
+        done: list[str] = []
+        for s in self.sentences:
+            start = len(join_sentences(done + [s.text])) - len(s.text)
+            out.append((start, start + len(s.text), s))
+            done.append(s.text)
+        return out
+
+
 class DraftSection(BaseModel):
     title: str
     heading: str  # as printed, e.g. "（1）论文基本信息" or "1. Summary"
-    paragraphs: list[str] = Field(default_factory=list)  # Markdown; citations as [n]
+    paragraphs: list[DraftParagraph] = Field(default_factory=list)
     status: SectionStatus = SectionStatus.written
     note: str | None = None  # why a section could not be written from sources
-    evidence: list[SentenceEvidence] = Field(default_factory=list)  # per written sentence
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_markdown(cls, data):
+        """Paragraphs may be given as Markdown text (and were stored so before sentences had
+        ids, with their evidence records in the section): cut them into sentences."""
+        if not isinstance(data, dict) or not any(
+                isinstance(p, str) for p in data.get("paragraphs") or []):
+            return data
+        from docent.text import sentence_key, strip_markers
 
-class SentencePlace(BaseModel):
-    """Where a sentence of a :class:`Draft` is: its section and paragraph (0-based) and its span
-    in that paragraph's text as :func:`docent.text.split_paragraph` gives it. A check of a
-    draft records it, so a repair edits and a renderer marks exactly that sentence."""
+        data = dict(data)
+        records = {sentence_key(r.get("sentence", "")): r for r in data.pop("evidence", None) or []
+                   if isinstance(r, dict)}
+        paragraphs = []
+        for p in data["paragraphs"]:
+            if isinstance(p, str):
+                p = DraftParagraph.of(p)
+                for s in p.sentences:
+                    record = records.get(sentence_key(strip_markers(s.text)))
+                    s.evidence = SentenceEvidence.model_validate(record) if record else None
+            paragraphs.append(p)
+        data["paragraphs"] = paragraphs
+        return data
 
-    section: int
-    paragraph: int
-    start: int
-    end: int
+    def add(self, markdown: str) -> DraftParagraph:
+        """Append a paragraph written as Markdown; returns it."""
+        self.paragraphs.append(DraftParagraph.of(markdown))
+        return self.paragraphs[-1]
+
+    def sentences(self) -> list[DraftSentence]:
+        return [s for p in self.paragraphs for s in p.sentences]
+
+    def markdown(self) -> str:
+        """The paragraphs as Markdown, a blank line between them."""
+        return "\n\n".join(p.markdown for p in self.paragraphs)
 
 
 class Draft(BaseModel):
-    """A written report: sections in the brief's order and the citations they use."""
+    """A written report: sections in the brief's order and the citations they use. Every
+    sentence has an id once the draft is made (:meth:`number_sentences`).
+
+    >>> d = Draft(title="T", language="en", sections=[DraftSection(
+    ...     title="Summary", heading="1. Summary", paragraphs=["One. Two [1].", "Three."])])
+    >>> [s.id for s in d.sentences()]
+    ['1.1.1', '1.1.2', '1.2.1']
+    """
 
     run_id: int | None = None
     title: str
@@ -367,22 +463,62 @@ class Draft(BaseModel):
     length_unit: LengthUnit = LengthUnit.zh_chars
     length_range: LengthRange | None = None
 
+    @model_validator(mode="after")
+    def _ids(self) -> Draft:
+        self.number_sentences()
+        return self
+
+    def number_sentences(self) -> None:
+        """Give an id to each sentence that has none (or a copy of an earlier one's): the next
+        free paragraph number of its section for a new paragraph, the next free sentence number
+        of its paragraph for a sentence added to one. Ids already given never change."""
+        taken: set[str] = set()
+        for si, section in enumerate(self.sections):
+            ids = [s.id.split(".") for s in section.sentences() if s.id.count(".") == 2]
+            top = max((int(i[1]) for i in ids if i[1].isdigit()), default=0)
+            for paragraph in section.paragraphs:
+                head = next((s.id.rsplit(".", 1)[0] for s in paragraph.sentences
+                             if s.id.count(".") == 2 and s.id not in taken), None)
+                if head is None:
+                    top += 1
+                    head = f"{si + 1}.{top}"
+                k = max((int(s.id.rsplit(".", 1)[1]) for s in paragraph.sentences
+                         if s.id.startswith(head + ".") and s.id.rsplit(".", 1)[1].isdigit()),
+                        default=0)
+                for s in paragraph.sentences:
+                    while not s.id or s.id in taken:
+                        k += 1
+                        s.id = f"{head}.{k}"
+                    taken.add(s.id)
+
+    def sentences(self) -> list[DraftSentence]:
+        """Every sentence, in reading order."""
+        return [s for section in self.sections for s in section.sentences()]
+
+    def find(self, sentence_id: str | None) -> tuple[int, DraftSentence] | None:
+        """``(section index, sentence)`` of the sentence with that id, or None."""
+        for si, section in enumerate(self.sections):
+            for s in section.sentences():
+                if s.id == sentence_id:
+                    return si, s
+        return None
+
+    def judged(self, report: ValidationReport) -> Draft:
+        """This draft with each sentence's verdict and score from ``report`` (by id)."""
+        out = self.model_copy(deep=True)
+        by_id = {c.id: c for c in report.sentences if c.id}
+        for s in out.sentences():
+            c = by_id.get(s.id)
+            s.verdict, s.score = (c.verdict, c.score) if c is not None else (None, None)
+        return out
+
     def body_markdown(self) -> str:
         """Title, headings and paragraphs (no reference list): what the length counts."""
         parts = [f"# {self.title}"]
         for section in self.sections:
             parts.append(f"## {section.heading}")
-            parts.extend(section.paragraphs)
+            parts.extend(p.markdown for p in section.paragraphs)
         return "\n\n".join(parts) + "\n"
-
-
-class Verdict(str, Enum):
-    """How far a passage supports a claim."""
-
-    supported = "supported"
-    partially_supported = "partially_supported"
-    not_supported = "not_supported"
-    unverified = "unverified"  # the judge could not establish support with confidence
 
 
 # --- validation: what `docent check` (and the last step of `docent write`) finds ------------
@@ -406,12 +542,11 @@ class Finding(BaseModel):
 
 
 class CheckedSentence(BaseModel):
-    """One sentence of the report and how it fared. A sentence of a checked :class:`Draft` has
-    an ``id`` ("2.1.3": section, paragraph, sentence, 1-based) and its ``place`` in the draft."""
+    """One sentence of the report and how it fared; a sentence of a checked :class:`Draft`
+    has its :attr:`DraftSentence.id`."""
 
     index: int
     id: str | None = None
-    place: SentencePlace | None = None
     section: str | None = None
     paragraph: int = 0
     text: str

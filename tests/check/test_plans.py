@@ -1,5 +1,5 @@
 """Repair plans (docent.check.plans): which failing sentence of a checked draft is removed,
-re-cited, rewritten or kept, addressed by its id and place, never by its text."""
+re-cited, rewritten or kept, addressed by its id, never by its text."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from docent.types import (
     FindingKind,
     RepairAction,
     SectionStatus,
-    SentencePlace,
     Severity,
     ValidationReport,
     Verdict,
@@ -27,17 +26,11 @@ def _report() -> tuple[Draft, ValidationReport]:
                      status=SectionStatus.metadata),
         DraftSection(title="Summary", heading="2. Summary", paragraphs=[TEXT]),
     ])
-    sentences, start = [], 0
-    for k, piece in enumerate(TEXT.split(". ")):
-        piece = piece if piece.endswith(".") else piece + "."
-        at = TEXT.index(piece, start)
-        sentences.append(CheckedSentence(
-            index=k + 1, id=f"2.1.{k + 1}", section="2. Summary", text=piece.replace(" [1]", ""),
-            place=SentencePlace(section=1, paragraph=0, start=at, end=at + len(piece))))
-        start = at + len(piece)
+    sentences = [CheckedSentence(index=k + 1, id=s.id, section="2. Summary",
+                                 text=s.text.replace(" [1]", ""))
+                 for k, s in enumerate(draft.sections[1].sentences())]
     sentences.insert(0, CheckedSentence(index=0, id="1.1.1", section="1. Info",
-                                        text="Title: X.", place=SentencePlace(
-                                            section=0, paragraph=0, start=0, end=13)))
+                                        text="Title: X."))
 
     def about(i: int, kind: FindingKind, verdict: Verdict | None = None,
               severity: Severity = Severity.warning, **kw) -> Finding:
@@ -59,7 +52,7 @@ def _report() -> tuple[Draft, ValidationReport]:
     return draft, ValidationReport.build("T", findings, [], None, None, sentences)
 
 
-def test_each_failing_sentence_is_planned_by_its_place():
+def test_each_failing_sentence_is_planned_by_its_id():
     draft, report = _report()
     plan = plan_repairs(report, draft, rewritten=set(), last=False)
     got = [(p.action, p.sentence.id, p.passage) for p in plan]
@@ -68,13 +61,13 @@ def test_each_failing_sentence_is_planned_by_its_place():
                    (RepairAction.removed, "2.1.3", None),
                    (RepairAction.recited, "2.1.4", 42),
                    (RepairAction.kept, "2.1.5", None)]
-    assert plan[1].sentence.place.start == TEXT.index("Wrong")
+    assert draft.find(plan[1].sentence.id)[1].text == "Wrong title [1]."
     assert short(report)
 
 
 def test_a_rewritten_sentence_failing_again_or_the_last_round_removes_it():
     draft, report = _report()
-    again = plan_repairs(report, draft, rewritten={"Samewords."}, last=False)
+    again = plan_repairs(report, draft, rewritten={"2.1.2"}, last=False)
     assert (again[0].action, again[0].reason) == (RepairAction.removed, "m2 after a rewrite")
     last = plan_repairs(report, draft, rewritten=set(), last=True)
     assert last[0].action is RepairAction.removed

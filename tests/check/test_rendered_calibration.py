@@ -11,9 +11,10 @@ from docent.store import Store
 from docent.types import (
     Citation,
     Draft,
+    DraftParagraph,
     DraftSection,
+    DraftSentence,
     SentenceEvidence,
-    SentencePlace,
     Verdict,
 )
 
@@ -53,7 +54,7 @@ def test_validate_tells_the_judge_which_sentences_docent_rendered(tmp_path):
 
 
 def test_a_draft_is_checked_sentence_by_sentence_against_the_passages_it_cites(tmp_path):
-    """A Draft goes to the checks as it is: each sentence keeps its id and place, each [n]
+    """A Draft goes to the checks as it is: each sentence keeps its id, each [n]
     names its passage, and the sentences with an evidence record are the rendered ones."""
     notes = tmp_path / "notes.md"
     notes.write_text(NOTES, encoding="utf-8")
@@ -63,12 +64,13 @@ def test_a_draft_is_checked_sentence_by_sentence_against_the_passages_it_cites(t
     source = store.sources()[0]
     passage = store.passages(source.id)[0]
     start = passage.text.index("It contains")
-    paragraph = ("ALCE is a benchmark for evaluating citations in generated text [1]. "
-                 "It contains three datasets [1].")
+    rendered = DraftSentence(text="It contains three datasets [1].", evidence=SentenceEvidence(
+        passage_id=passage.id, start=start, end=len(passage.text.rstrip()),
+        text=passage.text[start:].strip()))
     draft = Draft(title="Report", language="en", sections=[DraftSection(
-        title="Summary", heading="Summary", paragraphs=[paragraph], evidence=[SentenceEvidence(
-            sentence="It contains three datasets.", passage_id=passage.id, start=start,
-            end=len(passage.text.rstrip()), text=passage.text[start:].strip())])],
+        title="Summary", heading="Summary", paragraphs=[DraftParagraph(sentences=[
+            DraftSentence(text="ALCE is a benchmark for evaluating citations in generated "
+                               "text [1]."), rendered])])],
         citations=[Citation(number=1, passage_id=passage.id, source_id=source.id,
                             source_title=source.title, source_kind=source.kind,
                             locator=passage.locator, excerpt=passage.text[:80])])
@@ -85,14 +87,12 @@ def test_a_draft_is_checked_sentence_by_sentence_against_the_passages_it_cites(t
         == [passage.text]
     assert report.sentences[1].evidence == "It contains three datasets: ASQA, QAMPARI and ELI5."
     # once a repair rewrote it from more of the passage, the whole passage is its evidence
-    draft.sections[0].evidence[0].rewritten = True
+    draft.sections[0].paragraphs[0].sentences[1].evidence.rewritten = True
     judge = Recording()
     validate(draft, store, judge)
     assert judge.passages["It contains three datasets."] == [passage.text]
-    second = paragraph.index("It contains")
-    assert [(s.id, s.place) for s in report.sentences] == [
-        ("1.1.1", SentencePlace(section=0, paragraph=0, start=0, end=second - 1)),
-        ("1.1.2", SentencePlace(section=0, paragraph=0, start=second, end=len(paragraph)))]
+    assert [s.id for s in report.sentences] == [s.id for s in draft.sentences()] == [
+        "1.1.1", "1.1.2"]
     assert report.report == "Report"
 
 

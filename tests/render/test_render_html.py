@@ -31,7 +31,6 @@ from docent.types import (
     Locator,
     Passage,
     PassageRole,
-    SentencePlace,
     Source,
     SourceKind,
     Verdict,
@@ -258,24 +257,21 @@ def test_without_validation_or_store(built):
     assert data["1"]["text"] == draft.citations[0].excerpt and data["1"]["link"] is None
 
 
-def test_each_sentence_gets_the_verdict_of_its_own_place():
-    """The same sentence in two sections gets each its own verdict: records name their place
-    in the draft (section, paragraph, span), never a text to look for."""
+def test_each_sentence_gets_the_verdict_of_its_own_id():
+    """The same sentence in two sections gets each its own verdict: records name the id of
+    the draft's sentence, never a text to look for."""
     draft = Draft(title="T", language="en", sections=[
         DraftSection(title="A", heading="1. Alpha", paragraphs=["It is shown [1]. Other."]),
         DraftSection(title="B", heading="2. Beta", paragraphs=["It is shown [1]."]),
     ], citations=[Citation(number=1, passage_id=1, source_id=1, source_title="Paper",
                            source_kind=SourceKind.pdf, locator=Locator(page=2), excerpt="x")])
 
-    def at(section: int, start: int, end: int) -> SentencePlace:
-        return SentencePlace(section=section, paragraph=0, start=start, end=end)
-
     validation = ValidationReport.build("T", [], [], None, None, sentences=[
-        CheckedSentence(index=2, id="2.1.1", place=at(1, 0, 16), section="2. Beta",
+        CheckedSentence(index=2, id="2.1.1", section="2. Beta",
                         text="It is shown.", status="unsupported"),
-        CheckedSentence(index=0, id="1.1.1", place=at(0, 0, 16), section="1. Alpha",
+        CheckedSentence(index=0, id="1.1.1", section="1. Alpha",
                         text="It is shown.", status="supported"),
-        CheckedSentence(index=1, id="1.1.2", place=at(0, 17, 23), section="1. Alpha",
+        CheckedSentence(index=1, id="1.1.2", section="1. Alpha",
                         text="Other.", status="uncited"),
     ])
     page = Page(render(draft, "html", validation=validation).decode("utf-8"))
@@ -284,9 +280,10 @@ def test_each_sentence_gets_the_verdict_of_its_own_place():
     assert body == [("supported", "1.1.1", "It is shown [1]."),
                     ("uncited", "1.1.2", "Other."),
                     ("unsupported", "2.1.1", "It is shown [1].")]
-    # a record whose span is not in this text (the draft changed after the check) marks nothing
+    # a record about another text of the sentence (the draft changed after the check) marks
+    # nothing
     stale = validation.model_copy(deep=True)
-    stale.sentences[0].place = at(1, 0, 99)
+    stale.sentences[0].text = "It was shown before."
     page = Page(render(draft, "html", validation=stale).decode("utf-8"))
     beta = [a for _, a, t in page.sentences if "".join(t) == "It is shown [1]."][1]
     assert beta["data-verdict"] == "none" and "id" not in beta
@@ -440,14 +437,10 @@ def test_unverified_errors_and_unmatched_are_never_green():
         ("Zeta holds [1].", dict(status="supported", verdict=Verdict.supported)),
     ]
     draft = _one_section(texts)
-    paragraph = draft.sections[0].paragraphs[0]
     records = [CheckedSentence(index=i, id=f"1.1.{i + 1}", section="1. Alpha",
-                               text=re.sub(r" \[1\]", "", t), citations=["[1]"],
-                               place=SentencePlace(section=0, paragraph=0,
-                                                   start=paragraph.index(t),
-                                                   end=paragraph.index(t) + len(t)), **kw)
+                               text=re.sub(r" \[1\]", "", t), citations=["[1]"], **kw)
                for i, (t, kw) in enumerate(texts)]
-    records[6].place = None  # a record that says nothing of where it is marks nothing
+    records[6].id = None  # a record that names no sentence of the draft marks nothing
     findings = [
         Finding(kind="support", severity="warning", section="1. Alpha", sentence_index=1,
                 sentence="Beta may hold.", verdict=Verdict.unverified, score=0.5,
@@ -527,7 +520,7 @@ def test_a_bibliography_error_on_a_supported_sentence_is_red(built):
     """The scripted judge supports every plain sentence; a wrong title is still an error, and
     the page must mark it so (it used to be green)."""
     draft: Draft = built["draft"].model_copy(deep=True)
-    draft.sections[1].paragraphs.append("论文题目为《Language Models Are Cats And Dogs》[1]。")
+    draft.sections[1].add("论文题目为《Language Models Are Cats And Dogs》[1]。")
     validation = validate(draft, built["store"], ScriptedJudge())
     wrong = [f for f in validation.findings if f.kind == "bibliography"]
     assert wrong and wrong[0].severity == "error"

@@ -11,9 +11,9 @@ from docent.config import Settings
 from docent.errors import DocentError
 from docent.ingest import ingest
 from docent.render import FORMATS, render
-from docent.render.markdown import BOLD, CODE, ITALIC, split_paragraph, styled_runs
+from docent.render.markdown import BOLD, CODE, ITALIC, styled_runs
 from docent.store import Store
-from docent.types import Citation, Draft, DraftSection, SourceKind
+from docent.types import Citation, Draft, DraftParagraph, DraftSection, SourceKind
 from docent.render.markdown import to_markdown
 
 
@@ -64,5 +64,7 @@ def test_inline_markup_runs():
     assert styled_runs("2 * 3 * 4 and **unclosed") == [("2 * 3 * 4 and **unclosed", 0)]
     text = "前一句**跨越。后一句**结束。"  # markup across a sentence boundary is kept per piece
     assert styled_runs(text, 0, text.index("。") + 1) == [("前一句", 0), ("跨越。", BOLD)]
-    assert split_paragraph("- first\n  second [1]") == ("- ", "first second [1]")
-    assert split_paragraph("1. one") == ("1. ", "one")
+    item = DraftParagraph.of("- first\n  second [1]. Third.")
+    assert (item.marker, item.text) == ("- ", "first second [1]. Third.")
+    assert [s.text for s in item.sentences] == ["first second [1].", "Third."]
+    assert DraftParagraph.of("1. one").markdown == "1. one"

@@ -120,12 +120,13 @@ def test_a_finished_run_renders_again_and_is_listed(written, tmp_path):
     assert "Traceback" not in missing.stderr
 
 
-def test_every_written_sentence_keeps_its_evidence_span_and_its_place(written):
+def test_every_written_sentence_keeps_its_evidence_span_and_its_id(written):
     """Each sentence the model wrote carries the source sentence it came from, inside the
-    passage it cites; each checked sentence's id and place point at that very sentence."""
+    passage it cites; each checked sentence's id names that very sentence of the draft, which
+    carries the verdict."""
     from docent.check.parse import parse_draft, strip_citations
     from docent.pipeline import load_run
-    from docent.text import normalize_space, split_paragraph
+    from docent.text import normalize_space
     from docent.types import SectionStatus
 
     _, _, ws = written
@@ -133,7 +134,7 @@ def test_every_written_sentence_keeps_its_evidence_span_and_its_place(written):
     draft, validation = load_run(store, store.runs("write")[0]["id"])
     cited = {c.number: c.passage_id for c in draft.citations}
     sentences = [s for s in parse_draft(draft).sentences if s.citations]
-    written_ = [s for s in sentences if draft.sections[s.place.section].status
+    written_ = [s for s in sentences if draft.sections[draft.find(s.id)[0]].status
                 == SectionStatus.written and not s.text.startswith(("注：", "Note:"))]
     assert written_ and all(s.rendered for s in written_)
     spans = [s for s in written_ if s.span is not None]
@@ -143,8 +144,9 @@ def test_every_written_sentence_keeps_its_evidence_span_and_its_place(written):
         passage = store.passages_by_id([s.span.passage_id])[s.span.passage_id]
         assert normalize_space(passage.text[s.span.start:s.span.end]) == s.span.text
     assert "我们" not in " ".join(s.text for s in written_)
+    ids = [s.id for s in draft.sentences()]
+    assert len(ids) == len(set(ids))
     for record in validation.sentences:
-        assert record.id and record.place is not None
-        para = draft.sections[record.place.section].paragraphs[record.place.paragraph]
-        assert strip_citations(split_paragraph(para)[1][record.place.start:record.place.end]) \
-            == record.text
+        _, sentence = draft.find(record.id)
+        assert strip_citations(sentence.text) == record.text
+        assert (sentence.verdict, sentence.score) == (record.verdict, record.score)

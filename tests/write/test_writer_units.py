@@ -77,14 +77,14 @@ def test_report_follows_the_brief_cites_and_fits_the_length(kb_workspace):
     assert numbers == {c.number for c in draft.citations} and numbers
     assert all(f"[{c.number}] {c.source_title}" in markdown for c in draft.citations)
     # facts from the paper's metadata, not from the model
-    info = " ".join(draft.sections[0].paragraphs)
+    info = draft.sections[0].markdown()
     assert "Enabling Large Language Models to Generate Text with Citations" in info
     assert "Tianyu Gao" in info and "https://arxiv.org/abs/2305.14627" in info
     assert "github.com" not in info
     # no video was ingested: the section says so and invents nothing
     video = draft.sections[3]
-    assert video.status == "missing_source" and "没有讲解视频" in video.paragraphs[0]
-    assert "[" not in video.paragraphs[0]
+    assert video.status == "missing_source" and "没有讲解视频" in video.markdown()
+    assert "[" not in video.markdown()
 
 
 def test_interrupted_run_resumes_from_finished_sections(kb_workspace):
@@ -174,5 +174,6 @@ def test_a_report_the_sources_cannot_fill_says_so(kb_workspace):
     assert brief.length.min == 20000, brief.length
     _, draft = _write(settings, store, emb, ScriptedWriter(), brief)
     assert draft.length < 20000
-    notes = [p for s in draft.sections for p in s.paragraphs if p.startswith("注：")]
+    notes = [p.markdown for s in draft.sections for p in s.paragraphs
+             if p.markdown.startswith("注：")]
     assert len(notes) == 1 and "20000-30000 字" in notes[0] and "[" not in notes[0], notes

@@ -1,7 +1,7 @@
 """The checks of ``docent check``: support, citations, uncited claims, invented provenance,
 off-source citations, bibliography, structure and length, of a Markdown report written by
 anyone or of a :class:`~docent.types.Draft` (``docent write``'s, read by
-:func:`~docent.check.parse.parse_draft`: its sentences keep their ids and places, and its
+:func:`~docent.check.parse.parse_draft`: its sentences keep their ids, and its
 citations name their passages)::
 
     report = validate(markdown, store, judge, brief=brief, retriever=retriever)
@@ -244,7 +244,7 @@ def validate(
     for i, sentence in enumerate(parsed.sentences):
         if progress:
             progress("checking claims", i, len(parsed.sentences))
-        record = CheckedSentence(index=sentence.index, id=sentence.id, place=sentence.place,
+        record = CheckedSentence(index=sentence.index, id=sentence.id,
                                  section=sentence.section,
                                  paragraph=sentence.paragraph, text=sentence.text,
                                  citations=[c.raw for c in sentence.citations],

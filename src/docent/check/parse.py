@@ -35,15 +35,14 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 
-from docent.text import count_tokens, sentence_key, sentence_spans, split_paragraph
-from docent.types import Draft, DraftSection, SentenceEvidence, SentencePlace
+from docent.text import count_tokens, sentence_spans
+from docent.types import Draft, SentenceEvidence
 
 __all__ = [
     "CitationRef",
     "ParsedReport",
     "ReportSentence",
     "author_names",
-    "evidence_record",
     "parse_draft",
     "parse_report",
     "strip_citations",
@@ -117,7 +116,6 @@ class ReportSentence:
     citations: list[CitationRef] = field(default_factory=list)
     paragraph_citation: bool = False  # its citations are the closing ones of its paragraph
     id: str | None = None  # in a Draft: "2.1.3" (section, paragraph, sentence; 1-based)
-    place: SentencePlace | None = None  # in a Draft: where it is
     rendered: bool = False  # written by docent write from a known source sentence
     span: SentenceEvidence | None = None  # in a Draft: that source sentence, when it is judged
 
@@ -319,48 +317,39 @@ def _inherit_paragraph_citations(sentences: list[ReportSentence]) -> int:
     return count
 
 
-def evidence_record(section: DraftSection, sentence: str) -> SentenceEvidence | None:
-    """The record of the source sentence that ``sentence`` (citations removed) of ``section``
-    was rendered from, if the writer rendered it."""
-    key = sentence_key(sentence)
-    return next((ev for ev in section.evidence if sentence_key(ev.sentence) == key), None)
-
-
 def parse_draft(draft: Draft) -> ParsedReport:
-    """``draft`` read as :func:`parse_report` reads a report, without printing it: each
-    sentence with its id and :class:`~docent.types.SentencePlace`, each ``[n]`` with the
-    passage it names, and ``rendered`` set on the sentences the writer rendered from a known
-    source sentence (those with an evidence record in their section); ``span`` is that source
-    sentence when the sentence still cites its passage and was not rewritten from more.
+    """``draft`` read as :func:`parse_report` reads a report, without printing it: its own
+    sentences with their ids, each ``[n]`` with the passage it names, and ``rendered`` set on
+    the sentences the writer rendered from a known source sentence; ``span`` is that source
+    sentence when the sentence still cites its passage and was not rewritten from more. A
+    sentence added to the draft since it was made gets its id here
+    (:meth:`~docent.types.Draft.number_sentences`), so the report and the draft agree.
 
     >>> from docent.types import DraftSection
     >>> d = Draft(title="T", language="en", sections=[DraftSection(
     ...     title="Summary", heading="1. Summary", paragraphs=["One. Two [1]."])])
-    >>> [(s.id, s.text, s.place.start) for s in parse_draft(d).sentences]
-    [('1.1.1', 'One.', 0), ('1.1.2', 'Two.', 5)]
+    >>> [(s.id, s.text) for s in parse_draft(d).sentences]
+    [('1.1.1', 'One.'), ('1.1.2', 'Two.')]
     """
+    draft.number_sentences()
     references = {str(c.number): c.label() for c in draft.citations}
     passage_of = {str(c.number): c.passage_id for c in draft.citations}
     sentences: list[ReportSentence] = []
     paragraph = 0
-    for si, section in enumerate(draft.sections):
-        for pi, raw in enumerate(section.paragraphs):
-            text = split_paragraph(raw)[1]
-            spans = _sentence_spans(text)
-            for k, (s, e) in enumerate(spans):
-                citations = _citations(text[s:e], references)
+    for section in draft.sections:
+        for p in section.paragraphs:
+            for s in p.sentences:
+                citations = _citations(s.text, references)
                 for c in citations:
                     c.passage_id = passage_of.get(c.key) if c.style == "numeric" else None
-                plain = _strip(text[s:e])
-                record = evidence_record(section, plain)
+                record = s.evidence
                 own = record is not None and not record.rewritten and any(
                     c.passage_id == record.passage_id for c in citations)
                 sentences.append(ReportSentence(
-                    len(sentences), section.heading, paragraph, plain, text[s:e], citations,
-                    id=f"{si + 1}.{pi + 1}.{k + 1}", place=SentencePlace(
-                        section=si, paragraph=pi, start=s, end=e),
-                    rendered=record is not None, span=record if own else None))
-            paragraph += bool(spans)
+                    len(sentences), section.heading, paragraph, _strip(s.text), s.text,
+                    citations, id=s.id, rendered=record is not None,
+                    span=record if own else None))
+            paragraph += bool(p.sentences)
     inherited = _inherit_paragraph_citations(sentences)
     return ParsedReport(draft.title, [s.heading for s in draft.sections], sentences, references,
                         draft.body_markdown(), inherited)

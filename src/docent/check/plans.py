@@ -2,7 +2,7 @@
 decide; the writer acts (:func:`docent.write.repair.revise`); the pipeline owns the rounds
 (:func:`docent.pipeline.validate_and_repair`)::
 
-    report = validate(draft, store, judge)                 # sentences with ids and places
+    report = validate(draft, store, judge)                 # sentences with their ids
     plan = plan_repairs(report, draft, rewritten=set(), last=False)
     [(p.action.value, p.sentence.id) for p in plan]        # [('rewritten', '2.1.3'), ...]
 
@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docent.check.judge import Judgement
-from docent.text import sentence_key
 from docent.types import (
     CheckedSentence,
     Draft,
@@ -75,7 +74,7 @@ class PlannedRepair:
     ``passage``), ``rewritten`` (to be tried by the writer) or ``kept``."""
 
     action: RepairAction
-    sentence: CheckedSentence  # its id and place say which sentence of the draft
+    sentence: CheckedSentence  # its id says which sentence of the draft
     finding: Finding
     reason: str
     passage: int | None = None  # re-cited: the passage id that supports it
@@ -84,9 +83,9 @@ class PlannedRepair:
 def plan_repairs(report: ValidationReport, draft: Draft, *, rewritten: set[str],
                  last: bool) -> list[PlannedRepair]:
     """The repairs of one round for ``report`` (the validation of ``draft``): one per failing
-    sentence the model wrote, in the findings' order. ``rewritten``: the sentences a round
-    already rewrote (as :func:`~docent.text.sentence_key` gives them; a second failure removes them); ``last``: the
-    last round, where what still fails is removed or kept."""
+    sentence the model wrote, in the findings' order. ``rewritten``: the ids of the sentences
+    a round already rewrote (a second failure removes them); ``last``: the last round, where
+    what still fails is removed or kept."""
     checked = {c.index: c for c in report.sentences}
     plan: list[PlannedRepair] = []
     planned: set[str] = set()
@@ -95,9 +94,9 @@ def plan_repairs(report: ValidationReport, draft: Draft, *, rewritten: set[str],
                 or f.kind not in _SUPPORT_KINDS | _REMOVE_KINDS:
             continue
         sentence = checked.get(f.sentence_index)
-        place = sentence.place if sentence is not None else None
-        if place is None or sentence.id in planned \
-                or draft.sections[place.section].status != SectionStatus.written:
+        found = draft.find(sentence.id) if sentence is not None else None
+        if found is None or sentence.id in planned \
+                or draft.sections[found[0]].status != SectionStatus.written:
             continue
 
         def add(action: RepairAction, reason: str, passage: int | None = None) -> None:
@@ -105,7 +104,7 @@ def plan_repairs(report: ValidationReport, draft: Draft, *, rewritten: set[str],
             if action is not RepairAction.kept:
                 planned.add(sentence.id)
 
-        again = sentence_key(sentence.text) in rewritten
+        again = sentence.id in rewritten
         if f.kind in _REMOVE_KINDS:
             add(RepairAction.removed, f.message)
         elif f.kind == FindingKind.miscited and f.proposal_passage is not None:

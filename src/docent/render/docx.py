@@ -30,7 +30,6 @@ from docent.render.markdown import (
     CODE,
     ITALIC,
     references_heading,
-    split_paragraph,
     styled_runs,
 )
 from docent.store import Store
@@ -141,8 +140,8 @@ def render_docx(draft: Draft, *, validation: ValidationReport | None = None,
     _heading(document, draft.title, 0)
     for section in draft.sections:
         _heading(document, section.heading, 1)
-        for raw in section.paragraphs:
-            marker, text = split_paragraph(raw)
+        for para in section.paragraphs:
+            marker, text = para.marker, para.text
             if not text and not marker:
                 continue
             bullet = marker.strip() in {"-", "*", "+"}

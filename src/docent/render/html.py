@@ -46,14 +46,14 @@ from docent.render.markdown import (
     ITALIC,
     inline_styles,
     references_heading,
-    split_paragraph,
     styled_runs,
 )
 from docent.sources.links import pdf_address
 from docent.store import Store
-from docent.text import sentence_spans
+from docent.text import sentence_key
 from docent.types import (
     CheckedSentence,
+    DraftParagraph,
     Finding,
     ValidationReport,
     Citation,
@@ -70,32 +70,44 @@ __all__ = ["VERDICTS", "citation_link", "render_html", "sentence_mark"]
 VERDICTS = ("supported", "unverified", "partial", "unsupported", "uncited", "none")
 _CITE_RE = re.compile(r"\[(\d+(?:\s*[-–,，]\s*\d+)*)\](?!\()")
 class _Verdicts:
-    """The validation's sentence records by their place in the draft (section, paragraph)."""
+    """The validation's sentence records by the id of the draft sentence they are about."""
 
     def __init__(self, validation: ValidationReport | None) -> None:
-        self.at: dict[tuple[int, int], list[CheckedSentence]] = {}
+        self.by_id: dict[str, CheckedSentence] = {
+            s.id: s for s in (validation.sentences if validation else []) if s.id}
         self.problems: dict[int, list[Finding]] = {}  # sentence index -> errors and warnings
-        for s in validation.sentences if validation else []:
-            if s.place is not None:
-                self.at.setdefault((s.place.section, s.place.paragraph), []).append(s)
         for f in validation.findings if validation else []:
             if f.sentence_index is not None and f.severity in ("error", "warning"):
                 self.problems.setdefault(f.sentence_index, []).append(f)
         self.evidence: dict[str, dict] = {}  # what the pop-up shows, by sentence index
 
-    def spans(self, section: int, paragraph: int, text: str
-              ) -> list[tuple[int, int, CheckedSentence | None]]:
-        """The paragraph's sentences as the check numbered them, with their records; any text
-        no record covers is cut by :func:`docent.text.sentence_spans` and has none."""
+    def spans(self, paragraph: DraftParagraph) -> list[tuple[int, int, CheckedSentence | None]]:
+        """The paragraph's sentences, each with its record (None: the check said nothing of
+        it), as spans of :attr:`DraftParagraph.text`. A record is only taken when it is
+        about the sentence as it stands (the same text)."""
         out: list[tuple[int, int, CheckedSentence | None]] = []
-        cursor = 0
-        for c in sorted(self.at.get((section, paragraph), []), key=lambda c: c.place.start):
-            if c.place.start < cursor or c.place.end > len(text):
-                continue  # not this text's record (the draft changed after the check)
-            out += [(s, e, None) for s, e in sentence_spans(text, cursor, c.place.start)]
-            out.append((c.place.start, c.place.end, c))
-            cursor = c.place.end
-        return out + [(s, e, None) for s, e in sentence_spans(text, cursor)]
+        for start, end, sentence in paragraph.spans():
+            record = self.by_id.get(sentence.id)
+            if record is not None and not _same_sentence(sentence.text, record.text):
+                record = None  # not this text's record (the draft changed after the check)
+            out.append((start, end, record))
+        return out
+
+
+def _same_sentence(text: str, checked: str) -> bool:
+    """``checked`` (a sentence as the check read it) is ``text`` with its citations taken
+    out: the same characters but for one stretch (spaces aside).
+
+    >>> _same_sentence("ALCE 是基准 (Gao et al., 2023)[1]。", "ALCE 是基准。")
+    True
+    """
+    a, b = sentence_key(text), sentence_key(checked)
+    if len(b) > len(a):
+        return False
+    head = 0
+    while head < len(b) and a[head] == b[head]:
+        head += 1
+    return a.endswith(b[head:])
 
 
 def sentence_mark(sentence: CheckedSentence | None, problems: list[Finding] | None = None
@@ -471,15 +483,15 @@ def _inline(text: str, start: int, end: int, styles: list[int], numbers: set[int
     return "".join(out)
 
 
-def _paragraph(raw: str, where: tuple[int, int], verdicts: _Verdicts, numbers: set[int],
+def _paragraph(paragraph: DraftParagraph, verdicts: _Verdicts, numbers: set[int],
                words: dict[str, str], validated: bool) -> str:
-    marker, text = split_paragraph(raw)
+    marker, text = paragraph.marker, paragraph.text
     if not text and not marker:
         return ""
     styles = inline_styles(text)
     out: list[str] = []
     cursor = 0
-    for s, e, checked in verdicts.spans(*where, text):
+    for s, e, checked in verdicts.spans(paragraph):
         out.append(_inline(text, cursor, s, styles, numbers, words))
         problems = verdicts.problems.get(checked.index, []) if checked is not None else []
         verdict, error = sentence_mark(checked, problems)
@@ -626,11 +638,10 @@ def render_html(draft: Draft, *, validation: ValidationReport | None = None,
     numbers = {c.number for c in draft.citations}
     verdicts = _Verdicts(validation)
     body: list[str] = []
-    for si, section in enumerate(draft.sections):
+    for section in draft.sections:
         body.append(f'<section class="report-section"><h2>{escape(section.heading)}</h2>')
-        for pi, raw in enumerate(section.paragraphs):
-            body.append(_paragraph(raw, (si, pi), verdicts, numbers, words,
-                                   validation is not None))
+        for paragraph in section.paragraphs:
+            body.append(_paragraph(paragraph, verdicts, numbers, words, validation is not None))
         body.append("</section>")
     payload = {"lang": lang,
                "labels": {k: words[k] for k in ("ref_link", "excerpt_only", "evidence")},

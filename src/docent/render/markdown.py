@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 
 from docent.store import Store
-from docent.text import split_paragraph
 from docent.types import Draft, ValidationReport
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "inline_styles",
     "references_heading",
     "render_markdown",
-    "split_paragraph",
     "styled_runs",
     "to_markdown",
 ]

@@ -150,8 +150,8 @@ def number_citations(sections: list[DraftSection], store: Store) -> tuple[list[D
     """Replace ``⟦passage id⟧`` markers with ``[n]`` (n by first appearance)."""
     numbers: dict[int, int] = {}
     for section in sections:
-        for paragraph in section.paragraphs:
-            for m in MARKER_RE.finditer(paragraph):
+        for sentence in section.sentences():
+            for m in MARKER_RE.finditer(sentence.text):
                 numbers.setdefault(int(m.group(1)), len(numbers) + 1)
     passages = store.passages_by_id(numbers)
     sources = {}
@@ -167,10 +167,9 @@ def number_citations(sections: list[DraftSection], store: Store) -> tuple[list[D
             number=n, passage_id=pid, source_id=s.id, source_title=s.title,
             source_kind=s.kind, locator=p.locator, excerpt=" ".join(p.text.split())[:160],
         ))
-    numbered = [
-        section.model_copy(update={"paragraphs": [
-            MARKER_RE.sub(lambda m: f"[{numbers[int(m.group(1))]}]", para)
-            for para in section.paragraphs]})
-        for section in sections
-    ]
+    numbered = [section.model_copy(deep=True) for section in sections]
+    for section in numbered:
+        for sentence in section.sentences():
+            sentence.text = MARKER_RE.sub(lambda m: f"[{numbers[int(m.group(1))]}]",
+                                          sentence.text)
     return numbered, citations

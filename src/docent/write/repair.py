@@ -6,10 +6,10 @@ what happens to each failing sentence; :func:`revise` does it on the draft::
                       rewritten=rewritten)
     revision.sections, revision.made, revision.kept    # then the writer tops up if needed
 
-A sentence is edited at its place in the draft (its id and span from the check), never found
-by its text: removed, re-cited to the passage that supports it, or written again -- from the
+A sentence is edited by its id in the draft (the check's record names it), never found by
+its text: removed, re-cited to the passage that supports it, or written again -- from the
 source sentence it was rendered from, else from the best sentences of its cited passage --
-keeping its citation; its evidence record follows it. A
+keeping its citation and its id; its evidence record goes with it. A
 written section that loses every sentence keeps a note saying so -- a required section is
 never silently dropped -- and :func:`docent.check.plans.unsalvaged` reports it.
 """
@@ -20,32 +20,28 @@ import re
 from dataclasses import dataclass
 
 from docent.check.judge import select_evidence
-from docent.check.parse import evidence_record
 from docent.check.parse import strip_citations as _strip
 from docent.check.plans import KEEPABLE, PlannedRepair
 from docent.index import Embedder
 from docent.llm import ChatModel, Message
 from docent.progress import Progress
 from docent.store import Store
-from docent.text import CJK_RE, sentence_key, sentence_spans, split_paragraph
+from docent.text import CJK_RE, sentence_key, sentence_spans
 from docent.types import (
     Draft,
+    DraftParagraph,
     DraftSection,
+    DraftSentence,
     Repair,
     RepairAction,
     SectionStatus,
     SentenceEvidence,
-    SentencePlace,
 )
 from docent.write.compose import MARKER_RE, marker
 
 __all__ = ["Edit", "Revision", "revise", "rewrite_sentence"]
 
 _NUM = re.compile(r"\[(\d+)\]")
-
-
-def _paragraph_text(sections: list[DraftSection], place: SentencePlace) -> str:
-    return split_paragraph(sections[place.section].paragraphs[place.paragraph])[1]
 
 
 _SYSTEM = {
@@ -90,10 +86,9 @@ def _with_citations(text: str, numbers: list[str]) -> str:
 
 @dataclass
 class Edit:
-    """One sentence's change: ``new`` replaces the sentence at ``place`` (None removes it)."""
+    """One sentence's change: ``new`` replaces the text of sentence ``id`` (None removes it)."""
 
-    place: SentencePlace
-    text: str  # the sentence as it was checked (citations removed)
+    id: str
     new: str | None
     rewritten: bool = False  # from several sentences of its passage (not re-cited)
 
@@ -109,9 +104,9 @@ class Revision:
     removed: bool
 
 
-def _span_of(draft: Draft, p: PlannedRepair) -> SentenceEvidence | None:
-    """The source sentence the failing sentence was rendered from (not rewritten since)."""
-    record = evidence_record(draft.sections[p.sentence.place.section], p.sentence.text)
+def _span_of(sentence: DraftSentence) -> SentenceEvidence | None:
+    """The source sentence ``sentence`` was rendered from (not rewritten since)."""
+    record = sentence.evidence
     return record if record is not None and not record.rewritten else None
 
 
@@ -141,7 +136,7 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
            progress: Progress | None = None) -> Revision:
     """Carry out ``plan`` on ``draft``. ``numbers`` (passage id -> the draft's citation number)
     grows when a sentence is re-cited to a passage the draft did not cite; ``rewritten``
-    collects the rewritten sentences (a second failure removes them)."""
+    collects the ids of the rewritten sentences (a second failure removes them)."""
     language = draft.language or "zh"
     pid_of = {n: pid for pid, n in numbers.items()}
     edits: list[Edit] = []
@@ -150,8 +145,10 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
     for done, p in enumerate(plan):
         if progress:
             progress("repairing", done, len(plan))
-        f, place = p.finding, p.sentence.place
-        raw = _paragraph_text(draft.sections, place)[place.start:place.end]
+        f, found = p.finding, draft.find(p.sentence.id)
+        if found is None:
+            continue
+        sid, raw = found[1].id, found[1].text
         if p.action is RepairAction.kept:
             kept.append(Repair(action=RepairAction.kept, section=f.section, before=f.sentence,
                                reason=p.reason))
@@ -159,13 +156,13 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
         if p.action is RepairAction.recited:
             n = numbers.setdefault(p.passage, max(numbers.values(), default=0) + 1)
             after = _with_citations(p.sentence.text, [str(n)])
-            edits.append(Edit(place, p.sentence.text, after))
+            edits.append(Edit(sid, after))
             made.append(Repair(action=RepairAction.recited, section=f.section,
                                before=f.sentence, after=after, reason=p.reason))
             continue
         new, span = None, None
         if p.action is RepairAction.rewritten:
-            span = _span_of(draft, p)
+            span = _span_of(found[1])
             new = _rewrite(p, span, _NUM.findall(raw), pid_of, store=store, model=model,
                            embedder=embedder, language=language)
             if new is None and f.verdict in KEEPABLE:
@@ -174,15 +171,15 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
                                    reason=p.reason + "; no better rewrite could be made"))
                 continue
         if new is None:
-            edits.append(Edit(place, p.sentence.text, None))
+            edits.append(Edit(sid, None))
             made.append(Repair(action=RepairAction.removed, section=f.section,
                                before=f.sentence, reason=p.reason + (
                                    "; no rewrite could be made"
                                    if p.action is RepairAction.rewritten else "")))
             continue
-        rewritten.add(sentence_key(new))
+        rewritten.add(sid)
         after = _with_citations(new, _NUM.findall(raw))
-        edits.append(Edit(place, p.sentence.text, after, rewritten=span is None))
+        edits.append(Edit(sid, after, rewritten=span is None))
         made.append(Repair(action=RepairAction.rewritten, section=f.section,
                            before=f.sentence, after=after, reason=p.reason))
     if progress:
@@ -193,24 +190,26 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
 
 
 def _apply(sections: list[DraftSection], edits: list[Edit]) -> list[DraftSection]:
+    """The sections with each edit made; the sentence keeps its id and its evidence record
+    (marked when the rewrite drew on more than that record's sentence); a paragraph that
+    loses every sentence goes."""
     out = [s.model_copy(deep=True) for s in sections]
-    for e in sorted(edits, key=lambda e: (e.place.section, e.place.paragraph, -e.place.start)):
-        section = out[e.place.section]
-        marker, text = split_paragraph(section.paragraphs[e.place.paragraph])
-        section.paragraphs[e.place.paragraph] = (
-            marker + text[: e.place.start] + (e.new or "") + text[e.place.end:])
-        # the sentence's evidence record follows it: gone when it is removed, renamed when it
-        # is rewritten (from the same evidence) or re-cited
-        record = evidence_record(section, e.text)
-        if record is not None:
-            if e.new is None:
-                section.evidence.remove(record)
-            else:
-                record.sentence = _strip(e.new)
-                record.rewritten = record.rewritten or e.rewritten
+    by_id = {e.id: e for e in edits}
     for section in out:
-        section.paragraphs = [re.sub(r"[ \t]{2,}", " ", p).strip() for p in section.paragraphs
-                              if _strip(p).strip()]
+        for paragraph in section.paragraphs:
+            kept: list[DraftSentence] = []
+            for s in paragraph.sentences:
+                e = by_id.get(s.id)
+                if e is not None and e.new is None:
+                    continue
+                if e is not None:
+                    s.text = e.new
+                    if s.evidence is not None:
+                        s.evidence.rewritten = s.evidence.rewritten or e.rewritten
+                kept.append(s)
+            paragraph.sentences = kept
+        section.paragraphs = [p for p in section.paragraphs if any(
+            _strip(s.text).strip() for s in p.sentences)]
     return out
 
 
@@ -221,19 +220,23 @@ def _to_markers(sections: list[DraftSection], numbers: dict[int, int]) -> list[D
         n = int(m.group(1))
         return marker(pid_of[n]) if n in pid_of else m.group(0)
 
-    return [s.model_copy(update={"paragraphs": [_NUM.sub(sub, p) for p in s.paragraphs]})
-            for s in sections]
+    out = [s.model_copy(deep=True) for s in sections]
+    for section in out:
+        for sentence in section.sentences():
+            sentence.text = _NUM.sub(sub, sentence.text)
+    return out
 
 
 def _guard_sections(sections: list[DraftSection], language: str) -> list[DraftSection]:
     """A written section that lost every sentence keeps a note (never silently dropped)."""
     for s in sections:
-        if s.status == SectionStatus.written and not any(MARKER_RE.search(p) or _strip(p) for p in
-                                             s.paragraphs):
+        if s.status == SectionStatus.written and not any(
+                MARKER_RE.search(t.text) or _strip(t.text) for t in s.sentences()):
             s.status = SectionStatus.unverified
             s.note = "every sentence failed validation and was removed"
-            s.paragraphs = ["所提供的资料中没有能够核实本部分内容的段落，原有文字已在核验中删除。"
-                            if language == "zh" else
-                            "Nothing written for this section could be verified against the "
-                            "sources, so it was removed; this is not provided by the sources."]
+            s.paragraphs = [DraftParagraph.of(
+                "所提供的资料中没有能够核实本部分内容的段落，原有文字已在核验中删除。"
+                if language == "zh" else
+                "Nothing written for this section could be verified against the sources, so it "
+                "was removed; this is not provided by the sources.")]
     return sections

@@ -18,12 +18,14 @@ from docent.config import Settings
 from docent.index import Embedder, Retriever
 from docent.llm import ChatModel
 from docent.store import Store
-from docent.text import report_length, sentence_key, sentence_spans
+from docent.text import report_length, sentence_key, split_sentences
 from docent.types import (
     NOT_PROSE,
     Brief,
     Draft,
+    DraftParagraph,
     DraftSection,
+    DraftSentence,
     LengthUnit,
     PassageRole,
     SectionStatus,
@@ -66,7 +68,7 @@ def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
 
 
 def _section_length(section: DraftSection, unit: LengthUnit) -> int:
-    return report_length("\n\n".join(section.paragraphs), unit)
+    return report_length(section.markdown(), unit)
 
 
 class _Writer:
@@ -89,25 +91,26 @@ class _Writer:
         out = DraftSection(title=plan.section.title, heading=plan.heading)
         if plan.missing:
             out.status, out.note = SectionStatus.missing_source, f"no {plan.missing} was provided"
-            out.paragraphs = [missing_paragraph(self.brief, plan.missing)]
+            out.add(missing_paragraph(self.brief, plan.missing))
             return out
         if plan.role == "info":
             out.status = SectionStatus.metadata
             sources = self.store.sources()
             papers = [(s, self._front(s.id)) for s in sources if s.kind in PAPER_KINDS]
             media = [(s, None) for s in sources if s.kind in MEDIA_KINDS]
-            out.paragraphs = info_paragraphs(self.brief, papers, media)
+            for paragraph in info_paragraphs(self.brief, papers, media):
+                out.add(paragraph)
             return out
         points = self.points_for(plan)
         if not points and not plan.evidence:
             out.status = SectionStatus.no_evidence
             out.note = "no passage of the sources matches this section"
-            out.paragraphs = ["所提供的资料中没有与本部分相关的内容。" if self.brief.language == "zh"
-                              else "The sources hold nothing on this section."]
+            out.add("所提供的资料中没有与本部分相关的内容。" if self.brief.language == "zh"
+                    else "The sources hold nothing on this section.")
             return out
         lead = self.lead(plan)
         if lead:
-            out.paragraphs.append(lead)
+            out.add(lead)
         self.cursor[plan.index] = 0
         while _section_length(out, self.unit) < plan.budget * 0.9 and self.more(plan, out):
             pass
@@ -166,22 +169,20 @@ class _Writer:
                                                self.brief.language) if k == 0 else r.text)
                          for k, r in enumerate(rendered)]
             self.framed += sum(s.startswith(("视频中，", "In the lecture, ")) for s in sentences)
-            joiner = "" if self.brief.language == "zh" else " "
+            # each sentence its record of the one source sentence it was rendered from
+            written = [DraftSentence(text=text, evidence=SentenceEvidence(
+                passage_id=r.evidence.passage.id, start=r.evidence.start, end=r.evidence.end,
+                text=r.evidence.text))
+                for r, line in zip(rendered, sentences) for text in split_sentences(line)[1]]
             last = self.last_point.get(plan.index)
             if (last is not None and out.paragraphs and point.kind not in ("technique", "term")
                     and last.kind not in ("technique", "term")
-                    and len(sentence_spans(out.paragraphs[-1])) + len(sentences) <= 5):
+                    and len(out.paragraphs[-1].sentences) + len(sentences) <= 5):
                 # short points of a summary or a lecture share a paragraph
-                out.paragraphs[-1] += joiner + joiner.join(sentences)
+                out.paragraphs[-1].sentences += written
             else:
-                out.paragraphs.append(joiner.join(sentences))
+                out.paragraphs.append(DraftParagraph(sentences=written))
             self.last_point[plan.index] = point
-            for r, text in zip(rendered, sentences):
-                plain = MARKER_RE.sub("", text)
-                for a, b in sentence_spans(plain):  # each sentence its record, one source
-                    out.evidence.append(SentenceEvidence(
-                        sentence=plain[a:b], passage_id=r.evidence.passage.id,
-                        start=r.evidence.start, end=r.evidence.end, text=r.evidence.text))
             return True
         return False
 
@@ -279,10 +280,10 @@ def _write_sections(writer: _Writer, plans: list[SectionPlan], run_id: int | Non
             progress("sections", plan.index, len(plans))
         if plan.index in saved:
             sections.append(DraftSection.model_validate_json(saved[plan.index]))
-            done = sections[-1]  # points already written: one paragraph each, after any lead
-            writer.said += [content_words(ev.text) for ev in done.evidence]
-            writer.sentences |= {sentence_key(ev.sentence) for ev in done.evidence}
-            written = {(ev.passage_id, ev.start) for ev in done.evidence}
+            done = [s for s in sections[-1].sentences() if s.evidence is not None]
+            writer.said += [content_words(s.evidence.text) for s in done]
+            writer.sentences |= {sentence_key(MARKER_RE.sub("", s.text)) for s in done}
+            written = {(s.evidence.passage_id, s.evidence.start) for s in done}
             points = writer.points_for(plan) if written else []
             # continue after the last planned point any of whose sentences was written
             writer.cursor[plan.index] = 1 + max(
@@ -325,13 +326,13 @@ def _say_if_short(brief: Brief, sections: list[DraftSection], total, lo: int | N
     template = _SHORT_NOTE["zh" if brief.language == "zh" else "en"]
     head = template.split("{}")[0]
     for s in sections:
-        s.paragraphs = [p for p in s.paragraphs if not p.startswith(head)]
+        s.paragraphs = [p for p in s.paragraphs if not p.markdown.startswith(head)]
     if lo is None or total() >= lo or not flexible:
         return
     last = max((p.index for p in flexible
                 if sections[p.index].status == SectionStatus.written), default=None)
     if last is not None:
-        sections[last].paragraphs.append(template.format(brief.length.label()))
+        sections[last].add(template.format(brief.length.label()))
 
 
 def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftSection],
@@ -341,7 +342,7 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
     rng = brief.length
 
     def total() -> int:
-        body = "\n\n".join(p for s in sections for p in [s.heading, *s.paragraphs])
+        body = "\n\n".join(p for s in sections for p in [s.heading, s.markdown()])
         return report_length(body, unit)
 
     lo = rng.min if rng and rng.min is not None else None
@@ -368,12 +369,11 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
         if longest is None:
             break
         last = longest.paragraphs[-1]
-        spans = sentence_spans(last)
-        if len(spans) <= 1:
+        if len(last.sentences) <= 1:
             if len(longest.paragraphs) == 1:
                 break
             longest.paragraphs.pop()
         else:
-            longest.paragraphs[-1] = last[: spans[-2][1]]
+            last.sentences.pop()
     _say_if_short(brief, sections, total, lo, flexible)
     return sections
