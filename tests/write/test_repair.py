@@ -166,3 +166,53 @@ def test_miscited_sentence_is_recited_to_the_supporting_passage(workspace):
     assert all("多头" in p.text for p in cited.values())
     left = [f for f in report.findings if f.severity == "error"]
     assert {f.kind for f in left} == {"structure", "length"}, left  # what this test omits
+
+
+def test_sentences_keep_their_ids_through_removals_and_additions():
+    """A removed sentence takes its id with it; the others keep theirs, and what is added later
+    gets ids never used before (the HTML page and the repair rounds address sentences by id)."""
+    from docent.check.plans import PlannedRepair
+    from docent.types import (CheckedSentence, Citation, Draft, DraftSentence, Finding,
+                              FindingKind, Locator, RepairAction, Severity, SentenceEvidence,
+                              SourceKind)
+    from docent.write.compose import number_citations
+    from docent.write.repair import revise
+
+    citation = Citation(number=1, passage_id=7, source_id=1, source_title="Paper",
+                        source_kind=SourceKind.pdf, locator=Locator(page=2), excerpt="x")
+    draft = Draft(title="T", language="en", citations=[citation], sections=[DraftSection(
+        title="S", heading="1. S", paragraphs=["One [1]. Two [1]. Three [1].", "Four [1]."])])
+    draft.sections[0].paragraphs[0].sentences[2].evidence = SentenceEvidence(
+        passage_id=7, start=0, end=6, text="Three.")
+    assert [s.id for s in draft.sentences()] == ["1.1.1", "1.1.2", "1.1.3", "1.2.1"]
+    two = CheckedSentence(index=1, id="1.1.2", text="Two.", citations=["[1]"])
+    plan = [PlannedRepair(RepairAction.removed, two, Finding(
+        kind=FindingKind.support, severity=Severity.error, message="not supported",
+        sentence="Two."), "not supported")]
+    revision = revise(draft, plan, {7: 1}, store=None, model=None, embedder=None,
+                      rewritten=set())
+    assert revision.removed and [r.before for r in revision.made] == ["Two."]
+    sections = revision.sections
+    assert sections[0].paragraphs[0].markdown == "One ⟦7⟧. Three ⟦7⟧."
+    sections[0].paragraphs[0].sentences.append(DraftSentence(text="Five ⟦7⟧."))
+    sections[0].add("Six ⟦7⟧. Seven.")
+    numbered, citations = number_citations(sections, _PassageStore())
+    again = Draft(title="T", language="en", sections=numbered, citations=citations)
+    assert [(s.id, s.text) for s in again.sentences()] == [
+        ("1.1.1", "One [1]."), ("1.1.3", "Three [1]."), ("1.1.4", "Five [1]."),
+        ("1.2.1", "Four [1]."), ("1.3.1", "Six [1]."), ("1.3.2", "Seven.")]
+    # the evidence record stays with its sentence
+    assert again.find("1.1.3")[1].evidence.text == "Three."
+
+
+class _PassageStore:
+    """The two store lookups number_citations makes, for passage 7 of source 1."""
+
+    def passages_by_id(self, ids):
+        from docent.types import Locator, Passage
+        return {7: Passage(id=7, source_id=1, ordinal=0, text="x", locator=Locator(page=2),
+                           char_start=0, char_end=1)}
+
+    def source(self, source_id):
+        from docent.types import Source, SourceKind
+        return Source(id=1, path="/p.pdf", kind=SourceKind.pdf, title="Paper", sha256="0")
