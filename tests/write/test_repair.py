@@ -191,7 +191,8 @@ def test_sentences_keep_their_ids_through_removals_and_additions():
         sentence="Two."), "not supported")]
     revision = revise(draft, plan, {7: 1}, store=None, model=None, embedder=None,
                       rewritten=set())
-    assert revision.removed and [r.before for r in revision.made] == ["Two."]
+    assert revision.removed and [(r.before, r.sentence_id) for r in revision.made] == [
+        ("Two.", "1.1.2")]
     sections = revision.sections
     assert sections[0].paragraphs[0].markdown == "One ⟦7⟧. Three ⟦7⟧."
     sections[0].paragraphs[0].sentences.append(DraftSentence(text="Five ⟦7⟧."))

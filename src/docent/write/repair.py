@@ -149,16 +149,19 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
         if found is None:
             continue
         sid, raw = found[1].id, found[1].text
+
+        def record(action: RepairAction, reason: str, after: str | None = None) -> Repair:
+            return Repair(action=action, section=f.section, sentence_id=sid, before=f.sentence,
+                          after=after, reason=reason)
+
         if p.action is RepairAction.kept:
-            kept.append(Repair(action=RepairAction.kept, section=f.section, before=f.sentence,
-                               reason=p.reason))
+            kept.append(record(RepairAction.kept, p.reason))
             continue
         if p.action is RepairAction.recited:
             n = numbers.setdefault(p.passage, max(numbers.values(), default=0) + 1)
             after = _with_citations(p.sentence.text, [str(n)])
             edits.append(Edit(sid, after))
-            made.append(Repair(action=RepairAction.recited, section=f.section,
-                               before=f.sentence, after=after, reason=p.reason))
+            made.append(record(RepairAction.recited, p.reason, after))
             continue
         new, span = None, None
         if p.action is RepairAction.rewritten:
@@ -166,22 +169,18 @@ def revise(draft: Draft, plan: list[PlannedRepair], numbers: dict[int, int], *, 
             new = _rewrite(p, span, _NUM.findall(raw), pid_of, store=store, model=model,
                            embedder=embedder, language=language)
             if new is None and f.verdict in KEEPABLE:
-                kept.append(Repair(action=RepairAction.kept, section=f.section,
-                                   before=f.sentence,
-                                   reason=p.reason + "; no better rewrite could be made"))
+                kept.append(record(RepairAction.kept,
+                                   p.reason + "; no better rewrite could be made"))
                 continue
         if new is None:
             edits.append(Edit(sid, None))
-            made.append(Repair(action=RepairAction.removed, section=f.section,
-                               before=f.sentence, reason=p.reason + (
-                                   "; no rewrite could be made"
-                                   if p.action is RepairAction.rewritten else "")))
+            made.append(record(RepairAction.removed, p.reason + (
+                "; no rewrite could be made" if p.action is RepairAction.rewritten else "")))
             continue
         rewritten.add(sid)
         after = _with_citations(new, _NUM.findall(raw))
         edits.append(Edit(sid, after, rewritten=span is None))
-        made.append(Repair(action=RepairAction.rewritten, section=f.section,
-                           before=f.sentence, after=after, reason=p.reason))
+        made.append(record(RepairAction.rewritten, p.reason, after))
     if progress:
         progress("repairing", len(plan), len(plan))
     fixed = _apply(draft.sections, edits)
