@@ -37,6 +37,7 @@ from docent.ingest import ingest_and_index
 from docent.pipeline import write_run
 from docent.store import Store
 from docent.write.points import content_words
+from docent.write.sentences import stray_words
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "examples"
@@ -106,6 +107,7 @@ def run(number: int, out: Path | None) -> None:
     generated = sum(c["completion_tokens"] for c in calls)
     in_model = sum(c["seconds"] for c in calls)
     voice = len(re.findall(r"我们|\bwe\b|\bour\b", parsed.body, re.IGNORECASE))
+    stray = [w for t in texts for w in stray_words(t)] if draft.language == "zh" else []
     attribution = sum(1 for f in v.findings if f.kind in ("off_source", "provenance")
                       or "credit" in (f.message or ""))
     s = v.summary
@@ -118,6 +120,9 @@ def run(number: int, out: Path | None) -> None:
     print(f"duplicate sentence pairs: {duplicates(texts)}; 'we/我们' in the body: {voice}; "
           f"attribution findings: {attribution}; bibliography errors: "
           f"{sum(1 for f in v.findings if f.kind == 'bibliography' and f.severity == 'error')}")
+    if draft.language == "zh":
+        print(f"English words left untranslated in Chinese sentences: {len(stray)} "
+              f"({', '.join(stray[:12])})")
     print(f"wall time: {wall:.0f} s (writing {validating - t0:.0f} s, validation and repair "
           f"{t0 + wall - validating:.0f} s); {len(calls)} model calls, {generated} tokens "
           f"generated, {generated / max(in_model, 1e-9):.1f} tokens/s inside the model")

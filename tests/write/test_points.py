@@ -137,6 +137,10 @@ class Restating(ChatModel):
 
     def _complete(self, messages, **options):
         numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
+        if "小节标题" in messages[0].content:  # the method sections' names
+            self.names = messages[-1].content
+            return Completion(text="\n".join(f"{n}. 小节{'一二三四五六七八九十'[int(n) - 1]}"
+                                             for n in numbered), model=self.name)
         lines = []
         for n in numbered:  # each sentence its own (a CJK character counts them)
             self.said += 1
@@ -147,8 +151,19 @@ class Restating(ChatModel):
 def test_written_sentences_carry_their_evidence_span_and_cite_its_passage(example, tmp_path):
     settings, store, brief, _, _ = example
     run = store.create_run("write", brief.assignment, brief.model_dump_json(), {})
-    draft = write_report(brief, store, settings, Retriever(store, settings, None), Restating(),
+    model = Restating()
+    draft = write_report(brief, store, settings, Retriever(store, settings, None), model,
                          None, run_id=run)
+    # each of the paper's techniques opens its first paragraph with its name (in bold, no
+    # sentence: nothing to check), the Chinese from one call with the English in parentheses
+    techniques = draft.sections[2]
+    leads = [p.lead for p in techniques.paragraphs if p.lead]
+    assert ". Fluency\n" in model.names and "3.1" not in model.names
+    assert any(re.fullmatch(r"小节.（Fluency）", x) for x in leads)
+    assert len(leads) == len(set(leads)) >= 3
+    first = next(p for p in techniques.paragraphs if p.lead.endswith("（Fluency）"))
+    assert first.markdown.startswith(f"**{first.lead}**：") and first.sentences[0].text[0] != "*"
+    assert all(not p.lead for s in draft.sections if s is not techniques for p in s.paragraphs)
     written = [s for s in draft.sections if s.status == "written"]
     assert written and all(any(t.evidence for t in s.sentences()) for s in written)
     by_id = {c.number: c.passage_id for c in draft.citations}
@@ -310,3 +325,52 @@ def test_an_english_section_title_names_no_terms(tmp_path):
     asked: list[str] = []
     _technique(store, brief, "Key techniques explained", lambda q: asked.append(q) or [])
     assert asked == []
+
+
+def test_stray_english_words_are_put_into_chinese_and_names_stay():
+    """One or two English words a line left untranslated are asked for in one call; a name
+    answered KEEP and an answer that is not a short Chinese word leave the word as it is."""
+    from docent.llm import ChatModel, Completion
+    from docent.write.sentences import translate_stray_words
+
+    class Glossing(ChatModel):
+        name = "scripted-glosser"
+        asked: list[str] = []
+
+        def _complete(self, messages, **options):
+            self.asked.append(messages[-1].content)
+            return Completion(text="simply = 只是\ninformativeness = 信息量\ntiktoking = KEEP\n"
+                                   "itself = it is itself", model=self.name)
+
+    model = Glossing()
+    lines = ["作者 simply 将前 k 个段落（passages）提供给模型，提高 informativeness和实用性。",
+             "OpenAI 的 tiktoking 库把单词变成整数。", "第八个节点指向 itself。", "没有英文。",
+             "这减轻了 hallucination。"]
+    out = translate_stray_words(model, lines)
+    assert out == ["作者只是将前 k 个段落（passages）提供给模型，提高信息量和实用性。",
+                   "OpenAI 的 tiktoking 库把单词变成整数。", "第八个节点指向 itself。", "没有英文。",
+                   "这减轻了 hallucination。"]
+    # one call; a technical noun is not asked for (the small model mistranslates those)
+    assert len(model.asked) == 1 and "没有英文" not in model.asked[0]
+    assert "hallucination" not in model.asked[0]
+    assert translate_stray_words(model, ["没有英文。"]) == ["没有英文。"] and len(model.asked) == 1
+
+
+def test_stray_words_with_the_real_model():
+    """The embedded 1.5B puts a stray adverb into Chinese."""
+    from docent.write.sentences import stray_words, translate_stray_words
+
+    model = get_model(Settings(), role="writer")
+    out = translate_stray_words(model, ["在这种设置中，作者 simply 将前 k 个检索到的段落提供给模型。"])
+    assert not stray_words(out[0]) and out[0].startswith("在这种设置中，作者") and "前 k 个" in out[0]
+
+
+def test_method_section_names_with_the_real_model():
+    """The embedded 1.5B gives short Chinese names to the paper's method sections."""
+    from docent.write.writer import name_sections
+
+    model = get_model(Settings(), role="writer")
+    names = name_sections(model, ["3.1 Fluency", "3.3 Citation Quality", "4.1 Retrieval"])
+    assert len(names) >= 2 and all(re.fullmatch(r"[\u4e00-\u9fff]{1,10}", n)
+                                   for n in names.values()), names
+    assert "流畅" in names.get("3.1 Fluency", "流畅"), names

@@ -150,6 +150,8 @@ def render_docx(draft: Draft, *, validation: ValidationReport | None = None,
                 paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
             if marker and not bullet:
                 _add_runs(paragraph, marker)
+            if para.lead:
+                _add_runs(paragraph, f"**{para.lead}**{para.separator}")
             _add_runs(paragraph, text)
     _heading(document, references_heading(draft.language), 1)
     for c in sorted(draft.citations, key=lambda c: c.number):

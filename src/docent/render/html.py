@@ -508,6 +508,9 @@ def _paragraph(paragraph: DraftParagraph, verdicts: _Verdicts, numbers: set[int]
                    "</span>")
         cursor = e
     out.append(_inline(text, cursor, len(text), styles, numbers, words))
+    if paragraph.lead:
+        out.insert(0, f'<strong class="lead">{escape(paragraph.lead)}</strong>'
+                      f"{escape(paragraph.separator)}")
     if marker:
         bullet = "•" if marker.strip() in {"-", "*", "+"} else marker.strip()
         return (f'<p class="list-item"><span class="marker">{escape(bullet)}</span> '

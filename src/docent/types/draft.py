@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -141,6 +142,7 @@ class DraftParagraph(BaseModel):
 
     marker: str = ""
     sentences: list[DraftSentence] = Field(default_factory=list)
+    lead: str = ""  # a run-in heading printed in bold before the text ("流畅性（Fluency）")
 
     @classmethod
     def of(cls, markdown: str) -> DraftParagraph:
@@ -158,8 +160,14 @@ class DraftParagraph(BaseModel):
         return join_sentences([s.text for s in self.sentences])
 
     @property
+    def separator(self) -> str:
+        """What follows the lead: "：" in a Chinese paragraph, ": " in an English one."""
+        return "：" if re.search(r"[\u4e00-\u9fff]", self.lead + self.text[:1]) else ": "
+
+    @property
     def markdown(self) -> str:
-        return self.marker + self.text
+        lead = f"**{self.lead}**{self.separator}" if self.lead else ""
+        return self.marker + lead + self.text
 
     def spans(self) -> list[tuple[int, int, DraftSentence]]:
         """Each sentence with its ``(start, end)`` in :attr:`text`."""

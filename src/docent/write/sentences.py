@@ -23,7 +23,7 @@ from docent.types import Brief
 from docent.write.compose import cite, loops
 from docent.write.points import Evidence, Point, evidence_text
 
-__all__ = ["Rendered", "render_point"]
+__all__ = ["Rendered", "render_point", "stray_words", "translate_stray_words"]
 
 
 @dataclass
@@ -85,6 +85,64 @@ def half_translated(text: str) -> bool:
     """
     bare = _PARENS.sub("", text)
     return len(_ENGLISH_WORD.findall(bare)) >= 3 or bool(_GLUED.search(bare))
+
+
+def stray_words(text: str) -> list[str]:
+    """The lower-case English words a Chinese line left untranslated, outside the parentheses
+    that give a term's English, quotations, titles and web addresses.
+
+    >>> stray_words("作者 simply 将前 k 个段落（passages）提供给模型，提高 informativeness和“cited”。")
+    ['simply', 'informativeness']
+    """
+    found: list[str] = []
+    for w in _ENGLISH_WORD.findall(_PARENS.sub("", re.sub(r"https?://\S+", "", text))):
+        if w not in found:
+            found.append(w)
+    return found
+
+
+_STRAY_SYSTEM = ("你是翻译。下面的中文句子里夹杂了英文单词。按句中的意思把每个英文单词译成中文词语，"
+                 "每行写“英文单词 = 中文”；库、软件、代码或人名等专有名称写“英文单词 = KEEP”。"
+                 "只输出这些行。")
+_PLAIN_WORD = re.compile(r"(?:ly|self|selves|ing|ed|ness|ive|ous|ful|able|ible|less)$")
+_STRAY_LINE = re.compile(r"^\s*[-*\d.、)]*\s*([A-Za-z][A-Za-z\-]*)\s*[=：:]\s*(.+?)\s*$")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：）》”])\s+(?=[\u4e00-\u9fff])|"
+                        r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff，。、；：（《“])")
+
+
+def translate_stray_words(model: ChatModel, lines: list[str]) -> list[str]:
+    """``lines`` (Chinese) with their stray English words put into Chinese: one short model
+    call for all of them, each word answered by a Chinese word or KEEP (a name stays). Only
+    the words whose form says they are not a technical noun (adverbs, adjectives, participles,
+    "itself": the small model turns "hallucination" into 虚拟现实 and "logits" into 证据, but
+    "simply" into 只是) are asked; an answer that is not a short Chinese word leaves its word as
+    it is."""
+    words = {w: None for line in lines for w in stray_words(line) if _PLAIN_WORD.search(w)}
+    if not words:
+        return lines
+    context = "\n".join(f"- {line}" for line in lines if any(w in words for w in
+                                                                stray_words(line)))
+    reply = model.complete([Message("system", _STRAY_SYSTEM), Message(
+        "user", f"句子：\n{context}\n\n英文单词：{', '.join(words)}\n\n输出：")],
+        max_tokens=12 * len(words) + 8, temperature=0.0)
+    chinese: dict[str, str] = {}
+    for raw in reply.text.splitlines():
+        m = _STRAY_LINE.match(raw)
+        if not m or m.group(1).lower() not in words:
+            continue
+        answer = m.group(2).strip(" “”\"'。，,.")
+        if re.fullmatch(r"[\u4e00-\u9fff]{1,8}", answer):
+            chinese.setdefault(m.group(1).lower(), answer)
+    out = []
+    for line in lines:
+        for w, zh in chinese.items():
+            bare = _PARENS.sub(lambda m: "\0" * len(m.group(0)), line)  # never inside ( ) “ ”
+            at = [m.start() for m in re.finditer(
+                rf"(?<![A-Za-z0-9_.\-]){w}(?![A-Za-z0-9_.\-])", bare)]
+            for start in reversed(at):
+                line = line[:start] + zh + line[start + len(w):]
+        out.append(_CJK_SPACE.sub("", line))
+    return out
 
 
 _LINE_RE = re.compile(r"^\s*(?:\*\*)?(\d{1,2})\s*[.、:：)）]\s*(.+?)\s*$")
@@ -186,9 +244,15 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
             lines.setdefault(int(m.group(1)), m.group(2))
     if not lines and len(point.evidence) == 1 and reply.text.strip():
         lines[1] = reply.text.strip().splitlines()[0]
+    cleaned = {i: _clean(lines.get(i, ""), ev, who, zh)
+               for i, ev in enumerate(point.evidence, 1)}
+    if zh:  # the one or two English words the model left in a line (half_translated: three)
+        kept = [i for i, t in cleaned.items() if t is not None]
+        for i, t in zip(kept, translate_stray_words(model, [cleaned[i] for i in kept])):
+            cleaned[i] = t
     out: list[Rendered] = []
     for i, ev in enumerate(point.evidence, 1):
-        text = _clean(lines.get(i, ""), ev, who, zh)
+        text = cleaned[i]
         pieces = _unsaid(text, said) if text is not None and ev.passage.id is not None else []
         if not pieces:
             continue

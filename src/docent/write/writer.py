@@ -16,7 +16,7 @@ import re
 from docent.progress import Progress
 from docent.config import Settings
 from docent.index import Embedder, Retriever
-from docent.llm import ChatModel
+from docent.llm import ChatModel, Message
 from docent.store import Store
 from docent.text import report_length, sentence_key, split_sentences
 from docent.types import (
@@ -67,6 +67,36 @@ def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
     return "In the lecture, " + sentence[:1].lower() + sentence[1:]
 
 
+def _bare(label: str) -> str:
+    """A section name without its number: "3.1 Fluency" -> "Fluency"."""
+    return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", label).strip() or label
+
+
+_NAMES_SYSTEM = ("你是学术翻译。把论文的小节标题译成准确、简短的中文术语，每行写“编号. 中文名称”，只输出这些行。\n"
+                 "示例：\n1. Model Architecture\n2. Data Collection\n3. Training Objective\n"
+                 "4. Evaluation Metrics\n输出：\n1. 模型结构\n2. 数据收集\n3. 训练目标\n4. 评估指标")
+
+
+def name_sections(model: ChatModel, labels: list[str]) -> dict[str, str]:
+    """``{label: Chinese name}`` for method section names, in one short model call; a name the
+    model gives no short Chinese for is left out."""
+    labels = list(dict.fromkeys(labels))
+    if not labels:
+        return {}
+    listed = "\n".join(f"{i}. {_bare(label)}" for i, label in enumerate(labels, 1))
+    reply = model.complete([Message("system", _NAMES_SYSTEM), Message("user", f"{listed}\n输出：")],
+                           max_tokens=12 * len(labels) + 8, temperature=0.0)
+    out: dict[str, str] = {}
+    for line in reply.text.splitlines():
+        m = re.match(r"^\s*(\d{1,2})\s*[.、:：)）]\s*(.+?)\s*$", line)
+        if not m or not 1 <= int(m.group(1)) <= len(labels):
+            continue
+        zh = m.group(2).strip(" “”\"'。，,.*")
+        if re.fullmatch(r"[\u4e00-\u9fff]{1,10}", zh):
+            out.setdefault(labels[int(m.group(1)) - 1], zh)
+    return out
+
+
 def _section_length(section: DraftSection, unit: LengthUnit) -> int:
     return report_length(section.markdown(), unit)
 
@@ -86,6 +116,8 @@ class _Writer:
         self.framed = 0  # lecture sentences opened with "视频中，" (at most two: no formula)
         self.glossed: set[str] = set()  # English terms already given in parentheses
         self.sentences: set[str] = set()  # every sentence written so far (no space): none twice
+        self.names: dict[str, str] = {}  # a method section's name as the report prints it
+        self.labelled: set[str] = set()  # method sections whose first paragraph is written
 
     def section(self, plan: SectionPlan) -> DraftSection:
         out = DraftSection(title=plan.section.title, heading=plan.heading)
@@ -169,6 +201,7 @@ class _Writer:
                                                self.brief.language) if k == 0 else r.text)
                          for k, r in enumerate(rendered)]
             self.framed += sum(s.startswith(("视频中，", "In the lecture, ")) for s in sentences)
+
             # each sentence its record of the one source sentence it was rendered from
             written = [DraftSentence(text=text, evidence=SentenceEvidence(
                 passage_id=r.evidence.passage.id, start=r.evidence.start, end=r.evidence.end,
@@ -182,9 +215,27 @@ class _Writer:
                 out.paragraphs[-1].sentences += written
             else:
                 out.paragraphs.append(DraftParagraph(sentences=written))
+                if point.kind == "technique" and point.label not in self.labelled:
+                    # the technique's name leads its first paragraph, so the reader sees what
+                    # it explains (a run-in heading: no sentence, nothing to check)
+                    self.labelled.add(point.label)
+                    out.paragraphs[-1].lead = self._named(plan, point.label)
             self.last_point[plan.index] = point
             return True
         return False
+
+    def _named(self, plan: SectionPlan, label: str) -> str:
+        """"流畅性（Fluency）" for the method section "3.1 Fluency" (the Chinese name from one
+        model call for all of the section's techniques; the English alone when the model gives
+        no short Chinese name), "Fluency" in an English report."""
+        name = _bare(label)
+        if self.brief.language != "zh":
+            return name
+        if label not in self.names:
+            labels = [p.label for p in self.points_for(plan) if p.kind == "technique"]
+            self.names.update(name_sections(self.model, labels))
+        zh = self.names.get(label)
+        return f"{zh}（{name}）" if zh else name
 
     def _glossed(self, sentence: str) -> str:
         """A term's English stays in parentheses at its first use in the report only:
