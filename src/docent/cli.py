@@ -411,7 +411,7 @@ def runs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
 
     For scripts: docent runs --json (each run with its validation summary)
     """
-    from docent.check.findings import ValidationReport
+    from docent.types import ValidationReport
     from docent.store import Store
 
     store = Store.open(_settings(workspace).workspace)

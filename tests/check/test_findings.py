@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from docent.check.findings import CheckedSentence, Finding, ValidationReport, to_markdown
+from docent.check.findings import to_markdown
+from docent.types import CheckedSentence, Finding, ValidationReport
 from docent.types import Verdict
 
 UNVERIFIED_MESSAGE = ("not verified: the judge could not establish that the cited passage "

@@ -15,7 +15,6 @@ import pytest
 from conftest import ALCE, LECTURE_SRT, HashEmbedder
 
 from docent.check import validate
-from docent.check.findings import CheckedSentence, Finding, ValidationReport
 from docent.check.findings import to_markdown as validation_markdown
 from docent.check.judge import Judgement
 from docent.config import Settings
@@ -25,14 +24,17 @@ from docent.render.html import citation_link
 from docent.store import Store
 from docent.types import (
     Bibliography,
+    CheckedSentence,
     Citation,
     Draft,
     DraftSection,
+    Finding,
     Locator,
     Passage,
     PassageRole,
     Source,
     SourceKind,
+    ValidationReport,
     Verdict,
 )
 

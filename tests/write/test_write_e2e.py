@@ -10,7 +10,7 @@ from docx import Document
 
 from docent.brief import parse_brief, report_length
 from docent.check import parse_report
-from docent.check.findings import ValidationReport
+from docent.types import ValidationReport
 from docent.store import Store
 
 ASSIGNMENT = ROOT / "examples" / "assignments" / "reading-report-zh.txt"

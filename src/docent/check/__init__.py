@@ -3,14 +3,7 @@ against the assignment (``docent check``); for ``docent write``, the repair plan
 fails."""
 
 from docent.check.checks import SupportJudge, validate
-from docent.check.findings import (
-    CheckedSentence,
-    Finding,
-    Repair,
-    ValidationReport,
-    ValidationSummary,
-    to_markdown,
-)
+from docent.check.findings import to_markdown
 from docent.check.parse import (
     CitationRef,
     ParsedReport,
@@ -23,17 +16,12 @@ from docent.check.resolve import ResolvedCitation, parse_locator, resolve
 
 __all__ = [
     "CachingJudge",
-    "CheckedSentence",
     "CitationRef",
-    "Finding",
     "ParsedReport",
     "PlannedRepair",
-    "Repair",
     "ReportSentence",
     "ResolvedCitation",
     "SupportJudge",
-    "ValidationReport",
-    "ValidationSummary",
     "parse_draft",
     "parse_locator",
     "parse_report",

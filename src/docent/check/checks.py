@@ -16,7 +16,6 @@ from difflib import SequenceMatcher
 
 from docent.progress import Progress
 from docent.sources.base import MEDIA_KINDS
-from docent.check.findings import CheckedSentence, Finding, ValidationReport
 from docent.check.evidence import best_passages
 from docent.check.judge import Judge, Judgement, role_of
 from docent.check.parse import (
@@ -34,7 +33,9 @@ from docent.store import Store
 from docent.text import CJK_RE, normalize_space, report_length, sentence_key, unstated_numbers
 from docent.types import (
     Brief,
+    CheckedSentence,
     Draft,
+    Finding,
     FindingKind,
     Passage,
     PassageRole,
@@ -42,6 +43,7 @@ from docent.types import (
     Severity,
     Source,
     SourceKind,
+    ValidationReport,
     Verdict,
 )
 

@@ -47,24 +47,9 @@ passage; ``repairs`` what ``docent write`` changed while repairing (empty for
 
 from __future__ import annotations
 
-from docent.types import (
-    CheckedSentence,
-    Finding,
-    Repair,
-    UnverifiedSentence,
-    ValidationReport,
-    ValidationSummary,
-)
+from docent.types import ValidationReport
 
-__all__ = [
-    "CheckedSentence",
-    "Finding",
-    "Repair",
-    "UnverifiedSentence",
-    "ValidationReport",
-    "ValidationSummary",
-    "to_markdown",
-]
+__all__ = ["to_markdown"]
 
 
 def _one_line(text: str) -> str:

@@ -102,7 +102,7 @@ def upload_json(run: Run) -> dict:
 def validation_summary(stored: str) -> dict | None:
     """The run's validation summary, read through the model so that a run saved before
     ``unverified`` was counted still gets every figure (``covered``: the "of M")."""
-    from docent.check.findings import ValidationReport
+    from docent.types import ValidationReport
 
     try:
         summary = ValidationReport.model_validate_json(stored).summary
