@@ -30,7 +30,7 @@ from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
 from docent.sources.links import code_host
 from docent.store import Store
-from docent.text import CJK_RE, normalize_space, report_length, sentence_key, unstated_numbers
+from docent.text import CJK_RE, normalize_space, report_length, unstated_numbers
 from docent.types import (
     Brief,
     CheckedSentence,
@@ -219,18 +219,13 @@ def validate(
     retriever: Retriever | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
-    rendered: set[str] | None = None,
 ) -> ValidationReport:
-    """Every check of ``report`` (Markdown, or a Draft) against the workspace's sources.
-
-    ``rendered``: in a Markdown report, the sentences (citations stripped) that ``docent
-    write`` rendered from a known source sentence (a Draft says which itself); the judge
-    weighs them with the calibration measured on such sentences.
-    """
+    """Every check of ``report`` (Markdown, or a Draft) against the workspace's sources. A
+    Draft's sentence written from one source sentence is judged against that sentence, with
+    the calibration measured on such sentences."""
     draft = report if isinstance(report, Draft) else None
     parsed = parse_draft(draft) if draft is not None else parse_report(report)
     report_name = report_name or (draft.title if draft is not None else "report")
-    rendered_keys = {sentence_key(s) for s in rendered or ()}
     sources = store.sources()
     papers = [s for s in sources if s.kind is SourceKind.pdf]
     findings: list[Finding] = []
@@ -271,8 +266,7 @@ def validate(
         if judge is None:
             continue
         before = len(verdicts)
-        more = _support(sentence, resolved, judge, retriever, embedder, verdicts, record,
-                        rendered=sentence.rendered or sentence_key(sentence.text) in rendered_keys)
+        more = _support(sentence, resolved, judge, retriever, embedder, verdicts, record)
         findings += more
         if len(verdicts) > before:
             record.verdict = verdicts[-1]
@@ -316,8 +310,7 @@ def _span_passage(sentence: ReportSentence, content: list[Passage]) -> Passage |
 
 def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: SupportJudge,
              retriever: Retriever | None, embedder: Embedder | None,
-             verdicts: list[Verdict], record: CheckedSentence | None = None,
-             rendered: bool = False) -> list[Finding]:
+             verdicts: list[Verdict], record: CheckedSentence | None = None) -> list[Finding]:
     pool: list[tuple[Passage, Source]] = [(p, r.source) for r in resolved if r.source
                                           for p in r.passages]
     if not pool:
@@ -342,8 +335,7 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         cited_to = None
         best = _best_passages(sentence.text, content, embedder)
         judgement = judge.judge(sentence.text, [p.text for p in best],
-                                roles=_judge_roles(best, by_id),
-                                **({"rendered": True} if rendered else {}))
+                                roles=_judge_roles(best, by_id))
     missing_numbers = unstated_numbers(sentence.text, [p.text for p, _ in pool])
     if missing_numbers and judgement.verdict is not Verdict.not_supported:
         # a number the cited passages never state cannot be supported by them

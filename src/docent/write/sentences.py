@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from docent.glossary import Glossary
 from docent.llm import ChatModel, Message
 from docent.text import CJK_RE, normalize_space, sentence_key, sentence_spans, unstated_numbers
 from docent.types import Brief
@@ -217,10 +218,12 @@ def _unsaid(text: str, said: set[str]) -> list[str]:
 
 
 def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: float = 0.2,
-                 said: set[str] | None = None) -> list[Rendered]:
+                 said: set[str] | None = None, glossary: Glossary | None = None
+                 ) -> list[Rendered]:
     """The point's evidence sentences restated in the brief's language, each cited to its
     passage. Sentences the model failed to render faithfully are left out, and so is any
-    sentence already in ``said`` (the report's sentences so far; it grows)."""
+    sentence already in ``said`` (the report's sentences so far; it grows). In a Chinese
+    report the terms of the evidence that ``glossary`` knows are given their Chinese."""
     said = set() if said is None else said
     zh = brief.language == "zh"
     lang = "zh" if zh else "en"
@@ -232,7 +235,13 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
              f"原句中的 we / our / I 指{who}，写作“{who}”，绝不写“我们”或“我”；")
     system = (_SYSTEM_ZH.replace("{voice}", voice) if zh else _SYSTEM_EN).format(who=who)
     sources = "\n".join(f"{i}. {evidence_text(ev)}" for i, ev in enumerate(point.evidence, 1))
-    user = (f"资料句：\n{sources}\n\n输出：" if zh else f"Source sentences:\n{sources}\n\nOutput:")
+    terms = glossary.prompt_lines(*(evidence_text(ev) for ev in point.evidence)) \
+        if zh and glossary is not None else ""
+    if zh:
+        glossed = f"术语译名（照此翻译）：\n{terms}\n\n" if terms else ""
+        user = f"资料句：\n{sources}\n\n{glossed}输出："
+    else:
+        user = f"Source sentences:\n{sources}\n\nOutput:"
     budget = sum(len(evidence_text(ev).split()) for ev in point.evidence)
     reply = model.complete([Message("system", system), Message("user", user)],
                            max_tokens=int(budget * 2.2) + 24 * len(point.evidence),

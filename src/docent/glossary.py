@@ -1,0 +1,108 @@
+"""One bilingual glossary per workspace: how an English term is written in a Chinese report.
+
+Two layers: the standard Chinese of common machine-learning and NLP terms (the small model
+renders "state-of-the-art" as 状态机 "state machine" and "shortcuts" as 短路 "short circuit"
+without it), and what the workspace's own Chinese sources write, "自注意力（Self-Attention）",
+which wins::
+
+    >>> g = Glossary.from_texts(["多头注意力（Multi-Head Attention）把注意力分成多个头。"])
+    >>> g.terms_in("We use multi-head attention and state-of-the-art retrievers.")
+    [('multi-head attention', '多头注意力'), ('state-of-the-art', '最先进的'), ('retriever', '检索器')]
+    >>> g.prompt_lines("It prevents systems from exploiting shortcuts.")
+    'shortcuts = 捷径'
+
+The writer puts the terms an evidence sentence uses into its rendering prompt, so a term is
+written the same way throughout a report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["BASE_TERMS", "Glossary"]
+
+#: Standard Chinese of terms the embedded model gets wrong or renders inconsistently.
+BASE_TERMS: dict[str, str] = {
+    "state-of-the-art": "最先进的", "state of the art": "最先进水平", "shortcut": "捷径",
+    "baseline": "基线", "benchmark": "基准", "ablation": "消融实验", "fine-tuning": "微调",
+    "fine-tune": "微调", "pre-training": "预训练", "pretraining": "预训练",
+    "in-context learning": "上下文学习", "demonstration": "示例", "prompt": "提示",
+    "token": "词元", "tokenizer": "分词器", "byte pair encoding": "字节对编码",
+    "embedding": "嵌入", "word vector": "词向量", "hallucination": "幻觉",
+    "ground truth": "真实答案", "off-the-shelf": "现成的", "end-to-end": "端到端",
+    "on-the-fly": "即时", "paraphrase detection": "复述检测", "sentiment analysis": "情感分析",
+    "log-linear": "对数线性", "stochastic gradient descent": "随机梯度下降",
+    "gradient descent": "梯度下降", "learning rate": "学习率", "batch normalization": "批归一化",
+    "batch norm": "批归一化", "layer normalization": "层归一化", "layer norm": "层归一化",
+    "perplexity": "困惑度", "recall": "召回率", "precision": "精确率", "accuracy": "准确率",
+    "self-attention": "自注意力", "multi-head attention": "多头注意力", "attention": "注意力",
+    "query": "查询", "queries": "查询", "feed-forward": "前馈", "feedforward": "前馈",
+    "residual connection": "残差连接", "positional encoding": "位置编码",
+    "language model": "语言模型", "large language model": "大语言模型",
+    "retriever": "检索器", "retrieval": "检索", "reranking": "重排序", "rerank": "重排序",
+    "corpus": "语料库", "vocabulary": "词表", "inference": "推理",
+    "natural language inference": "自然语言推理", "entailment": "蕴含", "claim": "陈述",
+    "citation recall": "引用召回率", "citation precision": "引用精确率",
+    "lossy compression": "有损压缩", "distribution": "分布", "softmax": "softmax",
+    "logits": "logits", "decoder": "解码器", "encoder": "编码器", "transformer": "Transformer",
+    "skip-gram": "Skip-gram", "bag-of-words": "词袋", "hierarchical softmax": "分层 softmax",
+    "regularization": "正则化", "dropout": "dropout", "overfitting": "过拟合",
+}
+
+# "自注意力（Self-Attention）" in a Chinese source: the source's own rendering of a term
+_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,8})\s*[（(]\s*([A-Za-z][A-Za-z \-]{1,40}?)\s*[)）]")
+
+
+def _pattern(term: str) -> re.Pattern:
+    """The term in English text, in any case, plural or not: "shortcut" finds "shortcuts"."""
+    body = r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", term))
+    return re.compile(rf"(?<![A-Za-z]){body}(?:e?s)?(?![A-Za-z])", re.IGNORECASE)
+
+
+class Glossary:
+    """English term -> how a Chinese report writes it."""
+
+    def __init__(self, terms: dict[str, str] | None = None) -> None:
+        self.terms = dict(BASE_TERMS if terms is None else terms)
+        self._patterns: dict[str, re.Pattern] = {}
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Glossary:
+        """The standard terms, with what ``texts`` (a workspace's Chinese sources) write for
+        them or for terms of their own."""
+        g = cls()
+        for text in texts:
+            for zh, en in _GLOSSED.findall(text):
+                en = " ".join(en.lower().split())
+                if len(en) >= 3 and not en.isupper():
+                    g.terms[en] = zh
+        return g
+
+    def terms_in(self, text: str) -> list[tuple[str, str]]:
+        """The terms ``text`` uses, in the order it uses them; a term inside a longer one
+        found ("attention" in "multi-head attention") is not listed again."""
+        at: dict[str, int] = {}
+        taken: list[tuple[int, int]] = []
+        for en in sorted(self.terms, key=len, reverse=True):
+            pattern = self._patterns.setdefault(en, _pattern(en))
+            for m in pattern.finditer(text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append(m.span())
+                at.setdefault(en, m.start())
+        return [(en, self.terms[en]) for en in sorted(at, key=at.get)]
+
+    def prompt_lines(self, *texts: str) -> str:
+        """``en = 中文`` for the terms of ``texts`` whose Chinese is not the English itself,
+        one a line (what the rendering prompt lists)."""
+        seen: dict[str, str] = {}
+        for text in texts:
+            for en, zh in self.terms_in(text):
+                if zh.lower() != en and en not in seen:
+                    seen[self._as_written(en, text)] = zh
+        return "\n".join(f"{en} = {zh}" for en, zh in seen.items())
+
+    def _as_written(self, term: str, text: str) -> str:
+        m = self._patterns.setdefault(term, _pattern(term)).search(text)
+        return m.group(0).lower() if m else term
