@@ -2,12 +2,12 @@
 
 Two layers: the standard Chinese of common machine-learning and NLP terms (the small model
 renders "state-of-the-art" as 状态机 "state machine" and "shortcuts" as 短路 "short circuit"
-without it), and what the workspace's own Chinese sources write, "自注意力（Self-Attention）",
-which wins::
+without it), and the terms the workspace's own Chinese sources gloss, "使用前馈神经网络
+（FNN）"::
 
-    >>> g = Glossary.from_texts(["多头注意力（Multi-Head Attention）把注意力分成多个头。"])
-    >>> g.terms_in("We use multi-head attention and state-of-the-art retrievers.")
-    [('multi-head attention', '多头注意力'), ('state-of-the-art', '最先进的'), ('retriever', '检索器')]
+    >>> g = Glossary.from_texts(["每层使用前馈神经网络（FNN）和奖励模型（Reward Model）。"])
+    >>> g.terms_in("The FNN and the reward model use state-of-the-art retrievers.")
+    [('fnn', '前馈神经网络'), ('reward model', '奖励模型'), ('state-of-the-art', '最先进的'), ('retriever', '检索器')]
     >>> g.prompt_lines("It prevents systems from exploiting shortcuts.")
     'shortcuts = 捷径'
 
@@ -51,7 +51,11 @@ BASE_TERMS: dict[str, str] = {
 }
 
 # "自注意力（Self-Attention）" in a Chinese source: the source's own rendering of a term
-_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,8})\s*[（(]\s*([A-Za-z][A-Za-z \-]{1,40}?)\s*[)）]")
+_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,10})\s*[（(]\s*([A-Za-z][A-Za-z \-]{1,40}?)\s*[)）]")
+# what comes before a term in a sentence ("会先进行层归一化", "使用的注意力机制"): the term is
+# what follows the last of these
+_BEFORE_TERM = re.compile(r".*(?:的|了|和|与|及|是|在|为|对|将|把|会|先|进行|使用|采用|构建|提供|"
+                          r"称为|叫做|即|其|中|个|一种|这|该|被|由|用)")
 
 
 def _pattern(term: str) -> re.Pattern:
@@ -69,13 +73,17 @@ class Glossary:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Glossary:
-        """The standard terms, with what ``texts`` (a workspace's Chinese sources) write for
-        them or for terms of their own."""
+        """The standard terms, and the terms ``texts`` (a workspace's Chinese sources) gloss
+        that the standard ones lack (the standard Chinese of a term wins)."""
         g = cls()
         for text in texts:
-            for zh, en in _GLOSSED.findall(text):
-                en = " ".join(en.lower().split())
-                if len(en) >= 3 and not en.isupper():
+            for zh, written in _GLOSSED.findall(text):
+                zh = _BEFORE_TERM.sub("", zh)
+                en = " ".join(written.lower().split())
+                # a phrase, a hyphenated term or an acronym: a single plain word ("state",
+                # "prompt") glossed in passing is not a term of the report
+                term = " " in en or "-" in en or (written.isupper() and len(written) >= 2)
+                if term and len(zh) >= 2 and en not in g.terms:
                     g.terms[en] = zh
         return g
 

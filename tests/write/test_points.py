@@ -137,6 +137,7 @@ class Restating(ChatModel):
 
     def _complete(self, messages, **options):
         numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
+        self.prompts = getattr(self, "prompts", []) + [messages[-1].content]
         if "小节标题" in messages[0].content:  # the method sections' names
             self.names = messages[-1].content
             return Completion(text="\n".join(f"{n}. 小节{'一二三四五六七八九十'[int(n) - 1]}"
@@ -164,6 +165,9 @@ def test_written_sentences_carry_their_evidence_span_and_cite_its_passage(exampl
     first = next(p for p in techniques.paragraphs if p.lead.endswith("（Fluency）"))
     assert first.markdown.startswith(f"**{first.lead}**：") and first.sentences[0].text[0] != "*"
     assert all(not p.lead for s in draft.sections if s is not techniques for p in s.paragraphs)
+    # the terms of the evidence get their Chinese from the glossary, in the prompt
+    glossed = [p for p in model.prompts if "术语译名（照此翻译）：" in p]
+    assert glossed and any("citation recall = 引用召回率" in p for p in glossed)
     written = [s for s in draft.sections if s.status == "written"]
     assert written and all(any(t.evidence for t in s.sentences()) for s in written)
     by_id = {c.number: c.passage_id for c in draft.citations}
@@ -374,3 +378,21 @@ def test_method_section_names_with_the_real_model():
     assert len(names) >= 2 and all(re.fullmatch(r"[\u4e00-\u9fff]{1,10}", n)
                                    for n in names.values()), names
     assert "流" in names.get("3.1 Fluency", "流"), names  # 流畅度, 流利度
+
+
+def test_the_glossary_gives_a_term_its_chinese_with_the_real_model():
+    """The embedded 1.5B leaves "claim recall" in English; told its Chinese, it uses it."""
+    from docent.glossary import Glossary
+    from docent.types import Locator, Passage, Source
+    from docent.write.points import Evidence, Point
+
+    text = ("We show that claim recall provides a more accurate measure of correctness than "
+            "existing metrics.")
+    passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=4), char_start=0,
+                      char_end=len(text))
+    source = Source(id=1, kind=SourceKind.pdf, title="ALCE", path="alce.pdf", sha256="a")
+    point = Point("technique", "3.2 Correctness", "paper",
+                  [Evidence(passage, source, 0, len(text))])
+    model = get_model(Settings(), role="writer")
+    out = render_point(model, parse_brief(ASSIGNMENT), point, glossary=Glossary())
+    assert out and "陈述召回率" in out[0].plain, out

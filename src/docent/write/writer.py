@@ -15,6 +15,7 @@ import re
 
 from docent.progress import Progress
 from docent.config import Settings
+from docent.glossary import Glossary
 from docent.index import Embedder, Retriever
 from docent.llm import ChatModel, Message
 from docent.store import Store
@@ -118,6 +119,7 @@ class _Writer:
         self.sentences: set[str] = set()  # every sentence written so far (no space): none twice
         self.names: dict[str, str] = {}  # a method section's name as the report prints it
         self.labelled: set[str] = set()  # method sections whose first paragraph is written
+        self._glossary: Glossary | None = None
 
     def section(self, plan: SectionPlan) -> DraftSection:
         out = DraftSection(title=plan.section.title, heading=plan.heading)
@@ -194,7 +196,8 @@ class _Writer:
                           fresh(point.evidence, self.said))
             if not point.evidence:
                 continue
-            rendered = render_point(self.model, self.brief, point, said=self.sentences)
+            rendered = render_point(self.model, self.brief, point, said=self.sentences,
+                                    glossary=self.glossary)
             if not rendered:
                 continue
             sentences = [self._glossed(_framed(r.text, point, k == 0 and self.framed < 2,
@@ -223,6 +226,15 @@ class _Writer:
             self.last_point[plan.index] = point
             return True
         return False
+
+    @property
+    def glossary(self) -> Glossary:
+        """The workspace's glossary: the standard terms and its Chinese sources' own."""
+        if self._glossary is None:
+            self._glossary = Glossary.from_texts(
+                p.text for s in self.store.sources() if s.language == "zh"
+                for p in self.store.passages(s.id))
+        return self._glossary
 
     def _named(self, plan: SectionPlan, label: str) -> str:
         """"流畅性（Fluency）" for the method section "3.1 Fluency" (the Chinese name from one
