@@ -358,6 +358,11 @@ def test_stray_english_words_are_put_into_chinese_and_names_stay():
     assert len(model.asked) == 1 and "没有英文" not in model.asked[0]
     assert "hallucination" not in model.asked[0]
     assert translate_stray_words(model, ["没有英文。"]) == ["没有英文。"] and len(model.asked) == 1
+    # a word the glossary knows takes its Chinese from there, without a call
+    from docent.glossary import Glossary
+    assert translate_stray_words(model, ["这减轻了 hallucination，也检查 claims。"],
+                                 Glossary()) == ["这减轻了幻觉，也检查陈述。"]
+    assert len(model.asked) == 1
 
 
 def test_stray_words_with_the_real_model():

@@ -111,22 +111,30 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：）》”])\s+(?=[\u4
                         r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff，。、；：（《“])")
 
 
-def translate_stray_words(model: ChatModel, lines: list[str]) -> list[str]:
+def translate_stray_words(model: ChatModel, lines: list[str],
+                          glossary: Glossary | None = None) -> list[str]:
     """``lines`` (Chinese) with their stray English words put into Chinese: one short model
     call for all of them, each word answered by a Chinese word or KEEP (a name stays). Only
     the words whose form says they are not a technical noun (adverbs, adjectives, participles,
     "itself": the small model turns "hallucination" into 虚拟现实 and "logits" into 证据, but
     "simply" into 只是) are asked; an answer that is not a short Chinese word leaves its word as
-    it is."""
-    words = {w: None for line in lines for w in stray_words(line) if _PLAIN_WORD.search(w)}
+    it is. A word ``glossary`` knows takes its Chinese from there, without asking."""
+    chinese: dict[str, str] = {}
+    for line in lines:
+        for w in stray_words(line):
+            known = glossary.terms_in(w) if glossary is not None else []
+            if known and known[0][1] != known[0][0] and re.search(r"[\u4e00-\u9fff]",
+                                                                  known[0][1]):
+                chinese[w] = known[0][1]
+    words = {w: None for line in lines for w in stray_words(line)
+             if _PLAIN_WORD.search(w) and w not in chinese}
     if not words:
-        return lines
+        return _replace(lines, chinese)
     context = "\n".join(f"- {line}" for line in lines if any(w in words for w in
                                                                 stray_words(line)))
     reply = model.complete([Message("system", _STRAY_SYSTEM), Message(
         "user", f"句子：\n{context}\n\n英文单词：{', '.join(words)}\n\n输出：")],
         max_tokens=12 * len(words) + 8, temperature=0.0)
-    chinese: dict[str, str] = {}
     for raw in reply.text.splitlines():
         m = _STRAY_LINE.match(raw)
         if not m or m.group(1).lower() not in words:
@@ -134,6 +142,12 @@ def translate_stray_words(model: ChatModel, lines: list[str]) -> list[str]:
         answer = m.group(2).strip(" “”\"'。，,.")
         if re.fullmatch(r"[\u4e00-\u9fff]{1,8}", answer):
             chinese.setdefault(m.group(1).lower(), answer)
+    return _replace(lines, chinese)
+
+
+def _replace(lines: list[str], chinese: dict[str, str]) -> list[str]:
+    """Each English word of ``chinese`` in ``lines`` (outside parentheses and quotations)
+    replaced by its Chinese, the spaces around it closed."""
     out = []
     for line in lines:
         for w, zh in chinese.items():
@@ -257,7 +271,8 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
                for i, ev in enumerate(point.evidence, 1)}
     if zh:  # the one or two English words the model left in a line (half_translated: three)
         kept = [i for i, t in cleaned.items() if t is not None]
-        for i, t in zip(kept, translate_stray_words(model, [cleaned[i] for i in kept])):
+        for i, t in zip(kept, translate_stray_words(model, [cleaned[i] for i in kept],
+                                                    glossary)):
             cleaned[i] = t
     out: list[Rendered] = []
     for i, ev in enumerate(point.evidence, 1):
