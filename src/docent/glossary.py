@@ -91,27 +91,28 @@ class Glossary:
     def terms_in(self, text: str) -> list[tuple[str, str]]:
         """The terms ``text`` uses, in the order it uses them; a term inside a longer one
         found ("attention" in "multi-head attention") is not listed again."""
-        at: dict[str, int] = {}
-        taken: list[tuple[int, int]] = []
+        seen: dict[str, str] = {}
+        for en, _, _ in self.find(text):
+            seen.setdefault(en, self.terms[en])
+        return list(seen.items())
+
+    def find(self, text: str) -> list[tuple[str, str, tuple[int, int]]]:
+        """Each use of a term in ``text``: ``(term, as written, span)``, in text order."""
+        found: list[tuple[str, str, tuple[int, int]]] = []
         for en in sorted(self.terms, key=len, reverse=True):
             pattern = self._patterns.setdefault(en, _pattern(en))
             for m in pattern.finditer(text):
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                taken.append(m.span())
-                at.setdefault(en, m.start())
-        return [(en, self.terms[en]) for en in sorted(at, key=at.get)]
+                if not any(a < m.end() and m.start() < b for _, _, (a, b) in found):
+                    found.append((en, m.group(0), m.span()))
+        return sorted(found, key=lambda t: t[2])
 
     def prompt_lines(self, *texts: str) -> str:
         """``en = 中文`` for the terms of ``texts`` whose Chinese is not the English itself,
         one a line (what the rendering prompt lists)."""
         seen: dict[str, str] = {}
         for text in texts:
-            for en, zh in self.terms_in(text):
-                if zh.lower() != en and en not in seen:
-                    seen[self._as_written(en, text)] = zh
+            for en, written, _ in self.find(text):
+                zh = self.terms[en]
+                if zh.lower() != en:
+                    seen.setdefault(written.lower(), zh)
         return "\n".join(f"{en} = {zh}" for en, zh in seen.items())
-
-    def _as_written(self, term: str, text: str) -> str:
-        m = self._patterns.setdefault(term, _pattern(term)).search(text)
-        return m.group(0).lower() if m else term

@@ -362,6 +362,8 @@ def test_stray_english_words_are_put_into_chinese_and_names_stay():
     from docent.glossary import Glossary
     assert translate_stray_words(model, ["这减轻了 hallucination，也检查 claims。"],
                                  Glossary()) == ["这减轻了幻觉，也检查陈述。"]
+    assert translate_stray_words(model, ["例如情感分析和 paraphrase detection。"],
+                                 Glossary()) == ["例如情感分析和复述检测。"]
     assert len(model.asked) == 1
 
 
@@ -401,3 +403,23 @@ def test_the_glossary_gives_a_term_its_chinese_with_the_real_model():
     model = get_model(Settings(), role="writer")
     out = render_point(model, parse_brief(ASSIGNMENT), point, glossary=Glossary())
     assert out and "陈述召回率" in out[0].plain, out
+
+
+def test_the_authors_are_not_credited_with_what_the_source_says_of_others():
+    from docent.types import Locator, Passage, Source
+    from docent.write.points import Evidence
+    from docent.write.sentences import _clean
+
+    def evidence(text: str) -> Evidence:
+        passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=1), char_start=0,
+                          char_end=len(text))
+        source = Source(id=1, kind=SourceKind.pdf, title="P", path="p.pdf", sha256="a")
+        return Evidence(passage, source, 0, len(text))
+
+    others = evidence("Existing work mainly relies on commercial search engines and human "
+                      "evaluation.")
+    assert _clean("作者主要依赖商业搜索引擎和人类评估。", others, "作者", True) == \
+        "主要依赖商业搜索引擎和人类评估。"
+    assert _clean("这使作者难以比较。", others, "作者", True) is None
+    ours = evidence("We propose ALCE, the first benchmark for citation evaluation.")
+    assert _clean("作者提出了 ALCE。", ours, "作者", True) == "作者提出了 ALCE。"

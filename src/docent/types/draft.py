@@ -133,7 +133,8 @@ class DraftSentence(BaseModel):
 
 
 class DraftParagraph(BaseModel):
-    """A paragraph: its sentences, and the list marker ("- ", "1. ") of a list item.
+    """A paragraph: its sentences, the list marker ("- ", "1. ") of a list item, and a lead
+    (a run-in heading printed in bold before the text: no sentence, nothing to check).
 
     >>> p = DraftParagraph.of("- One [1]. Two.")
     >>> p.marker, [s.text for s in p.sentences], p.markdown

@@ -60,6 +60,9 @@ _SYSTEM_EN = (
 # the speaker speaking as a token, a reader or "you" ("if I'm the fifth token"), not as himself
 _ROLE_PLAY = re.compile(r"\bif I\b|\bI(?:'m| am) (?:a|an|the|at|in)\b|\bwhen I\b|\bas a\b",
                         re.IGNORECASE)
+# the source speaks of its authors: "we", "our", "this paper", "the authors"
+_AUTHORS = re.compile(r"\b(?:we|our|ours|us|ourselves|this (?:paper|work|study)|the authors)\b",
+                      re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:but|however|while|whereas|although|though|yet|despite|in spite|"
                        r"unlike|instead|rather|contrary|only|still|not|no|fail|cannot|n't|"
                        r"without|even|except|lower|worse|less)\b|n't", re.IGNORECASE)
@@ -121,13 +124,16 @@ def translate_stray_words(model: ChatModel, lines: list[str],
     it is. A word ``glossary`` knows takes its Chinese from there, without asking."""
     chinese: dict[str, str] = {}
     for line in lines:
-        for w in stray_words(line):
-            known = glossary.terms_in(w) if glossary is not None else []
-            if known and known[0][1] != known[0][0] and re.search(r"[\u4e00-\u9fff]",
-                                                                  known[0][1]):
-                chinese[w] = known[0][1]
+        stray = set(stray_words(line))
+        for en, written, _ in glossary.find(_PARENS.sub("", line)) if glossary else []:
+            # a term of the glossary left in English ("paraphrase detection")
+            zh = glossary.terms[en]
+            if re.search(r"[\u4e00-\u9fff]", zh) and set(
+                    re.findall(r"[A-Za-z]+", written)) <= stray:
+                chinese[written] = zh
+    done = {w for phrase in chinese for w in re.findall(r"[A-Za-z]+", phrase)}
     words = {w: None for line in lines for w in stray_words(line)
-             if _PLAIN_WORD.search(w) and w not in chinese}
+             if _PLAIN_WORD.search(w) and w not in done}
     if not words:
         return _replace(lines, chinese)
     context = "\n".join(f"- {line}" for line in lines if any(w in words for w in
@@ -153,7 +159,7 @@ def _replace(lines: list[str], chinese: dict[str, str]) -> list[str]:
         for w, zh in chinese.items():
             bare = _PARENS.sub(lambda m: "\0" * len(m.group(0)), line)  # never inside ( ) “ ”
             at = [m.start() for m in re.finditer(
-                rf"(?<![A-Za-z0-9_.\-]){w}(?![A-Za-z0-9_.\-])", bare)]
+                rf"(?<![A-Za-z0-9_.\-]){re.escape(w)}(?![A-Za-z0-9_.\-])", bare)]
             for start in reversed(at):
                 line = line[:start] + zh + line[start + len(w):]
         out.append(_CJK_SPACE.sub("", line))
@@ -197,6 +203,12 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     if len(text) > (3.0 if not zh else 1.6) * len(source) + 20:
         return None  # says much more than its source
     text = _fix_voice(text, who, zh)
+    if zh and who == "作者" and "作者" in text and not _AUTHORS.search(source):
+        # the source says it of others or in general ("Existing work mainly relies on ...",
+        # "Users can verify ..."): the model's 作者 would credit the authors with it
+        text = re.sub(r"^作者(?:们)?(?:的)?[，,]?|(?<=[，,；])作者(?:们)?", "", text)
+        if "作者" in text:
+            return None
     if zh and who == "讲者" and "讲者" in text:
         if not re.search(r"\b(?:I|I'm|I'd|I've|I'll|my|me)\b", source):
             # the source's subject is not the speaker ("the output still looks terrible"): the
