@@ -35,7 +35,7 @@ BASE_TERMS: dict[str, str] = {
     "log-linear": "对数线性", "stochastic gradient descent": "随机梯度下降",
     "gradient descent": "梯度下降", "learning rate": "学习率", "batch normalization": "批归一化",
     "batch norm": "批归一化", "layer normalization": "层归一化", "layer norm": "层归一化",
-    "perplexity": "困惑度", "recall": "召回率", "precision": "精确率", "accuracy": "准确率",
+    "perplexity": "困惑度", "fluency": "流畅度", "coherence": "连贯性", "recall": "召回率", "precision": "精确率", "accuracy": "准确率",
     "self-attention": "自注意力", "multi-head attention": "多头注意力", "attention": "注意力",
     "query": "查询", "queries": "查询", "feed-forward": "前馈", "feedforward": "前馈",
     "residual connection": "残差连接", "positional encoding": "位置编码",

@@ -423,3 +423,24 @@ def test_the_authors_are_not_credited_with_what_the_source_says_of_others():
     assert _clean("这使作者难以比较。", others, "作者", True) is None
     ours = evidence("We propose ALCE, the first benchmark for citation evaluation.")
     assert _clean("作者提出了 ALCE。", ours, "作者", True) == "作者提出了 ALCE。"
+
+
+def test_a_method_section_named_by_a_glossary_term_takes_its_chinese():
+    """The heading agrees with the text: "3.1 Fluency" is 流畅度 as the glossary writes it; only
+    the other names are asked for, in one call."""
+    from docent.glossary import Glossary
+    from docent.write.writer import name_sections
+
+    class Naming(ChatModel):
+        name = "scripted-namer"
+        asked: list[str] = []
+
+        def _complete(self, messages, **options):
+            self.asked.append(messages[-1].content)
+            return Completion(text="1. 合成\n2. 引用 quality", model=self.name)
+
+    model = Naming()
+    names = name_sections(model, ["3.1 Fluency", "4.2 Synthesis", "3.3 Citation Quality",
+                                  "4.1 Retrieval"], Glossary())
+    assert names == {"3.1 Fluency": "流畅度", "4.1 Retrieval": "检索", "4.2 Synthesis": "合成"}
+    assert model.asked == ["1. Synthesis\n2. Citation Quality\n输出："]

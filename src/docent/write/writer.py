@@ -78,16 +78,23 @@ _NAMES_SYSTEM = ("你是学术翻译。把论文的小节标题译成准确、�
                  "4. Evaluation Metrics\n输出：\n1. 模型结构\n2. 数据收集\n3. 训练目标\n4. 评估指标")
 
 
-def name_sections(model: ChatModel, labels: list[str]) -> dict[str, str]:
-    """``{label: Chinese name}`` for method section names, in one short model call; a name the
-    model gives no short Chinese for is left out."""
-    labels = list(dict.fromkeys(labels))
+def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None = None
+                  ) -> dict[str, str]:
+    """``{label: Chinese name}`` for method section names: a name that is a term of
+    ``glossary`` takes the term's Chinese (so the heading and the text agree), the others come
+    from one short model call; a name the model gives no short Chinese for is left out."""
+    out: dict[str, str] = {}
+    for label in labels:
+        terms = glossary.find(_bare(label)) if glossary is not None else []
+        if len(terms) == 1 and terms[0][1].lower() == _bare(label).lower() \
+                and re.search(r"[\u4e00-\u9fff]", glossary.terms[terms[0][0]]):
+            out[label] = glossary.terms[terms[0][0]].removesuffix("的")
+    labels = [label for label in dict.fromkeys(labels) if label not in out]
     if not labels:
-        return {}
+        return out
     listed = "\n".join(f"{i}. {_bare(label)}" for i, label in enumerate(labels, 1))
     reply = model.complete([Message("system", _NAMES_SYSTEM), Message("user", f"{listed}\n输出：")],
                            max_tokens=12 * len(labels) + 8, temperature=0.0)
-    out: dict[str, str] = {}
     for line in reply.text.splitlines():
         m = re.match(r"^\s*(\d{1,2})\s*[.、:：)）]\s*(.+?)\s*$", line)
         if not m or not 1 <= int(m.group(1)) <= len(labels):
@@ -245,7 +252,7 @@ class _Writer:
             return name
         if label not in self.names:
             labels = [p.label for p in self.points_for(plan) if p.kind == "technique"]
-            self.names.update(name_sections(self.model, labels))
+            self.names.update(name_sections(self.model, labels, self.glossary))
         zh = self.names.get(label)
         return f"{zh}（{name}）" if zh else name
 
