@@ -234,16 +234,15 @@ class Calibrations:
 # more claims of either group, so ``supported_at`` is 1.0: the embedded 1.5B verifies only
 # copied bibliographic lines (:func:`copied`); it separates unverified from not supported.
 # A Chinese sentence docent write rendered from one English source sentence, judged against
-# that sentence, is scored by the ``cross`` weights and called supported from 0.90: on the
-# bundled report's sentences labelled blind (bench/data/rendered-alce-4.jsonl and -5, 123
-# sentences, judged against their own source sentence) every sentence scoring above 0.88 was
-# supported and the best-scoring wrong one scored 0.88, so the threshold was set there, at
-# 0.90; then, on a report on another paper that no threshold was chosen on (word2vec,
-# bench/data/rendered-w2v-1.jsonl, 59 sentences labelled blind, 43 of them supported), 17 of
-# the 18 sentences verified were supported (94.4%, 3 of them copied bibliographic lines; the
-# other partly: "many CPU cores" became "different CPU cores"), recall 39.5%
-# (``bench/validator.py --data bench/data/rendered-w2v-1.jsonl``). Models not listed get P(Yes)
-# alone, at 0.5.
+# that sentence, is scored by the ``cross`` weights and called supported from 0.915. Four
+# reports' sentences were labelled blind (bench/data/rendered-alce-4.jsonl to -6, the bundled
+# example; rendered-w2v-1.jsonl, the Chinese assignment on word2vec): the threshold is just
+# above the best-scoring sentence that is only partly supported (0.9105: "off-the-shelf LLMs"
+# rendered 预训练语言模型), so all 25 verified rendered sentences of the four are supported.
+# The fair estimate is lower: choosing the threshold on three reports (the lowest with 95%
+# precision) and judging the fourth, 30 of the 32 sentences verified were supported (93.8%).
+# An earlier threshold of 0.90, set on two reports, verified 2 partly supported sentences of
+# the next. Models not listed get P(Yes) alone, at 0.5.
 _CROSS_W = {"bias": 0.9119, "yes": 0.8018, "min_gain": 0.3082, "missing_terms": -0.0737,
             "misattributed": -1.6539}
 CALIBRATIONS: dict[str, Calibrations] = {
@@ -254,7 +253,7 @@ CALIBRATIONS: dict[str, Calibrations] = {
                          mean_cov=(0.417, 0.7474), supported_at=1.0, unverified_at=0.4012),
         cross=Calibration(w=_CROSS_W, mean_cov=(0.37, 0.73), supported_at=1.0,
                           unverified_at=0.336),
-        rendered=Calibration(w=_CROSS_W, mean_cov=(0.37, 0.73), supported_at=0.90,
+        rendered=Calibration(w=_CROSS_W, mean_cov=(0.37, 0.73), supported_at=0.915,
                              unverified_at=0.336)),
 }
 
