@@ -159,10 +159,12 @@ def test_written_sentences_carry_their_evidence_span_and_cite_its_passage(exampl
     # sentence: nothing to check), the Chinese from one call with the English in parentheses
     techniques = draft.sections[2]
     leads = [p.lead for p in techniques.paragraphs if p.lead]
-    assert ". Fluency\n" in model.names and "3.1" not in model.names
-    assert any(re.fullmatch(r"小节.（Fluency）", x) for x in leads)
+    # a name the glossary knows is its term ("Fluency": 流畅度), the others are asked for
+    assert ". Correctness\n" in model.names and "3.2" not in model.names
+    assert "Fluency" not in model.names and "流畅度（Fluency）" in leads
+    assert any(re.fullmatch(r"小节.（Correctness）", x) for x in leads)
     assert len(leads) == len(set(leads)) >= 3
-    first = next(p for p in techniques.paragraphs if p.lead.endswith("（Fluency）"))
+    first = next(p for p in techniques.paragraphs if p.lead.endswith("（Correctness）"))
     assert first.markdown.startswith(f"**{first.lead}**：") and first.sentences[0].text[0] != "*"
     assert all(not p.lead for s in draft.sections if s is not techniques for p in s.paragraphs)
     # the terms of the evidence get their Chinese from the glossary, in the prompt
