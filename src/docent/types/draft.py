@@ -171,15 +171,14 @@ class DraftParagraph(BaseModel):
         return self.marker + lead + self.text
 
     def spans(self) -> list[tuple[int, int, DraftSentence]]:
-        """Each sentence with its ``(start, end)`` in :attr:`text`."""
-        from docent.text import join_sentences
-
+        """Each sentence with its ``(start, end)`` in :attr:`text` (the join adds at most a
+        space between two sentences, so each is found after the one before)."""
+        text, cursor = self.text, 0
         out: list[tuple[int, int, DraftSentence]] = []
-        done: list[str] = []
         for s in self.sentences:
-            start = len(join_sentences(done + [s.text])) - len(s.text)
+            start = text.index(s.text, cursor)
             out.append((start, start + len(s.text), s))
-            done.append(s.text)
+            cursor = start + len(s.text)
         return out
 
 
