@@ -9,7 +9,7 @@ from conftest import serve_locally
 from docent.config import Settings
 from docent.errors import ConfigError, ModelError
 from docent.llm import ChatModel, Completion, Message, get_model, register_provider
-from docent.llm.local import resolve_gguf
+from docent.llm.local import LlamaCppModel, resolve_gguf
 from docent.llm.log import attach_call_log
 from docent.store import Store
 
@@ -131,3 +131,35 @@ def test_embedded_model_scores_tokens_and_answers():
                                answers=[["Yes", "yes"], ["No", "no"]])  # from the KV cache
     assert again.span == pytest.approx(scores.span, abs=1e-3)
     assert Scripted(["x"]).token_scores(ask, answers=[["Yes"], ["No"]]) is None
+
+
+def test_a_shared_prompt_prefix_is_kept_across_a_completion(monkeypatch):
+    """The judge's instructions and worked examples (a long prefix two token_scores calls
+    share) are kept as a copy of their KV cache: after a completion on the same weights has
+    overwritten the cache, the next call restores them and scores as before."""
+    model = get_model(Settings(llm_model="qwen2.5-coder-0.5b"))
+    rules = " ".join(f"Rule {i}: a claim is supported only if the evidence states it." for i in
+                     range(1, 30))
+    def ask(claim: str) -> list[Message]:
+        return [Message("system", rules), Message(
+            "user", f"Evidence: ALCE contains three datasets.\nClaim: {claim}\nAnswer Yes or No.")]
+
+    first = model.token_scores(ask("ALCE has three datasets."), span="ALCE has three datasets.",
+                               answers=[["Yes"], ["No"]])
+    model.token_scores(ask("ALCE has five datasets."), span="ALCE has five datasets.",
+                       answers=[["Yes"], ["No"]])
+    pinned, _ = LlamaCppModel._pins[str(model.path)]
+    assert len(pinned) >= LlamaCppModel._PIN_MIN
+    model.complete([Message("user", "Name a colour.")], max_tokens=4)
+    llm = model._llama()
+    assert list(llm.input_ids[:len(pinned)]) != pinned  # the completion overwrote the cache
+    starts = []
+    decode = LlamaCppModel._decode
+    monkeypatch.setattr(LlamaCppModel, "_decode", staticmethod(
+        lambda llm, tokens, same, end, wanted: starts.append(same) or decode(
+            llm, tokens, same, end, wanted)))
+    again = model.token_scores(ask("ALCE has three datasets."), span="ALCE has three datasets.",
+                               answers=[["Yes"], ["No"]])
+    assert starts == [len(pinned)]  # only what follows the prefix was evaluated
+    assert again.span == pytest.approx(first.span, abs=0.05)
+    assert again.answers[0] == pytest.approx(first.answers[0], abs=0.02)

@@ -83,8 +83,10 @@ class LlamaCppModel(ChatModel):
         else:
             head = self._tok(llm, prompt[:at])
             body = self._tok(llm, span)
-            tokens, first, count = head + body + self._tok(llm, prompt[at + len(span):]), \
-                len(head) - 1, len(body)
+            # the tokens after the span change nothing before them: evaluated only when an
+            # answer is asked for at the end
+            tail = self._tok(llm, prompt[at + len(span):]) if answers else []
+            tokens, first, count = head + body + tail, len(head) - 1, len(body)
         last = len(tokens) - 1
         spots = list(range(first, first + count)) if first is not None else []
         rows = self._eval(llm, tokens, sorted(set(spots) | {last}))
@@ -132,24 +134,48 @@ class LlamaCppModel(ChatModel):
             self._answer_ids[key] = sorted(ids)
         return self._answer_ids[key]
 
-    @staticmethod
-    def _eval(llm, tokens: list[int], positions: list[int]) -> list[np.ndarray]:
-        """Evaluate ``tokens``, reusing the KV cache for the prefix shared with the last call,
-        and return the next-token logits at each of ``positions`` (ascending)."""
+    # a long prompt prefix that consecutive token_scores calls share (a judge's instructions
+    # and worked examples), kept as a copy of its KV cache: a completion in between (the writer
+    # on the same weights) overwrites the cache, and this restores the prefix in milliseconds
+    # instead of evaluating it again (about 20 s for 900 tokens on 2 cores)
+    _PIN_MIN = 256
+    _pins: dict[str, tuple[list[int], object]] = {}  # model file -> (tokens, KV bytes)
+    _scored: dict[str, list[int]] = {}  # model file -> the last token_scores prompt
+
+    def _eval(self, llm, tokens: list[int], positions: list[int]) -> list[np.ndarray]:
+        """Evaluate ``tokens``, reusing the KV cache for the prefix shared with the last call
+        (or the pinned prefix, restored), and return the next-token logits at each of
+        ``positions`` (ascending)."""
         if len(tokens) >= llm.n_ctx():
             raise ModelError(f"prompt of {len(tokens)} tokens exceeds the context window",
                              fix="raise DOCENT_LLM_CTX")
-        wanted = set(positions)
-        same, ids = 0, llm.input_ids
-        limit = min(llm.n_tokens, min(positions), len(tokens) - 1)
-        while same < limit and ids[same] == tokens[same]:
-            same += 1
+        key = str(self.path)
+        limit = min(min(positions), len(tokens) - 1)
+        same = _common(llm.input_ids[:llm.n_tokens], tokens, limit)
+        pin = self._pins.get(key)
+        if pin is not None and len(pin[0]) > same and len(pin[0]) <= limit \
+                and tokens[:len(pin[0])] == pin[0]:
+            same = self._restore(llm, *pin)
+        elif (shared := _common(self._scored.get(key, []), tokens, limit)) >= self._PIN_MIN \
+                and (pin is None or shared > len(pin[0]) or tokens[:len(pin[0])] != pin[0]):
+            same = min(same, shared)  # evaluate up to the shared prefix, then keep it
+            self._decode(llm, tokens, same, shared, set())
+            self._pins[key] = (tokens[:shared], self._save(llm))
+            same = shared
+        self._scored[key] = list(tokens)
+        return self._decode(llm, tokens, same, len(tokens), set(positions))
+
+    @staticmethod
+    def _decode(llm, tokens: list[int], same: int, end: int, wanted: set[int]
+                ) -> list[np.ndarray]:
+        """Evaluate ``tokens[same:end]`` after the first ``same`` already in the KV cache;
+        the logits at the ``wanted`` positions."""
         llm._ctx.kv_cache_seq_rm(-1, same, -1)
         llm.n_tokens = same
         rows: list[np.ndarray] = []
         n_vocab = llm.n_vocab()
-        for start in range(same, len(tokens), llm.n_batch):
-            chunk = tokens[start:start + llm.n_batch]
+        for start in range(same, end, llm.n_batch):
+            chunk = tokens[start:min(start + llm.n_batch, end)]
             llm._batch.set_batch(batch=chunk, n_past=start, logits_all=False)
             flags = [start + i in wanted for i in range(len(chunk))]
             for i, flag in enumerate(flags):
@@ -163,6 +189,31 @@ class LlamaCppModel(ChatModel):
                 rows += [np.array(arr[j * n_vocab:(j + 1) * n_vocab], dtype=np.float64)
                          for j in range(k)]
         return rows
+
+    @staticmethod
+    def _save(llm):
+        """A copy of the KV cache of sequence 0 (what is evaluated now)."""
+        import ctypes
+
+        import llama_cpp
+
+        size = llama_cpp.llama_state_seq_get_size(llm._ctx.ctx, 0)
+        buf = (ctypes.c_uint8 * size)()
+        llama_cpp.llama_state_seq_get_data(llm._ctx.ctx, buf, size, 0)
+        return buf
+
+    @staticmethod
+    def _restore(llm, tokens: list[int], buf) -> int:
+        """Put a :meth:`_save`'d prefix back in the KV cache; its length."""
+        import llama_cpp
+
+        llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        if not llama_cpp.llama_state_seq_set_data(llm._ctx.ctx, buf, len(buf), 0):
+            llm.n_tokens = 0
+            return 0
+        llm.input_ids[:len(tokens)] = tokens
+        llm.n_tokens = len(tokens)
+        return len(tokens)
 
     def _complete(self, messages: list[Message], *, max_tokens: int, temperature: float,
                   json_schema: dict | None, stop: list[str] | None,
@@ -210,6 +261,14 @@ class LlamaCppModel(ChatModel):
             completion_tokens=len(llm.tokenize(text.encode("utf-8"), add_bos=False)),
             seconds=time.perf_counter() - start, finish_reason=finish,
         )
+
+
+def _common(a, b: list[int], limit: int) -> int:
+    """The length of the prefix ``a`` and ``b`` share, at most ``limit``."""
+    n, limit = 0, min(len(a), len(b), limit)
+    while n < limit and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _factory(settings: Settings, role: str) -> LlamaCppModel:
