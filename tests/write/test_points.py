@@ -124,6 +124,7 @@ def test_the_authors_are_never_we():
     assert _fix_voice("我在这里把注意力写成矩阵乘法。", "讲者", True) == "讲者在这里把注意力写成矩阵乘法。"
     # a lecture's "we" is the speaker and the audience working along: left out, not 讲者
     assert _fix_voice("我们无法获取未来的信息。", "讲者", True) == "无法获取未来的信息。"
+    assert _fix_voice("你也可以将单词转换为整数列表。", "讲者", True) == "也可以将单词转换为整数列表。"
     assert _fix_voice("we propose ALCE.", "the authors", False) == "The authors propose ALCE."
     assert _fix_voice("The framework allows us to run replicas in the US.", "the authors", False) \
         == "The framework allows the authors to run replicas in the US."
@@ -421,8 +422,13 @@ def test_the_authors_are_not_credited_with_what_the_source_says_of_others():
     others = evidence("Existing work mainly relies on commercial search engines and human "
                       "evaluation.")
     assert _clean("作者主要依赖商业搜索引擎和人类评估。", others, "作者", True) == \
-        "主要依赖商业搜索引擎和人类评估。"
+        "现有工作主要依赖商业搜索引擎和人类评估。"  # the source's subject, not the authors
     assert _clean("这使作者难以比较。", others, "作者", True) is None
+    general = evidence("It is hard to reproduce and compare different modeling approaches.")
+    assert _clean("作者很难复现和比较不同的建模方法。", general, "作者", True) is None  # no subject
+    cut = evidence("We simply provide the model with the top-k passages and instruct it to "
+                   "follow the instruction.")
+    assert _clean("作者简单提供模型前 k 个段落，并指示它按照。", cut, "作者", True) is None
     ours = evidence("We propose ALCE, the first benchmark for citation evaluation.")
     assert _clean("作者提出了 ALCE。", ours, "作者", True) == "作者提出了 ALCE。"
 

@@ -24,7 +24,7 @@ from docent.types import Brief
 from docent.write.compose import cite, loops
 from docent.write.points import Evidence, Point, evidence_text
 
-__all__ = ["Rendered", "render_point", "stray_words", "translate_stray_words"]
+__all__ = ["Rendered", "render_point", "source_subject", "stray_words", "translate_stray_words"]
 
 
 @dataclass
@@ -176,6 +176,8 @@ def _fix_voice(text: str, who: str, zh: bool) -> str:
     if zh:
         if who == "讲者":
             text = re.sub(r"(?:我们|咱们)(?:的)?", "", text)
+            # the speaker's generic "you" ("you can also turn words into integers"): 可以…
+            text = re.sub(r"(?:^|(?<=[，,；]))你们?(?=[也还就都会可能要能需得把将])", "", text)
             text = re.sub(r"(?<![自本])我(?!们)", who, text)
             return re.sub(r"^[，,、\s]+", "", text)
         text = re.sub(r"我们的", f"{who}的", text)
@@ -185,6 +187,43 @@ def _fix_voice(text: str, who: str, zh: bool) -> str:
     text = re.sub(r"\b[Oo]ur\b", f"{who}'", text) if who.endswith("s") else re.sub(
         r"\b[Oo]ur\b", f"{who}'s", text)
     return text[:1].upper() + text[1:]
+
+
+# who or what the source sentence is about when it is not the authors: its subject, in Chinese
+_SUBJECT_HEAD = {"existing": "现有", "current": "当前", "prior": "先前", "previous": "先前",
+                 "most": "大多数", "many": "许多", "some": "一些", "recent": "近期",
+                 "traditional": "传统", "other": "其他"}
+_SUBJECT_NOUN = {"work": "工作", "works": "工作", "studies": "研究", "research": "研究",
+                 "methods": "方法", "approaches": "方法", "systems": "系统", "models": "模型",
+                 "llms": "大语言模型", "benchmarks": "基准", "metrics": "指标",
+                 "datasets": "数据集", "techniques": "技术", "evaluations": "评估"}
+_SUBJECT_ALONE = {"users": "用户", "humans": "人类", "readers": "读者", "people": "人们",
+                  "researchers": "研究者", "annotators": "标注者", "practitioners": "从业者"}
+_SUBJECT = re.compile(r"^(?:[A-Z][a-z]+(?: [a-z]+)?,\s*)?(?:(" + "|".join(_SUBJECT_HEAD)
+                      + r")\s+(" + "|".join(_SUBJECT_NOUN) + r")|(" + "|".join(_SUBJECT_ALONE)
+                      + r"))\b", re.IGNORECASE)
+# a Chinese line that stops where an object or clause must follow
+_DANGLING = re.compile(r"(?:按照|根据|对于|关于|通过|使用|利用|包括|例如|比如|以及|和|与|及|把|将|被|从|向|"
+                       r"称为|作为|成为|即|如)[。！？]?$")
+
+
+def source_subject(source: str) -> str | None:
+    """The Chinese for the subject of an English source sentence that speaks of others or in
+    general ("Existing work relies on ..." -> 现有工作), or None when it is not one of these.
+
+    >>> source_subject("Existing work mainly relies on commercial search engines.")
+    '现有工作'
+    >>> source_subject("However, users can easily verify the claims.")
+    '用户'
+    >>> source_subject("It is hard to compare systems.") is None
+    True
+    """
+    m = _SUBJECT.match(source.strip())
+    if m is None:
+        return None
+    if m.group(3):
+        return _SUBJECT_ALONE[m.group(3).lower()]
+    return _SUBJECT_HEAD[m.group(1).lower()] + _SUBJECT_NOUN[m.group(2).lower()]
 
 
 def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
@@ -205,8 +244,12 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
     text = _fix_voice(text, who, zh)
     if zh and who == "作者" and "作者" in text and not _AUTHORS.search(source):
         # the source says it of others or in general ("Existing work mainly relies on ...",
-        # "Users can verify ..."): the model's 作者 would credit the authors with it
-        text = re.sub(r"^作者(?:们)?(?:的)?[，,]?|(?<=[，,；])作者(?:们)?", "", text)
+        # "Users can verify ..."): the model's 作者 would credit the authors with it. The
+        # source's own subject takes its place; a sentence left without one is dropped
+        subject = source_subject(source)
+        if subject is None:
+            return None
+        text = re.sub(r"^作者(?:们)?(?:的)?[，,]?|(?<=[，,；])作者(?:们)?", subject, text)
         if "作者" in text:
             return None
     if zh and who == "讲者" and "讲者" in text:
@@ -221,6 +264,8 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
         return None  # a contrast the source does not draw (two sentences joined by 但)
     if unstated_numbers(text, [source]):
         return None  # a number its source does not state
+    if zh and _DANGLING.search(text):
+        return None  # cut short: "并指示它按照。"
     if re.search(r"罕见词|rare words?", text) and not re.search(r"\brare\b", source, re.I):
         return None  # the system prompt's example leaking into the line
     if zh and not _END_ZH.search(text):
