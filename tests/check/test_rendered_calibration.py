@@ -119,3 +119,39 @@ def test_the_shipped_judge_verifies_a_close_rendering_against_its_source_sentenc
         "We show that these vectors provide state-of-the-art performance on our test set."],
         rendered=True)
     assert wrong.verdict is not Verdict.supported, wrong
+
+
+def test_an_english_rendering_that_restates_its_source_sentence_is_supported_by_its_words():
+    """An English sentence rendered from one English source sentence, keeping its words, its
+    negations and its scope, is supported without asking the model; a rendering that changes
+    a comparison, or the same sentence in a report written elsewhere, goes to the model."""
+    from docent.check.judge import ModelJudge
+    from docent.llm import ChatModel
+
+    class Asked(Exception):
+        pass
+
+    class Mute(ChatModel):
+        name = "test/mute"
+
+        def _complete(self, messages, **options):
+            raise Asked(messages[-1].content)
+
+    judge = ModelJudge(Mute(), None, use_probabilities=False)
+    source = ["We observe large improvements in accuracy at much lower computational cost, i.e. "
+              "it takes less than a day to learn high quality word vectors."]
+    same = judge.judge("The authors observe large improvements in accuracy at much lower "
+                       "computational cost.", source, roles=["paper"], rendered=True)
+    assert same.verdict is Verdict.supported and same.score == 1.0
+    for claim, options in [
+            ("The authors observe large improvements in accuracy at much higher computational "
+             "cost.", {"rendered": True}),  # a reversed comparison
+            ("The speaker observes large improvements in accuracy at much lower computational "
+             "cost.", {"rendered": True}),  # the paper's "we" is not a speaker
+            ("The authors observe large improvements in accuracy at much lower computational "
+             "cost.", {})]:  # not rendered by docent write
+        try:
+            judge.judge(claim, source, roles=["paper"], **options)
+        except Asked:
+            continue
+        raise AssertionError(f"decided without the model: {claim}")

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from docent.check.evidence import EvidenceSelector, Sentence, cross_lingual, select_evidence
+from docent.check.restated import restated
 from docent.llm.base import ChatModel, Message
 from docent.text import CJK_RE, detect_language, unstated_numbers
 from docent.types import Verdict
@@ -180,6 +181,12 @@ _COPY_LABEL = re.compile(r"^\W*(?:论文)?(?:题目|标题|名称|作者|作者�
                          re.IGNORECASE)
 
 
+def _restates(claim: str, passages: list[str], roles: list[str] | None) -> bool:
+    """An English sentence rendered from one English source sentence that restates it
+    (:func:`docent.check.restated.restated`)."""
+    return len(passages) == 1 and restated(claim, passages[0], (roles or ["paper"])[0])
+
+
 def copied(claim: str, passages: list[str]) -> bool:
     """True when the claim is a short label and text copied verbatim from the passages
     (``作者：Tianyu Gao、Howard Yen``; ``论文题目：《Enabling ...》``): supported by
@@ -221,7 +228,7 @@ class Calibrations:
 
     def decide(self, f: Features, claim: str, passages: list[str], rendered: bool = False
                ) -> tuple[Verdict, float]:
-        if copied(claim, passages):
+        if copied(claim, passages) or rendered and _restates(claim, passages, f.roles):
             return Verdict.supported, 1.0
         rendered = rendered and detect_language(claim) == "zh" and all(
             detect_language(p) == "en" for p in passages)
@@ -461,7 +468,8 @@ class ModelJudge:
         """The verdict on ``claim`` against ``passages``; ``rendered``: the claim is a sentence
         ``docent write`` rendered from a source sentence of these passages (its own
         calibration)."""
-        if copied(claim, passages):  # supported by construction: nothing to measure
+        if copied(claim, passages) or rendered and _restates(claim, passages, roles):
+            # supported by construction: nothing to measure
             return Judgement(Verdict.supported, 1.0, passages[0][:240], 0)
         f = self.features(claim, passages, roles)
         if f is not None:  # the calibration applies the number rule itself
