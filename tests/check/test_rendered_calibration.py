@@ -32,7 +32,7 @@ class Recording:
     def judge(self, claim, passages, roles=None, **options) -> Judgement:
         self.asked.append((claim, options))
         self.passages[claim] = passages
-        return Judgement(Verdict.supported, 0.9, passages[0][:60], 0)
+        return Judgement(Verdict.supported, 0.9, passages[0][:20], 0)  # a piece of it
 
 
 def test_a_draft_is_checked_sentence_by_sentence_against_the_passages_it_cites(tmp_path):
@@ -67,6 +67,7 @@ def test_a_draft_is_checked_sentence_by_sentence_against_the_passages_it_cites(t
         "It contains three datasets: ASQA, QAMPARI and ELI5."]
     assert judge.passages["ALCE is a benchmark for evaluating citations in generated text."] \
         == [passage.text]
+    # the whole source sentence is shown, not the piece the judge found best
     assert report.sentences[1].evidence == "It contains three datasets: ASQA, QAMPARI and ELI5."
     # once a repair rewrote it from more of the passage, the whole passage is its evidence
     draft.sections[0].paragraphs[0].sentences[1].evidence.rewritten = True

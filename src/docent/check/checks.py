@@ -331,6 +331,8 @@ def _support(sentence: ReportSentence, resolved: list[ResolvedCitation], judge: 
         cited_to, best = None, [own]
         judgement = judge.judge(sentence.text, [sentence.span.text],
                                 roles=_judge_roles(best, by_id), rendered=True)
+        # the reader is shown the whole source sentence (the judge reads a long one in pieces)
+        judgement.evidence, judgement.evidence_index = sentence.span.text, 0
     else:
         cited_to = None
         best = _best_passages(sentence.text, content, embedder)
