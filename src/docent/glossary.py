@@ -49,6 +49,12 @@ BASE_TERMS: dict[str, str] = {
     "logits": "logits", "decoder": "解码器", "encoder": "编码器", "transformer": "Transformer",
     "skip-gram": "Skip-gram", "bag-of-words": "词袋", "hierarchical softmax": "分层 softmax",
     "regularization": "正则化", "dropout": "dropout", "overfitting": "过拟合",
+    "open-domain": "开放域", "retrieval-augmented": "检索增强的", "faithfulness": "忠实性",
+    "informativeness": "信息量", "testbed": "测试平台", "close-to-best": "接近最佳的",
+    # phrases of academic English the small model renders word by word, wrongly ("at the
+    # cost of" as "是由于……的代价", "consistently" as 继续, "extend beyond" as 扩展了)
+    "at the cost of": "以……为代价", "consistently": "始终", "extend beyond": "超出",
+    "in contrast": "相比之下", "as opposed to": "而不是",
 }
 
 # "自注意力（Self-Attention）" in a Chinese source: the source's own rendering of a term
