@@ -309,6 +309,17 @@ def test_lecture_points_skip_lower_case_sentences_that_lean_on_the_one_before():
                                         "hallucinate.")
 
 
+def test_lecture_points_skip_spoken_fragments():
+    """A spoken sentence that opens with a connective tying it to the one before, or trails off
+    in "and so on", is a fragment on its own (rendered, it read 因为在采样时可以开始……)."""
+    from docent.write.points import _CHATTER, _FILLER
+
+    assert _FILLER.match("Because when we sample we can start off with one character.")
+    assert _FILLER.match("In other words, the correct dimension should have a high logit.")
+    assert _CHATTER.search("There's no batch norm layers here and so on.")
+    assert not _FILLER.match("Attention is a communication mechanism between nodes.")
+
+
 def test_an_english_report_drops_a_line_left_in_chinese():
     """bench scenario 2 (English summary, Chinese knowledge base) printed a knowledge-base
     paragraph in Chinese inside the English report."""

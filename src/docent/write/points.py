@@ -60,8 +60,12 @@ _CONTRIBUTION = re.compile(
     r"design|find|show|demonstrate|release|evaluate|contribut)", re.IGNORECASE)
 _FINDING = re.compile(r"\b(?:outperform|improve|better|worse|achieve|show|find|found|lead|"
                       r"reduce|increase|significantly|best|highest|lowest)", re.IGNORECASE)
+# a spoken sentence that opens with a filler, or with a connective that ties it to what was
+# said before ("because when we sample ...", "in other words ..."): a fragment on its own
 _FILLER = re.compile(r"^(?:so|okay|ok|um|uh|and|but|yeah|right|now|alright|all right|otherwise|"
-                     r"I (?:think|guess|hope|mean|believe|suppose))\b[, ]", re.IGNORECASE)
+                     r"because|cause|since|which|then|also|like|well|actually|basically|"
+                     r"in other words|that's why|I (?:think|guess|hope|mean|believe|suppose))"
+                     r"\b[, ]", re.IGNORECASE)
 # captions, headings, list openers, sections announcing themselves, others' work as subject
 _NOT_A_CLAIM = re.compile(
     r"^(?:Table|Figure|Fig\.|Algorithm)\s*\d|^\d+(?:\.\d+)*\s+[A-Z]|[:(]\s*(?:\(?\w\))?$|"
@@ -184,7 +188,7 @@ _ANAPHORA_ANY_CASE = re.compile(_ANAPHORA.pattern, re.IGNORECASE)
 # narrating his own session ("I ran it", "I brought down")
 _CHATTER = re.compile(
     r"\b(?:let me|let's|let us|I'm going to|I'm gonna|we're going to|we are going to|I'd like|"
-    r"I will|I'll|for now|as I (?:explained|said|mentioned)|etc\.|kind of|sort of|I think|"
+    r"I will|I'll|for now|as I (?:explained|said|mentioned)|etc\.|and so on|kind of|sort of|I think|"
     r"I brought|I already|I ran|I'm kind|bothered|up top|down here|over here|right here|"
     r"this part here|you see (?:how|that)|notice that|Git|if we're|if we are|if you have|"
     r"if you can see)\b|^(?:From|And|Or|Iterating|There's|Well|Number \w+|You'll|I still|"
