@@ -205,7 +205,7 @@ def test_render_point_with_the_real_model(example):
 def test_the_speaker_is_not_made_the_subject_of_what_the_model_does():
     from docent.types import Locator, Passage, Source
     from docent.write.points import Evidence
-    from docent.write.sentences import _clean
+    from docent.write.sentences import clean_line
 
     text = "The output still look kind of terrible, but at least we've improved the situation."
     passage = Passage(id=1, ordinal=0, text=text, locator=Locator(start=1.0, end=2.0),
@@ -213,12 +213,12 @@ def test_the_speaker_is_not_made_the_subject_of_what_the_model_does():
     source = Source(id=1, kind=SourceKind.subtitles, title="lets build gpt", path="x.srt",
                     sha256="a", created_at="2026-01-01T00:00:00")
     ev = Evidence(passage, source, 0, len(text))
-    assert _clean("讲者仍然看起来很糟糕，但至少改善了情况。", ev, "讲者", True) == \
+    assert clean_line("讲者仍然看起来很糟糕，但至少改善了情况。", ev, "讲者", True) == \
         "仍然看起来很糟糕，但至少改善了情况。"
     mine = Evidence(Passage(id=2, ordinal=1, text="I'd like to train a small model.",
                             locator=Locator(start=3.0, end=4.0), char_start=0, char_end=30),
                     source, 0, 32)
-    assert _clean("讲者想训练一个小模型。", mine, "讲者", True) == "讲者想训练一个小模型。"
+    assert clean_line("讲者想训练一个小模型。", mine, "讲者", True) == "讲者想训练一个小模型。"
 
 
 def _lecture_evidence(text: str):
@@ -264,37 +264,37 @@ def test_a_sentence_is_never_written_twice():
 def test_a_speaker_playing_a_part_is_not_made_the_speaker():
     """Blind readers' finding on a generated report: "if I'm the fifth token and I want to
     communicate with my past" became 讲者 communicating with 讲者's past."""
-    from docent.write.sentences import _clean
+    from docent.write.sentences import clean_line
 
     ev = _lecture_evidence("if I'm the fifth token and I want to communicate with my past, "
                            "the simplest way is to take an average of all the previous tokens.")
-    assert _clean("如果讲者已经到了第五个词元，并且讲者想要与讲者的过去进行交流，最简单的方式是取平均。",
+    assert clean_line("如果讲者已经到了第五个词元，并且讲者想要与讲者的过去进行交流，最简单的方式是取平均。",
                   ev, "讲者", True) is None
     mine = _lecture_evidence("I'm going to show you how to train a small model.")
-    assert _clean("讲者将展示如何训练一个小模型。", mine, "讲者", True) == "讲者将展示如何训练一个小模型。"
+    assert clean_line("讲者将展示如何训练一个小模型。", mine, "讲者", True) == "讲者将展示如何训练一个小模型。"
 
 
 def test_a_contrast_the_source_does_not_draw_drops_the_line():
-    from docent.write.sentences import _clean
+    from docent.write.sentences import clean_line
 
     ev = _lecture_evidence("All models achieve good fluency scores and ChatGPT with VANILLA "
                            "prompting is close to the best in correctness.")
-    assert _clean("所有模型的流畅度都很好，但 ChatGPT 的正确性接近最佳。", ev, "作者", True) is None
-    assert _clean("所有模型的流畅度都很好，ChatGPT 的正确性也接近最佳。", ev, "作者", True)
+    assert clean_line("所有模型的流畅度都很好，但 ChatGPT 的正确性接近最佳。", ev, "作者", True) is None
+    assert clean_line("所有模型的流畅度都很好，ChatGPT 的正确性也接近最佳。", ev, "作者", True)
     but = _lecture_evidence("The model is small, but it trains in minutes.")
-    assert _clean("模型很小，但几分钟就能训练完。", but, "讲者", True) == "模型很小，但几分钟就能训练完。"
+    assert clean_line("模型很小，但几分钟就能训练完。", but, "讲者", True) == "模型很小，但几分钟就能训练完。"
 
 
 def test_a_line_left_half_in_english_or_leaking_the_prompts_example_is_dropped():
-    from docent.write.sentences import _clean
+    from docent.write.sentences import clean_line
 
     ev = _lecture_evidence("We first note that all models achieve good fluency scores (except "
                            "CLOSEDBOOK on ELI5 due to its longer generations).")
     # the system prompt's example ("does not improve accuracy on rare words") leaked in
-    assert _clean("作者首先注意到，所有模型都达到了良好的流畅度分数，但没有提高在罕见词上的准确率。", ev,
+    assert clean_line("作者首先注意到，所有模型都达到了良好的流畅度分数，但没有提高在罕见词上的准确率。", ev,
                   "作者", True) is None
-    assert _clean("作者首先注意到，所有模型的 fluency scores 都很 good。", ev, "作者", True) is None
-    assert _clean("作者首先注意到，所有模型都达到了良好的流畅度（fluency）分数。", ev, "作者", True)
+    assert clean_line("作者首先注意到，所有模型的 fluency scores 都很 good。", ev, "作者", True) is None
+    assert clean_line("作者首先注意到，所有模型都达到了良好的流畅度（fluency）分数。", ev, "作者", True)
 
 
 def test_lecture_points_skip_lower_case_sentences_that_lean_on_the_one_before():
@@ -323,11 +323,11 @@ def test_lecture_points_skip_spoken_fragments():
 def test_an_english_report_drops_a_line_left_in_chinese():
     """bench scenario 2 (English summary, Chinese knowledge base) printed a knowledge-base
     paragraph in Chinese inside the English report."""
-    from docent.write.sentences import _clean
+    from docent.write.sentences import clean_line
 
     ev = _lecture_evidence("The weights given to the keys are the attention scores of a query.")
-    assert _clean("给不同 Key 所赋予的不同权重，就是我们所说的注意力分数。", ev, "the source", False) is None
-    assert _clean("The weights given to the keys are the attention scores.", ev, "the source",
+    assert clean_line("给不同 Key 所赋予的不同权重，就是我们所说的注意力分数。", ev, "the source", False) is None
+    assert clean_line("The weights given to the keys are the attention scores.", ev, "the source",
                   False) == "The weights given to the keys are the attention scores."
 
 
@@ -422,7 +422,7 @@ def test_the_glossary_gives_a_term_its_chinese_with_the_real_model():
 def test_the_authors_are_not_credited_with_what_the_source_says_of_others():
     from docent.types import Locator, Passage, Source
     from docent.write.points import Evidence
-    from docent.write.sentences import _clean
+    from docent.write.sentences import clean_line
 
     def evidence(text: str) -> Evidence:
         passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=1), char_start=0,
@@ -432,16 +432,16 @@ def test_the_authors_are_not_credited_with_what_the_source_says_of_others():
 
     others = evidence("Existing work mainly relies on commercial search engines and human "
                       "evaluation.")
-    assert _clean("作者主要依赖商业搜索引擎和人类评估。", others, "作者", True) == \
+    assert clean_line("作者主要依赖商业搜索引擎和人类评估。", others, "作者", True) == \
         "现有工作主要依赖商业搜索引擎和人类评估。"  # the source's subject, not the authors
-    assert _clean("这使作者难以比较。", others, "作者", True) is None
+    assert clean_line("这使作者难以比较。", others, "作者", True) is None
     general = evidence("It is hard to reproduce and compare different modeling approaches.")
-    assert _clean("作者很难复现和比较不同的建模方法。", general, "作者", True) is None  # no subject
+    assert clean_line("作者很难复现和比较不同的建模方法。", general, "作者", True) is None  # no subject
     cut = evidence("We simply provide the model with the top-k passages and instruct it to "
                    "follow the instruction.")
-    assert _clean("作者简单提供模型前 k 个段落，并指示它按照。", cut, "作者", True) is None
+    assert clean_line("作者简单提供模型前 k 个段落，并指示它按照。", cut, "作者", True) is None
     ours = evidence("We propose ALCE, the first benchmark for citation evaluation.")
-    assert _clean("作者提出了 ALCE。", ours, "作者", True) == "作者提出了 ALCE。"
+    assert clean_line("作者提出了 ALCE。", ours, "作者", True) == "作者提出了 ALCE。"
 
 
 def test_a_method_section_named_by_a_glossary_term_takes_its_chinese():

@@ -30,16 +30,18 @@ FABRICATED = "Transformer 由火星上的研究团队首次发明并公开"
 class Writer(ChatModel):
     """Paragraphs with one fabricated sentence; rewrites that keep (or drop) the fabrication."""
 
-    def __init__(self, stubborn: bool) -> None:
+    def __init__(self, stubborn: bool, dangling: bool = False) -> None:
         super().__init__()
         self.name = "scripted-writer"
         self.stubborn = stubborn
+        self.dangling = dangling
         self.rewrites = 0
 
     def _complete(self, messages, **options):
         if "原句" in messages[-1].content:  # the repair's rewrite request
             self.rewrites += 1
             text = (FABRICATED + "，并由其发表。") if self.stubborn else \
+                "多头注意力把查询、键和值投影到多个子空间，并按照。" if self.dangling else \
                 "多头注意力把查询、键和值投影到多个子空间分别计算注意力。"
             return Completion(text=text, model=self.name)
         # the sentence renderer's request: one line per numbered source sentence, the second
@@ -62,7 +64,8 @@ class Judge(ChatModel):
 
 
 register_provider("scripted-repair", lambda settings, role: Judge() if role == "judge"
-                  else Writer(stubborn=settings.llm_model == "stubborn"))
+                  else Writer(stubborn=settings.llm_model == "stubborn",
+                              dangling=settings.llm_model == "dangling"))
 
 
 @pytest.fixture
@@ -116,6 +119,17 @@ def test_a_sentence_no_source_supports_is_removed_and_listed(workspace):
     # the required sections are all still there
     assert [s.title for s in draft.sections] == ["论文基本信息", "核心内容摘要", "关键技术解析"]
     assert all(s.paragraphs for s in draft.sections)
+
+
+def test_a_rewrite_is_held_to_the_checks_of_a_first_rendering(workspace):
+    """A sentence rendered from one source sentence and rewritten in a repair passes the same
+    checks as when it was first rendered: a rewrite cut short ("…，并按照。") is no rewrite."""
+    settings, store, emb = workspace
+    settings = settings.model_copy(update={"llm_model": "dangling"})
+    writer, draft, report, _ = _run(settings, store, emb)
+    assert writer.rewrites >= 1 and "按照" not in to_markdown(draft)
+    removed = [r for r in report.repairs if r.action == "removed"]
+    assert removed and all("no rewrite could be made" in r.reason for r in removed)
 
 
 def test_rounds_zero_validates_without_changing_anything(workspace):

@@ -25,6 +25,7 @@ from docent.check.plans import KEEPABLE, PlannedRepair
 from docent.index import Embedder
 from docent.llm import ChatModel, Message
 from docent.progress import Progress
+from docent.sources.base import MEDIA_KINDS
 from docent.store import Store
 from docent.text import CJK_RE, sentence_key, sentence_spans
 from docent.types import (
@@ -36,8 +37,10 @@ from docent.types import (
     RepairAction,
     SectionStatus,
     SentenceEvidence,
+    SourceKind,
 )
 from docent.write.compose import MARKER_RE, marker
+from docent.write.sentences import clean_line, who_for
 
 __all__ = ["Edit", "Revision", "revise", "rewrite_sentence"]
 
@@ -126,6 +129,15 @@ def _rewrite(p: PlannedRepair, span: SentenceEvidence | None, cited: list[str],
         if f.evidence and f.evidence not in evidence:
             evidence.insert(0, f.evidence)
     new = rewrite_sentence(model, p.sentence.text, evidence[:4], language) if evidence else None
+    if new is not None and span is not None:
+        # rendered from one source sentence: the same checks as its first rendering
+        passage = store.passages_by_id([span.passage_id]).get(span.passage_id)
+        source = store.source(passage.source_id) if passage is not None else None
+        if source is not None:
+            voice = "lecture" if source.kind in MEDIA_KINDS else (
+                "paper" if source.kind is SourceKind.pdf else "document")
+            new = clean_line(new, span.text, who_for(voice, source.title, language == "zh"),
+                             language == "zh")
     if new is not None and sentence_key(_strip(new)) == sentence_key(p.sentence.text):
         return None  # the model gave the sentence back unchanged
     return new

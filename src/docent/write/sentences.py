@@ -24,7 +24,8 @@ from docent.types import Brief
 from docent.write.compose import cite, loops
 from docent.write.points import Evidence, Point, evidence_text
 
-__all__ = ["Rendered", "render_point", "source_subject", "stray_words", "translate_stray_words"]
+__all__ = ["Rendered", "clean_line", "render_point", "source_subject", "stray_words",
+           "translate_stray_words", "who_for"]
 
 
 @dataclass
@@ -226,7 +227,20 @@ def source_subject(source: str) -> str | None:
     return _SUBJECT_HEAD[m.group(1).lower()] + _SUBJECT_NOUN[m.group(2).lower()]
 
 
-def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
+def who_for(voice: str, title: str, zh: bool) -> str:
+    """How a report names who says what a source says: 作者 / the authors for a paper, 讲者 /
+    the speaker for a lecture, a document by its title."""
+    if voice == "document":
+        return f"《{title}》" if zh else title
+    return _WHO["zh" if zh else "en"][voice]
+
+
+def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str | None:
+    """A rendered line made a report sentence, or None when it is not a faithful rendering of
+    ``evidence`` (its source sentence): left in the wrong language, looping, saying much more,
+    crediting the authors or the speaker with what the source says of others, drawing a
+    contrast or stating a number the source does not, cut short, or echoing the prompt's
+    example. The voice is the report's (``who``)."""
     text = normalize_space(line).strip("“”\"' ")
     text = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*+|`", "", text)
     text = re.sub(r"[（(]\s*(?:如|例如|e\.g\.,?)?\s*[)）]", "", text)  # emptied by the line above
@@ -238,7 +252,7 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
         return None  # not (wholly) rendered into Chinese
     if not zh and len(CJK_RE.findall(text)) > 0.1 * len(text.replace(" ", "")):
         return None  # not rendered into English
-    source = evidence_text(evidence)
+    source = evidence if isinstance(evidence, str) else evidence_text(evidence)
     if len(text) > (3.0 if not zh else 1.6) * len(source) + 20:
         return None  # says much more than its source
     text = _fix_voice(text, who, zh)
@@ -266,8 +280,9 @@ def _clean(line: str, evidence: Evidence, who: str, zh: bool) -> str | None:
         return None  # a number its source does not state
     if zh and _DANGLING.search(text):
         return None  # cut short: "并指示它按照。"
-    if re.search(r"罕见词|rare words?", text) and not re.search(r"\brare\b", source, re.I):
-        return None  # the system prompt's example leaking into the line
+    if re.search(r"罕见词|rare words?", text) and not re.search(r"\brare\b", source, re.I) or \
+            re.search(r"语料上训练|词元（token）的语料", text) and not re.search(r"\btrain", source, re.I):
+        return None  # the system prompt's examples leaking into the line
     if zh and not _END_ZH.search(text):
         text = text.rstrip("。.;；,，") + "。"
     elif not zh and not re.search(r"[.!?]$", text):
@@ -297,10 +312,7 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     report the terms of the evidence that ``glossary`` knows are given their Chinese."""
     said = set() if said is None else said
     zh = brief.language == "zh"
-    lang = "zh" if zh else "en"
-    who = _WHO[lang][point.voice]
-    if point.voice == "document" and point.evidence:
-        who = f"《{point.evidence[0].source.title}》" if zh else point.evidence[0].source.title
+    who = who_for(point.voice, point.evidence[0].source.title if point.evidence else "", zh)
     voice = ("原句中的 I 指讲者，写作“讲者”；原句中的 we 指讲者带着听众一起做，改写时省略主语；绝不写“我们”或“我”；"
              if point.voice == "lecture" else
              f"原句中的 we / our / I 指{who}，写作“{who}”，绝不写“我们”或“我”；")
@@ -324,7 +336,7 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
             lines.setdefault(int(m.group(1)), m.group(2))
     if not lines and len(point.evidence) == 1 and reply.text.strip():
         lines[1] = reply.text.strip().splitlines()[0]
-    cleaned = {i: _clean(lines.get(i, ""), ev, who, zh)
+    cleaned = {i: clean_line(lines.get(i, ""), ev, who, zh)
                for i, ev in enumerate(point.evidence, 1)}
     if zh:  # the one or two English words the model left in a line (half_translated: three)
         kept = [i for i, t in cleaned.items() if t is not None]
