@@ -15,6 +15,7 @@ import re
 from docent.types import LengthUnit
 
 __all__ = [
+    "tidy_spaces",
     "numbers",
     "number_values",
     "unstated_numbers",
@@ -137,6 +138,16 @@ def count_tokens(text: str) -> int:
 
 def normalize_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def tidy_spaces(text: str) -> str:
+    """One space between words and none before closing punctuation or after an opening
+    bracket: what a removed citation leaves behind.
+
+    >>> tidy_spaces("a framework called DistBelief , including  the NNLM (trillions of words ).")
+    'a framework called DistBelief, including the NNLM (trillions of words).'
+    """
+    return re.sub(r"\s+(?=[,.;:!?)，。；：）])|(?<=[(（])\s+", "", normalize_space(text))
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from docent.sources.base import MEDIA_KINDS
 from docent.store import Store
-from docent.text import CJK_RE, normalize_space, sentence_spans
+from docent.text import CJK_RE, normalize_space, sentence_spans, tidy_spaces
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
 
 __all__ = ["Evidence", "Point", "evidence_text", "content_words", "fresh", "plan_points", "usable"]
@@ -108,7 +108,7 @@ class Point:
 def evidence_text(evidence: Evidence) -> str:
     """The sentence as the writer is given it: citations of other work and section pointers
     removed ("We use MAUVE (Pillutla et al., 2021)" -> "We use MAUVE")."""
-    return normalize_space(_CITE_RE.sub("", evidence.text))
+    return tidy_spaces(_CITE_RE.sub("", evidence.text))
 
 
 def usable(text: str) -> bool:

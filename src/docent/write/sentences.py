@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 from docent.glossary import Glossary
 from docent.llm import ChatModel, Message
-from docent.text import CJK_RE, normalize_space, sentence_key, sentence_spans, unstated_numbers
+from docent.text import (
+    CJK_RE,
+    normalize_space,
+    sentence_key,
+    sentence_spans,
+    tidy_spaces,
+    unstated_numbers,
+)
 from docent.types import Brief
 from docent.write.compose import cite, loops
 from docent.write.points import Evidence, Point, evidence_text
@@ -245,6 +252,8 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
     text = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*+|`", "", text)
     text = re.sub(r"[（(]\s*(?:如|例如|e\.g\.,?)?\s*[)）]", "", text)  # emptied by the line above
     text = re.sub(r"[，,]?\s*(?:如|例如|比如|such as|e\.g\.,?)\s*(?=[。.]?$)", "", text)
+    # the spaces a removed citation leaves ("proposed in  to be", "DistBelief , including")
+    text = tidy_spaces(text)
     if not text or loops(text):
         return None
     if zh and (len(CJK_RE.findall(text)) < 0.3 * len(text.replace(" ", ""))
