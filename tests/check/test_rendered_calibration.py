@@ -102,6 +102,12 @@ def test_the_rendered_calibration_decides_only_rendered_sentences():
     # the number rule holds whatever the calibration
     assert cals.decide(_features(), "作者提出了 3 个基准。", passages,
                        rendered=True)[0] is Verdict.not_supported
+    # a sentence whose subject stands for what came before cannot be verified against its
+    # one source sentence (blind labels: "但这是一个很好的实践" drops what the practice is)
+    assert cals.decide(_features(), "但这是一个很好的实践。", ["But this is good practice."],
+                       rendered=True)[0] is Verdict.unverified
+    assert cals.decide(_features(), "这种设计考虑了以下因素。", ["This design considers factors."],
+                       rendered=True)[0] is Verdict.supported
 
 
 def test_the_shipped_judge_verifies_a_close_rendering_against_its_source_sentence():

@@ -70,6 +70,7 @@ __all__ = [
     "Features",
     "feature_vector",
     "latin_terms",
+    "leans_on_context",
     "missing_terms",
     "role_of",
     "unstated_numbers",
@@ -232,7 +233,26 @@ class Calibrations:
             return Verdict.supported, 1.0
         rendered = rendered and detect_language(claim) == "zh" and all(
             detect_language(p) == "en" for p in passages)
-        return self.for_(f, rendered).decide(f, claim, passages)
+        verdict, score = self.for_(f, rendered).decide(f, claim, passages)
+        if rendered and verdict is Verdict.supported and leans_on_context(claim):
+            verdict = Verdict.unverified  # what "this" is, one source sentence cannot show
+        return verdict, score
+
+
+_LEANS = re.compile(r"^(?:但是?|而且?|因此|所以|然而|不过|此外|同时)?[，,]?\s*"
+                    r"(?:这|那|它们?|他们|她们)(?=是|使|让|也|就|会|可以|将|意味着|说明|表明)")
+
+
+def leans_on_context(claim: str) -> bool:
+    """A Chinese sentence whose subject is a pronoun standing for what came before ("但这是
+    一个很好的实践"): judged against its one source sentence, what it says cannot be known.
+
+    >>> leans_on_context("但这是一个很好的实践，因为某些层在训练时行为不同。")
+    True
+    >>> leans_on_context("这种设计考虑了以下因素。"), leans_on_context("MAUVE 测量相似性。")
+    (False, False)
+    """
+    return bool(_LEANS.match(claim.strip()))
 
 
 # Fitted by ``bench/validator.py --fit --cached`` on the shared claim sets (zh-claims-dev 159,
