@@ -69,7 +69,12 @@ def _tokens(text: str) -> list[str]:
     text = _CITATION.sub(" ", text)
     text = re.sub(r"n't\b", " not", text.lower().replace("’", "'"))
     text = re.sub(r"\bcannot\b", "can not", text)
-    return [t.rstrip(".") if t not in ("i.e.", "e.g.") else t[:-1] for t in _TOKEN.findall(text)]
+    out: list[str] = []
+    for t in _TOKEN.findall(text):
+        t = t.rstrip(".") if t not in ("i.e.", "e.g.") else t[:-1]
+        # "high-quality" and "high quality" are the same words
+        out += t.split("-") if "-" in t and not any(c.isdigit() for c in t) else [t]
+    return [t for t in out if t]
 
 
 def _stem(token: str) -> str | None:
@@ -100,15 +105,15 @@ def _align(a: list[str], b: list[str]) -> list[int]:
     return out
 
 
-def restated(claim: str, source: str, role: str = "paper", *, keep: float = 0.7,
+def restated(claim: str, source: str, role: str = "paper", *, keep: float = 0.9,
              order: float = 0.85) -> bool:
     """Whether English ``claim`` restates English ``source``, or its leading part up to a
     clause break (a comma, "i.e."): every content word of the claim is the source's (a paper's
     "we" may be "the authors", a lecture's "the speaker": ``role`` as
     :func:`docent.check.judge.role_of` names the source), at least ``order`` of them in the
     source's order; the claim keeps at least ``keep`` of the content words of the part it
-    restates, and that part's negation, scope, hedge and comparison words exactly; it adds no
-    number and no relation (because, but, thus ...).
+    restates, leaving out no two of them in a row, and that part's negation, scope, hedge and
+    comparison words exactly; it adds no number and no relation (because, but, thus ...).
 
     >>> restated("The authors use MAUVE to evaluate the fluency of the output [3].",
     ...          "We use MAUVE (Pillutla et al., 2021) to evaluate the fluency of the output.")
@@ -128,6 +133,10 @@ def restated(claim: str, source: str, role: str = "paper", *, keep: float = 0.7,
     >>> restated("The models improve accuracy.",  # drops a qualifier that is not a clause
     ...          "The models improve accuracy on rare words.")
     False
+    >>> restated("The new models improve the accuracy of large language models in English.",
+    ...          "The new models improve the accuracy on rare words of large language models "
+    ...          "in English.")  # a phrase left out inside the sentence
+    False
     """
     if CJK_RE.search(claim) or CJK_RE.search(source):
         return False
@@ -137,7 +146,8 @@ def restated(claim: str, source: str, role: str = "paper", *, keep: float = 0.7,
     cc = [x for x in map(_stem, ct) if x]
     if _FIRST_PERSON.search(source.lower()):
         voice = {_stemmer().stemWord(v) for v in _VOICE.get(role, ())}
-        cc = [w for w in cc if w not in voice]
+        said = {x for x in map(_stem, st) if x}
+        cc = [w for w in cc if w not in voice or w in said]
     where = [(i, x) for i, x in enumerate(map(_stem, st)) if x]  # source content words
     sc = [x for _, x in where]
     if len(cc) < 4 or not set(cc) <= set(sc):
@@ -148,12 +158,18 @@ def restated(claim: str, source: str, role: str = "paper", *, keep: float = 0.7,
     first, last = matched[0], matched[-1]
     if not {sc[k] for k in range(first)} <= {_stemmer().stemWord(w) for w in _FRAMING}:
         return False  # leaves out a leading qualifier ("On ELI5, ...")
-    end = where[last][0]  # the restated part: up to the last word kept
+    end = where[last][0]  # the restated part: the clause of the last word kept
     if last + 1 < len(sc) and not _BREAKS & set(st[end + 1:where[last + 1][0]]):
         return False  # stops inside a clause ("accuracy [on rare words]")
-    part = st[:end + 1]
+    end = next((k for k in range(end + 1, len(st)) if st[k] in _BREAKS), len(st))
+    part = st[:end]
     if set(ct) & _NEGATION != set(part) & _NEGATION or set(ct) & _SCOPE != set(part) & _SCOPE:
         return False
     if (set(ct) & _RELATION) - set(part):
         return False
+    kept, run = set(matched), 0
+    for k in range(first, last + 1):  # a phrase left out inside it ("accuracy [on rare] words")
+        run = 0 if k in kept else run + 1
+        if run > 1:
+            return False
     return len(set(cc)) >= keep * len(set(sc[first:last + 1]))
