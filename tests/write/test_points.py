@@ -463,3 +463,36 @@ def test_a_method_section_named_by_a_glossary_term_takes_its_chinese():
                                   "4.1 Retrieval"], Glossary())
     assert names == {"3.1 Fluency": "流畅度", "4.1 Retrieval": "检索", "4.2 Synthesis": "合成"}
     assert model.asked == ["1. Synthesis\n2. Citation Quality\n输出："]
+
+
+def test_a_sentence_that_leans_on_a_dropped_one_is_dropped_too():
+    """"This choice has several good reasons" rendered without the sentence before it (which
+    the model left in English) read as 这有几个好的理由 -- which choice? Both go."""
+    from docent.types import Locator, Passage, Source
+    from docent.write.points import Evidence, Point
+
+    text = ("Many NLP systems treat words as atomic units. This choice has several good "
+            "reasons, such as simplicity and robustness.")
+    passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=1), char_start=0,
+                      char_end=len(text))
+    source = Source(id=1, kind=SourceKind.pdf, title="word2vec", path="w.pdf", sha256="a")
+    cut = text.index("This")
+    point = Point("goal", "Introduction", "paper", [Evidence(passage, source, 0, cut - 1),
+                                                     Evidence(passage, source, cut, len(text))])
+
+    class Renderer(ChatModel):
+        name = "scripted-renderer"
+
+        def __init__(self, first: str) -> None:
+            super().__init__()
+            self.first = first
+
+        def _complete(self, messages, **options):
+            return Completion(text=f"1. {self.first}\n2. 这种选择有几个很好的理由，例如简单性和稳健性。",
+                              model=self.name)
+
+    brief = parse_brief(ASSIGNMENT)
+    kept = render_point(Renderer("许多 NLP 系统把词当作原子单位。"), brief, point)
+    assert [r.evidence.start for r in kept] == [0, cut]
+    left_in_english = Renderer("许多 NLP systems treat words as atomic units。")
+    assert render_point(left_in_english, brief, point) == []

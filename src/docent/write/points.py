@@ -36,7 +36,8 @@ from docent.store import Store
 from docent.text import CJK_RE, normalize_space, sentence_spans, tidy_spaces
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
 
-__all__ = ["Evidence", "Point", "evidence_text", "content_words", "fresh", "plan_points", "usable"]
+__all__ = ["Evidence", "Point", "evidence_text", "content_words", "fresh", "leans_on_previous",
+           "plan_points", "usable"]
 
 MEDIA = MEDIA_KINDS
 
@@ -194,6 +195,18 @@ _CHATTER = re.compile(
     r"if you can see)\b|^(?:From|And|Or|Iterating|There's|Well|Number \w+|You'll|I still|"
     r"[A-Z] we)\b",
     re.IGNORECASE)
+
+
+def leans_on_previous(text: str) -> bool:
+    """A sentence that leans on the one before it ("This choice has several good reasons",
+    "Therefore, ...").
+
+    >>> leans_on_previous("This choice has several good reasons.")
+    True
+    >>> leans_on_previous("We use MAUVE to evaluate fluency.")
+    False
+    """
+    return bool(_ANAPHORA.match(text))
 
 
 def _leading(items: list[Evidence]) -> list[Evidence]:

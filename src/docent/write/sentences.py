@@ -29,7 +29,7 @@ from docent.text import (
 )
 from docent.types import Brief
 from docent.write.compose import cite, loops
-from docent.write.points import Evidence, Point, evidence_text
+from docent.write.points import Evidence, Point, evidence_text, leans_on_previous
 
 __all__ = ["Rendered", "clean_line", "render_point", "source_subject", "stray_words",
            "translate_stray_words", "who_for"]
@@ -353,9 +353,13 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
                                                     glossary)):
             cleaned[i] = t
     out: list[Rendered] = []
+    before = True  # the line before this one is in the report
     for i, ev in enumerate(point.evidence, 1):
         text = cleaned[i]
+        if not before and leans_on_previous(evidence_text(ev)):
+            text = None  # "This choice has several good reasons": the choice was left out
         pieces = _unsaid(text, said) if text is not None and ev.passage.id is not None else []
+        before = bool(pieces)
         if not pieces:
             continue
         # a line the model wrote as two sentences cites each (none is left uncited)
