@@ -125,6 +125,7 @@ def test_the_authors_are_never_we():
     # a lecture's "we" is the speaker and the audience working along: left out, not 讲者
     assert _fix_voice("我们无法获取未来的信息。", "讲者", True) == "无法获取未来的信息。"
     assert _fix_voice("你也可以将单词转换为整数列表。", "讲者", True) == "也可以将单词转换为整数列表。"
+    assert _fix_voice("它使用字节对编码。你也可以把单词变成整数。", "讲者", True) == "它使用字节对编码。也可以把单词变成整数。"
     assert _fix_voice("we propose ALCE.", "the authors", False) == "The authors propose ALCE."
     assert _fix_voice("The framework allows us to run replicas in the US.", "the authors", False) \
         == "The framework allows the authors to run replicas in the US."
@@ -317,6 +318,7 @@ def test_lecture_points_skip_spoken_fragments():
     assert _FILLER.match("Because when we sample we can start off with one character.")
     assert _FILLER.match("In other words, the correct dimension should have a high logit.")
     assert _CHATTER.search("There's no batch norm layers here and so on.")
+    assert _CHATTER.search("We have no batch norm layers, etc. But it is good practice.")
     assert not _FILLER.match("Attention is a communication mechanism between nodes.")
 
 
@@ -496,3 +498,28 @@ def test_a_sentence_that_leans_on_a_dropped_one_is_dropped_too():
     assert [r.evidence.start for r in kept] == [0, cut]
     left_in_english = Renderer("许多 NLP systems treat words as atomic units。")
     assert render_point(left_in_english, brief, point) == []
+
+
+def test_a_stray_word_whose_chinese_leaves_the_line_cut_short_drops_the_line():
+    """"instruct the model to cite accordingly" came back as 并指示它 accordingly, and the
+    stray word's Chinese, 按照, left 并指示它按照。: the line is dropped."""
+    from docent.types import Locator, Passage, Source
+    from docent.write.points import Evidence, Point
+
+    text = "In this setup, we simply provide the model the top-k passages and instruct the " \
+           "model to cite accordingly."
+    passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=5), char_start=0,
+                      char_end=len(text))
+    source = Source(id=1, kind=SourceKind.pdf, title="ALCE", path="a.pdf", sha256="a")
+    point = Point("technique", "4.2 Synthesis", "paper", [Evidence(passage, source, 0, len(text))])
+
+    class Renderer(ChatModel):
+        name = "scripted-renderer"
+
+        def _complete(self, messages, **options):
+            if "英文单词" in messages[-1].content:
+                return Completion(text="accordingly = 按照", model=self.name)
+            return Completion(text="1. 在这种设置中，作者提供模型前 k 个段落，并指示它 accordingly。",
+                              model=self.name)
+
+    assert render_point(Renderer(), parse_brief(ASSIGNMENT), point) == []

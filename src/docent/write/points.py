@@ -189,7 +189,7 @@ _ANAPHORA_ANY_CASE = re.compile(_ANAPHORA.pattern, re.IGNORECASE)
 # narrating his own session ("I ran it", "I brought down")
 _CHATTER = re.compile(
     r"\b(?:let me|let's|let us|I'm going to|I'm gonna|we're going to|we are going to|I'd like|"
-    r"I will|I'll|for now|as I (?:explained|said|mentioned)|etc\.|and so on|kind of|sort of|I think|"
+    r"I will|I'll|for now|as I (?:explained|said|mentioned)|etc(?=\.)|and so on|kind of|sort of|I think|"
     r"I brought|I already|I ran|I'm kind|bothered|up top|down here|over here|right here|"
     r"this part here|you see (?:how|that)|notice that|Git|if we're|if we are|if you have|"
     r"if you can see)\b|^(?:From|And|Or|Iterating|There's|Well|Number \w+|You'll|I still|"

@@ -185,7 +185,7 @@ def _fix_voice(text: str, who: str, zh: bool) -> str:
         if who == "讲者":
             text = re.sub(r"(?:我们|咱们)(?:的)?", "", text)
             # the speaker's generic "you" ("you can also turn words into integers"): 可以…
-            text = re.sub(r"(?:^|(?<=[，,；]))你们?(?=[也还就都会可能要能需得把将])", "", text)
+            text = re.sub(r"(?:^|(?<=[，,；。]))你们?(?=[也还就都会可能要能需得把将])", "", text)
             text = re.sub(r"(?<![自本])我(?!们)", who, text)
             return re.sub(r"^[，,、\s]+", "", text)
         text = re.sub(r"我们的", f"{who}的", text)
@@ -351,7 +351,8 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
         kept = [i for i, t in cleaned.items() if t is not None]
         for i, t in zip(kept, translate_stray_words(model, [cleaned[i] for i in kept],
                                                     glossary)):
-            cleaned[i] = t
+            # "instruct it to cite accordingly" left "accordingly", translated 按照: cut short
+            cleaned[i] = None if _DANGLING.search(t) else t
     out: list[Rendered] = []
     before = True  # the line before this one is in the report
     for i, ev in enumerate(point.evidence, 1):
