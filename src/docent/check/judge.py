@@ -22,6 +22,11 @@ No packaged NLI model runs offline here, so the judge is built from what does ru
    threshold for "supported" set for its precision; below it the sentence is ``unverified``,
    far below ``not_supported``. Rules no score overrides: a number the passages never state is
    not supported; a missing name or a misattribution is at best unverified.
+4. **By construction**, without the model: a bibliographic line copied from the title page
+   (:func:`copied`), and an English sentence ``docent write`` rendered from one English source
+   sentence that restates it (:func:`docent.check.restated.restated`), are supported; a
+   rendered Chinese sentence whose subject is a pronoun for what came before
+   (:func:`leans_on_context`) is at best unverified.
 
 Any other provider (an OpenAI-compatible endpoint, a user's stronger model) is asked for
 constrained JSON output instead (``{"verdict": ...}``), so every provider works.
