@@ -442,6 +442,9 @@ def test_the_authors_are_not_credited_with_what_the_source_says_of_others():
     cut = evidence("We simply provide the model with the top-k passages and instruct it to "
                    "follow the instruction.")
     assert clean_line("作者简单提供模型前 k 个段落，并指示它按照。", cut, "作者", True) is None
+    # a word that ends in one of those is no cut: 方向, 使用, 提及, 总和
+    for whole in ("作者指出了未来的研究方向。", "作者的方法被广泛使用。", "作者的指标是所有得分的总和。"):
+        assert clean_line(whole, cut, "作者", True) == whole
     ours = evidence("We propose ALCE, the first benchmark for citation evaluation.")
     assert clean_line("作者提出了 ALCE。", ours, "作者", True) == "作者提出了 ALCE。"
 

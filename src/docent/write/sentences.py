@@ -211,8 +211,10 @@ _SUBJECT = re.compile(r"^(?:[A-Z][a-z]+(?: [a-z]+)?,\s*)?(?:(" + "|".join(_SUBJE
                       + r")\s+(" + "|".join(_SUBJECT_NOUN) + r")|(" + "|".join(_SUBJECT_ALONE)
                       + r"))\b", re.IGNORECASE)
 # a Chinese line that stops where an object or clause must follow
-_DANGLING = re.compile(r"(?:按照|根据|对于|关于|通过|使用|利用|包括|例如|比如|以及|和|与|及|把|将|被|从|向|"
-                       r"称为|作为|成为|即|如)[。！？]?$")
+# (not a word that ends in one of them: 总和, 参与, 提及, 服从)
+_DANGLING = re.compile(r"(?:按照|根据|对于|关于|包括|例如|比如|以及|(?<![总缓温柔平调])和|(?<![参给])与|"
+                       r"(?<![涉提以普波])及|把|(?<![即])将|被|(?<![服遵顺自])从|称为|作为|成为|"
+                       r"(?<![立随])即|(?<![比例假])如)[。！？]?$")
 
 
 def source_subject(source: str) -> str | None:
