@@ -419,7 +419,7 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
     hi = rng.max if rng and rng.max is not None else None
     flexible = [p for p in plans if not p.missing and p.role != "info"]
     open_ = set(p.index for p in flexible)
-    # the first draft aims at the target (a third of the way into the range): sentences that
+    # the first draft aims at the target (two fifths of the way into the range): sentences that
     # fail validation are removed later, and the report must still reach the minimum; a repair
     # tops up to just over the minimum (what it adds is checked once more, not repaired again)
     goal = writer.total if lo is not None and hi is not None and not repairing else (
