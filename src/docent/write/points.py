@@ -265,6 +265,13 @@ def _summary(store: Store) -> list[Point]:
         points += _groups("goal", "Introduction", "paper", _dedupe(opening, seen))
         points += _groups("result", "Results", "paper", _dedupe(results, seen)[:6])
         points += _groups("conclusion", "Conclusion", "paper", _dedupe(concl, seen))
+        # said only when the points above leave the report short: the other findings of the
+        # paper's results, experiments and analyses, in their order
+        found = [ev for p in passages if p.role is PassageRole.body and p.locator.section
+                 and re.search(r"results?\b|experiment|analys|evaluat|ablation|discussion",
+                               p.locator.section, re.IGNORECASE)
+                 for ev in _sentences(p, source) if _FINDING.search(ev.text)]
+        points += _groups("result", "Results", "paper", _leading(_dedupe(found, seen))[:12])
     return points
 
 
@@ -302,7 +309,7 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
             body = _leading(_dedupe([ev for p in passages if p.locator.section == name
                                      and p.role is PassageRole.body
                                      for ev in _sentences(p, source)], seen))
-            opening, rest = body[:5], _leading(body[5:])[:8]
+            opening, rest = body[:5], _leading(body[5:])[:12]
             if opening:
                 covered += " " + name + " " + " ".join(ev.text for ev in opening)
                 points.append(Point("technique", name, "paper", opening))
@@ -433,6 +440,6 @@ def plan_points(plan, store: Store, brief: Brief, retrieve=None, *, sentences: i
     if plan.role == "technique" and _papers(store):
         return _technique(store, brief, section_text, retrieve or (lambda q: []))
     if plan.role == "media":  # about 45 字 (30 words) a sentence, two a point, and as many
-        per = 45 if brief.language == "zh" else 30  # again in spare (lines fail their checks)
-        return _lecture(store, max(int(plan.budget * 3 / (2 * per)), 3), plan.evidence)
+        per = 45 if brief.language == "zh" else 30  # again in spare and more (lines fail checks)
+        return _lecture(store, max(int(plan.budget * 2 / per), 3), plan.evidence)
     return _general(plan.evidence, section_text + " " + " ".join(plan.queries))

@@ -106,7 +106,7 @@ def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None
 
 
 def _section_length(section: DraftSection, unit: LengthUnit) -> int:
-    return report_length(section.markdown(), unit)
+    return report_length(MARKER_RE.sub("", section.markdown()), unit)
 
 
 class _Writer:
@@ -411,9 +411,9 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
     brief, unit = writer.brief, writer.unit
     rng = brief.length
 
-    def total() -> int:
+    def total() -> int:  # as the numbered report counts it: a marker ⟦id⟧ is no word of it
         body = "\n\n".join(p for s in sections for p in [s.heading, s.markdown()])
-        return report_length(body, unit)
+        return report_length(MARKER_RE.sub("", body), unit)
 
     lo = rng.min if rng and rng.min is not None else None
     hi = rng.max if rng and rng.max is not None else None
