@@ -10,6 +10,9 @@ without it), and the terms the workspace's own Chinese sources gloss, "使用前
     [('fnn', '前馈神经网络'), ('reward model', '奖励模型'), ('state-of-the-art', '最先进的'), ('retriever', '检索器')]
     >>> g.prompt_lines("It prevents systems from exploiting shortcuts.")
     'shortcuts = 捷径'
+    >>> print(g.prompt_lines("We divide the corpus into 100-word passages."))
+    corpus = 语料库
+    100-word = 100 词
 
 The writer puts the terms an evidence sentence uses into its rendering prompt, so a term is
 written the same way throughout a report.
@@ -54,8 +57,20 @@ BASE_TERMS: dict[str, str] = {
     # phrases of academic English the small model renders word by word, wrongly ("at the
     # cost of" as "是由于……的代价", "consistently" as 继续, "extend beyond" as 扩展了)
     "at the cost of": "以……为代价", "consistently": "始终", "extend beyond": "超出",
-    "in contrast": "相比之下", "as opposed to": "而不是",
+    "in contrast": "相比之下", "as opposed to": "而不是", "is short for": "是……的缩写",
+    "works better": "效果更好", "work better": "效果更好", "outperform": "优于",
+    "matrix multiplication": "矩阵乘法", "matrix multiply": "矩阵乘法",
+    "weighted aggregation": "加权聚合", "lower triangular": "下三角", "block size": "块大小",
+    "batch dimension": "批维度", "directed graph": "有向图", "cross-attention": "交叉注意力",
+    "bigram": "二元语法", "character-level": "字符级",
 }
+
+# a number and a unit joined by a hyphen ("100-word passages", rendered 100 字节 "bytes"
+# without it): the unit's Chinese
+_UNITS = {"word": "词", "token": "词元", "character": "字符", "layer": "层", "dimensional": "维",
+          "page": "页", "sentence": "句", "shot": "样本", "head": "头", "gram": "元"}
+_MEASURE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)-(" + "|".join(_UNITS) + r")s?(?![A-Za-z])",
+                      re.IGNORECASE)
 
 # "自注意力（Self-Attention）" in a Chinese source: the source's own rendering of a term
 _GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,10})\s*[（(]\s*([A-Za-z][A-Za-z \-]{1,40}?)\s*[)）]")
@@ -121,4 +136,6 @@ class Glossary:
                 zh = self.terms[en]
                 if zh.lower() != en:
                     seen.setdefault(written.lower(), zh)
+            for m in _MEASURE.finditer(text):
+                seen.setdefault(m.group(0).lower(), f"{m.group(1)} {_UNITS[m.group(2).lower()]}")
         return "\n".join(f"{en} = {zh}" for en, zh in seen.items())

@@ -170,7 +170,13 @@ def test_written_sentences_carry_their_evidence_span_and_cite_its_passage(exampl
     assert len(leads) == len(set(leads)) >= 3
     first = next(p for p in techniques.paragraphs if p.lead.endswith("（Correctness）"))
     assert first.markdown.startswith(f"**{first.lead}**：") and first.sentences[0].text[0] != "*"
-    assert all(not p.lead for s in draft.sections if s is not techniques for p in s.paragraphs)
+    # a lecture point's paragraph is led by its time range (and the topic the glossary names);
+    # no other section has run-in headings
+    media = draft.sections[3]
+    lectured = [p for p in media.paragraphs if p.sentences and p.sentences[0].evidence]
+    assert lectured and all(re.search(r"\d+:\d\d–\d+:\d\d", p.lead) for p in lectured)
+    assert all(not p.lead for s in draft.sections if s is not techniques and s is not media
+               for p in s.paragraphs)
     # the terms of the evidence get their Chinese from the glossary, in the prompt
     glossed = [p for p in model.prompts if "术语译名（照此翻译）：" in p]
     assert glossed and any("citation recall = 引用召回率" in p for p in glossed)
@@ -322,6 +328,12 @@ def test_lecture_points_skip_spoken_fragments():
     assert _CHATTER.search("There's no batch norm layers here and so on.")
     assert _CHATTER.search("We have no batch norm layers, etc. But it is good practice.")
     assert not _FILLER.match("Attention is a communication mechanism between nodes.")
+    # an opening phrase running into a clause never finished; a speaker's restart
+    assert _CHATTER.search("Later during inference, because while we're sampling, we can start "
+                           "to set a sampling generation with one character of context.")
+    assert _CHATTER.search("We don't there's no distinction between training and test time.")
+    assert not _CHATTER.search("In this paper, because of the cost, we use a smaller model.")
+    assert not _CHATTER.search("The trick is we were able to use batch matrix multiply.")
 
 
 def test_an_english_report_drops_a_line_left_in_chinese():

@@ -105,6 +105,12 @@ def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None
     return out
 
 
+# terms too common to name what a lecture point is about
+_GENERIC_TERMS = {"token", "query", "queries", "prompt", "inference", "claim", "citation",
+                  "distribution", "corpus", "language model", "is short for", "retrieval",
+                  "accuracy", "works better", "work better", "in contrast", "consistently"}
+
+
 def _section_length(section: DraftSection, unit: LengthUnit) -> int:
     return report_length(MARKER_RE.sub("", section.markdown()), unit)
 
@@ -218,10 +224,14 @@ class _Writer:
                 text=r.evidence.text))
                 for r, line in zip(rendered, sentences) for text in split_sentences(line)[1]]
             last = self.last_point.get(plan.index)
-            if (last is not None and out.paragraphs and point.kind not in ("technique", "term")
+            if point.kind == "lecture":
+                # each of the lecture's points its paragraph, led by its time range and topic
+                out.paragraphs.append(DraftParagraph(sentences=written,
+                                                     lead=self._moment(point, rendered)))
+            elif (last is not None and out.paragraphs and point.kind not in ("technique", "term")
                     and last.kind not in ("technique", "term")
                     and len(out.paragraphs[-1].sentences) + len(sentences) <= 5):
-                # short points of a summary or a lecture share a paragraph
+                # short points of a summary share a paragraph
                 out.paragraphs[-1].sentences += written
             else:
                 out.paragraphs.append(DraftParagraph(sentences=written))
@@ -233,6 +243,20 @@ class _Writer:
             self.last_point[plan.index] = point
             return True
         return False
+
+    def _moment(self, point: Point, rendered: list) -> str:
+        """A lecture point's run-in heading: the most specific term its rendered sentences
+        speak of and its time range, "矩阵乘法（53:58–54:31）" ("53:58–54:31" when the glossary
+        knows none of its terms); names and times only, nothing to check."""
+        span = point.label.replace("-", "–")
+        terms = [(en, zh) for r in rendered for en, zh in self.glossary.terms_in(r.evidence.text)
+                 if en not in _GENERIC_TERMS]
+        if not terms:
+            return span
+        en, zh = max(terms, key=lambda t: len(t[0]))
+        if self.brief.language != "zh":
+            return f"{en[:1].upper()}{en[1:]} ({span})"
+        return f"{zh.removesuffix('的')}（{span}）"
 
     @property
     def glossary(self) -> Glossary:
