@@ -262,14 +262,15 @@ def _summary(store: Store) -> list[Point]:
         points += _groups("method", "Abstract", "paper", abstract[third:2 * third])
         points += _groups("result", "Abstract", "paper", abstract[2 * third:])
         points += _groups("method", "Introduction", "paper", _dedupe(intro, seen))
+        points += _groups("result", "Results", "paper", _dedupe(results, seen)[:6])
+        points += _groups("conclusion", "Conclusion", "paper", _dedupe(concl, seen))
+        # said only when the points above leave the section (or the report) short: the
+        # introduction's background, then the other findings of the paper's results,
+        # experiments and analyses, in their order
         opening = [ev for p in passages if p.role is PassageRole.body and p.locator.section
                    and re.search(r"introduction|引言|绪论", p.locator.section, re.IGNORECASE)
                    for ev in _sentences(p, source)][:6]
         points += _groups("goal", "Introduction", "paper", _dedupe(opening, seen))
-        points += _groups("result", "Results", "paper", _dedupe(results, seen)[:6])
-        points += _groups("conclusion", "Conclusion", "paper", _dedupe(concl, seen))
-        # said only when the points above leave the report short: the other findings of the
-        # paper's results, experiments and analyses, in their order
         found = [ev for p in passages if p.role is PassageRole.body and p.locator.section
                  and re.search(r"results?\b|experiment|analys|evaluat|ablation|discussion",
                                p.locator.section, re.IGNORECASE)
