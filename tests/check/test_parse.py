@@ -207,3 +207,16 @@ def test_a_numbered_reference_heading_starts_the_reference_list():
 def test_person_names_in_author_lists(part, name):
     assert _person(part) == name
 
+
+
+def test_a_run_in_heading_is_no_part_of_its_sentence():
+    """Docent's own reports lead a technique's or a lecture point's paragraph with its name in
+    bold; checked again (`docent check` on the report), the time range "16:58" must not read as
+    a number the cited passage never states."""
+    report = parse_report(
+        "# R\n\n## 四、视频补充要点\n\n**块大小（16:58–17:35）**：因为块大小是八，所以有八个节点[1]。"
+        "第二句[1]。\n\n**Fluency**: MAUVE measures similarity [1].\n\n## 参考文献\n\n"
+        "[1] lets build gpt, 16:58–17:35\n")
+    texts = [s.text for s in report.sentences]
+    assert texts == ["因为块大小是八，所以有八个节点。", "第二句。", "MAUVE measures similarity."]
+    assert all(s.citations for s in report.sentences)

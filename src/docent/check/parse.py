@@ -282,6 +282,9 @@ def _split_references(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     return body, references
 
 
+_RUN_IN = re.compile(r"^\*\*[^*\n]{1,60}?\*\*\s*[:：]\s*")
+
+
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a paragraph; citations that open a sentence ("。[1] 下一句", or a
     marker alone after the final period) are given to the sentence before."""
@@ -397,6 +400,9 @@ def parse_report(markdown: str) -> ParsedReport:
         if not text:
             return
         text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text)
+        # a run-in heading ("**流畅度（Fluency）**：", "**矩阵乘法（53:58–54:31）**：") names
+        # what follows; it states nothing to check
+        text = _RUN_IN.sub("", text)
         if sentences and sentences[-1].section == section and _has_citation(text) \
                 and not _strip(text).strip("，。；：！？,.;:!? "):
             last = sentences[-1]  # a citation on a line of its own closes the paragraph above
