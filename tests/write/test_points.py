@@ -178,6 +178,9 @@ def test_written_sentences_carry_their_evidence_span_and_cite_its_passage(exampl
     assert all(not p.lead for s in draft.sections if s is not techniques and s is not media
                for p in s.paragraphs)
     # the terms of the evidence get their Chinese from the glossary, in the prompt
+    # a causal "as" reaches the model as "because" (it rendered it 作为, "in the role of")
+    assert any("ELI5 because QAMPARI only requires" in p for p in model.prompts)
+    assert not any("ELI5 as QAMPARI" in p for p in model.prompts)
     glossed = [p for p in model.prompts if "术语译名（照此翻译）：" in p]
     assert glossed and any("citation recall = 引用召回率" in p for p in glossed)
     written = [s for s in draft.sections if s.status == "written"]
@@ -332,6 +335,7 @@ def test_lecture_points_skip_spoken_fragments():
     assert _CHATTER.search("Later during inference, because while we're sampling, we can start "
                            "to set a sampling generation with one character of context.")
     assert _CHATTER.search("We don't there's no distinction between training and test time.")
+    assert _CHATTER.search("I made some cosmetic changes here to make it look nicer.")
     assert not _CHATTER.search("In this paper, because of the cost, we use a smaller model.")
     assert not _CHATTER.search("The trick is we were able to use batch matrix multiply.")
 

@@ -192,7 +192,7 @@ _CHATTER = re.compile(
     r"I will|I'll|for now|as I (?:explained|said|mentioned)|etc(?=\.)|and so on|kind of|sort of|I think|"
     r"I brought|I already|I ran|I'm kind|bothered|up top|down here|over here|right here|"
     r"this part here|you see (?:how|that)|notice that|Git|if we're|if we are|if you have|"
-    r"if you can see|we're just|I'm just|we don't there's)\b|"
+    r"if you can see|we're just|I'm just|we don't there's|I made|I changed|cosmetic)\b|"
     r"^(?:From|And|Or|Iterating|There's|Well|Number \w+|You'll|I still|[A-Z] we)\b|"
     # a sentence whose opening phrase runs into a subordinate clause ("Later during inference,
     # because while we're sampling, ..."): a thought the speaker never finishes

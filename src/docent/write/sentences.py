@@ -31,8 +31,8 @@ from docent.types import Brief
 from docent.write.compose import cite, loops
 from docent.write.points import Evidence, Point, evidence_text, leans_on_previous
 
-__all__ = ["Rendered", "clean_line", "render_point", "source_subject", "stray_words",
-           "translate_stray_words", "who_for"]
+__all__ = ["Rendered", "causal_as", "clean_line", "render_point", "source_subject",
+           "stray_words", "translate_stray_words", "who_for"]
 
 
 @dataclass
@@ -236,6 +236,29 @@ def source_subject(source: str) -> str | None:
     return _SUBJECT_HEAD[m.group(1).lower()] + _SUBJECT_NOUN[m.group(2).lower()]
 
 
+# "as" opening a clause of reason ("... ELI5 as QAMPARI only requires a list"): its subject
+# (at most two words, or a name) and a finite verb follow; "such as", "as well as", "known as"
+# and the like are not it. The small model renders it 作为 ("in the role of")
+_CAUSAL_AS = re.compile(
+    r"(?<!such)(?<!well)(?<!\bso)(?<!far)(?<!same)(?<!much)(?<!many)(?<!long)(?<!soon)(?<!known)"
+    r"(?<!used)(?<!serve)(?<!serves)(?<!act)(?<!acts)(?<!seen)(?<!treated)(?<!regarded)"
+    r" as (?=(?:(?:the|a|an|this|these|those|it|they|we|our|its|their) )?[\w-]+(?: [\w-]+)? "
+    r"(?:only |also |still |often |always |usually )?(?:requires?|is|are|was|were|has|have|had|"
+    r"does|do|did|can|cannot|could|will|would|needs?|contains?|lacks?|provides?)\b)")
+
+
+def causal_as(text: str) -> str:
+    """An English sentence with a causal "as" made "because", for a Chinese rendering.
+
+    >>> causal_as("We deploy MAUVE for ASQA and ELI5 as QAMPARI only requires a list of short "
+    ...           "answers.")
+    'We deploy MAUVE for ASQA and ELI5 because QAMPARI only requires a list of short answers.'
+    >>> causal_as("Models such as GPT are used as a proxy, as well as BERT.")
+    'Models such as GPT are used as a proxy, as well as BERT.'
+    """
+    return _CAUSAL_AS.sub(" because ", text)
+
+
 def who_for(voice: str, title: str, zh: bool) -> str:
     """How a report names who says what a source says: 作者 / the authors for a paper, 讲者 /
     the speaker for a lecture, a document by its title."""
@@ -328,7 +351,10 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
              if point.voice == "lecture" else
              f"原句中的 we / our / I 指{who}，写作“{who}”，绝不写“我们”或“我”；")
     system = (_SYSTEM_ZH.replace("{voice}", voice) if zh else _SYSTEM_EN).format(who=who)
-    sources = "\n".join(f"{i}. {evidence_text(ev)}" for i, ev in enumerate(point.evidence, 1))
+    # a written source's causal "as" (a speaker's "as we did" compares: left as it is)
+    plain = causal_as if zh and point.voice != "lecture" else (lambda t: t)
+    sources = "\n".join(f"{i}. {plain(evidence_text(ev))}"
+                        for i, ev in enumerate(point.evidence, 1))
     terms = glossary.prompt_lines(*(evidence_text(ev) for ev in point.evidence)) \
         if zh and glossary is not None else ""
     if zh:
