@@ -264,13 +264,10 @@ def _summary(store: Store) -> list[Point]:
         points += _groups("method", "Introduction", "paper", _dedupe(intro, seen))
         points += _groups("result", "Results", "paper", _dedupe(results, seen)[:6])
         points += _groups("conclusion", "Conclusion", "paper", _dedupe(concl, seen))
-        # said only when the points above leave the section (or the report) short: the
-        # introduction's background, then the other findings of the paper's results,
-        # experiments and analyses, in their order
-        opening = [ev for p in passages if p.role is PassageRole.body and p.locator.section
-                   and re.search(r"introduction|引言|绪论", p.locator.section, re.IGNORECASE)
-                   for ev in _sentences(p, source)][:6]
-        points += _groups("goal", "Introduction", "paper", _dedupe(opening, seen))
+        # said only when the points above leave the section (or the report) short: the other
+        # findings of the paper's results, experiments and analyses, in their order (not the
+        # introduction's background: after the conclusion it read as a stray paragraph,
+        # "一个例子是……N-gram 模型")
         found = [ev for p in passages if p.role is PassageRole.body and p.locator.section
                  and re.search(r"results?\b|experiment|analys|evaluat|ablation|discussion",
                                p.locator.section, re.IGNORECASE)
