@@ -4,7 +4,7 @@ calibration (measured on such sentences); a report written elsewhere never is.""
 from __future__ import annotations
 
 from docent.check import validate
-from docent.check.judge import Calibration, Calibrations, Features, Judgement
+from docent.check.judge import Calibration, Calibrations, Features, Judgement, ModelJudge
 from docent.config import Settings
 from docent.ingest import ingest_and_index
 from docent.store import Store
@@ -162,3 +162,44 @@ def test_an_english_rendering_that_restates_its_source_sentence_is_supported_by_
         except Asked:
             continue
         raise AssertionError(f"decided without the model: {claim}")
+
+
+def test_a_rendered_sentence_out_of_reach_of_supported_takes_one_forward_pass():
+    """The evidence-free baseline is measured only when it could lift the score to
+    "supported"; out of reach, the sentence is unverified (never "not supported" by a low
+    score: careful readers found 2 of the 3 so called supported), unless a number rule says
+    more."""
+    from docent.llm.base import ChatModel, Completion, TokenScores
+
+    class Scoring(ChatModel):
+        name = "scripted-scorer"
+
+        def __init__(self, yes: float) -> None:
+            self.yes, self.passes = yes, 0
+
+        def _complete(self, messages, **options):
+            return Completion(text="Yes", model=self.name)
+
+        def token_scores(self, messages, *, span=None, answers=None):
+            self.passes += 1
+            tokens = [-0.05] * 6 if answers is None else [-0.1] * 6  # gains: -0.05 at best
+            return TokenScores(span=tokens if span else [],
+                               answers=[self.yes, 1 - self.yes] if answers else [])
+
+    cal = Calibration(w={"bias": 0.9119, "yes": 0.8018, "min_gain": 0.3082},
+                      supported_at=0.915, unverified_at=0.336)
+    cals = Calibrations(same=cal, cross=cal, rendered=cal)
+    claim, passages = "作者提出了 ALCE 基准。", ["We propose ALCE, a benchmark."]
+    for yes, passes, verdict in ((0.99, 3, Verdict.supported), (0.6, 2, Verdict.unverified),
+                                 (0.05, 2, Verdict.unverified)):
+        model = Scoring(yes)
+        judge = ModelJudge(model, None, calibration=cals)
+        assert judge.judge(claim, passages, rendered=True).verdict is verdict, yes
+        assert model.passes == passes, yes  # one probe, the evidence pass, the baseline or not
+    model = Scoring(0.05)
+    assert ModelJudge(model, None, calibration=cals).judge(
+        "作者提出了 3 个基准。", passages, rendered=True).verdict is Verdict.not_supported
+    # any other claim is measured with its baseline
+    model = Scoring(0.6)
+    ModelJudge(model, None, calibration=cals).judge(claim, passages)
+    assert model.passes == 3

@@ -485,7 +485,21 @@ def test_a_method_section_named_by_a_glossary_term_takes_its_chinese():
     names = name_sections(model, ["3.1 Fluency", "4.2 Synthesis", "3.3 Citation Quality",
                                   "4.1 Retrieval"], Glossary())
     assert names == {"3.1 Fluency": "流畅度", "4.1 Retrieval": "检索", "4.2 Synthesis": "合成"}
-    assert model.asked == ["1. Synthesis\n2. Citation Quality\n输出："]
+    # the glossary's Chinese for a term inside a name goes with the names
+    assert model.asked == ["1. Synthesis\n2. Citation Quality\n\n术语译名（照此翻译）：\n"
+                           "citation = 引用\n输出："]
+
+
+def test_a_term_inside_a_method_section_name_takes_the_glossary_chinese_with_the_real_model():
+    """Asked alone, the embedded 1.5B named "New Log-linear Models" 新的线性模型 (the log
+    lost); told the glossary's 对数线性, it keeps it."""
+    from docent.glossary import Glossary
+    from docent.write.writer import name_sections
+
+    model = get_model(Settings(), role="writer")
+    names = name_sections(model, ["3 New Log-linear Models", "2.3 Parallel Training"],
+                          Glossary())
+    assert "对数线性" in names.get("3 New Log-linear Models", ""), names
 
 
 def test_a_sentence_that_leans_on_a_dropped_one_is_dropped_too():

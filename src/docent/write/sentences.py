@@ -365,7 +365,9 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     budget = sum(len(evidence_text(ev).split()) for ev in point.evidence)
     reply = model.complete([Message("system", system), Message("user", user)],
                            max_tokens=int(budget * 2.2) + 24 * len(point.evidence),
-                           temperature=temperature, repeat_penalty=1.1)
+                           temperature=temperature, repeat_penalty=1.1,
+                           # a line past the last asked for is never kept: not generated
+                           stop=[f"\n{len(point.evidence) + 1}."])
     lines: dict[int, str] = {}
     for raw in reply.text.splitlines():
         m = _LINE_RE.match(raw)
