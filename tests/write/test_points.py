@@ -535,6 +535,35 @@ def test_a_sentence_that_leans_on_a_dropped_one_is_dropped_too():
     assert render_point(left_in_english, brief, point) == []
 
 
+def test_a_line_that_took_in_the_next_source_sentence_is_dropped():
+    """The bundled report said twice that ChatGPT with VANILLA is close to the best: the model
+    wrote the second source sentence into the first line as well. That line is its own
+    source sentence's no more: it goes, the second stays."""
+    from docent.types import Locator, Passage, Source
+    from docent.write.points import Evidence, Point
+
+    text = ("We first observe that all models achieve good fluency scores. Despite its "
+            "simplicity, ChatGPT with VANILLA is close to the best in correctness.")
+    passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=7), char_start=0,
+                      char_end=len(text))
+    source = Source(id=1, kind=SourceKind.pdf, title="ALCE", path="a.pdf", sha256="a")
+    cut = text.index("Despite")
+    point = Point("results", "5.1 Main Results", "paper",
+                  [Evidence(passage, source, 0, cut - 1), Evidence(passage, source, cut,
+                                                                   len(text))])
+
+    class Renderer(ChatModel):
+        name = "scripted-renderer"
+
+        def _complete(self, messages, **options):
+            return Completion(text="1. 作者首先注意到所有模型的流畅度都好，但 ChatGPT 使用 VANILLA 在正确性上"
+                                   "接近最佳。\n2. 尽管简单，ChatGPT 使用 VANILLA 在正确性上接近最佳。",
+                              model=self.name)
+
+    kept = render_point(Renderer(), parse_brief(ASSIGNMENT), point)
+    assert [r.evidence.start for r in kept] == [cut], kept
+
+
 def test_a_stray_word_whose_chinese_leaves_the_line_cut_short_drops_the_line():
     """"instruct the model to cite accordingly" came back as 并指示它 accordingly, and the
     stray word's Chinese, 按照, left 并指示它按照。: the line is dropped."""
@@ -558,3 +587,24 @@ def test_a_stray_word_whose_chinese_leaves_the_line_cut_short_drops_the_line():
                               model=self.name)
 
     assert render_point(Renderer(), parse_brief(ASSIGNMENT), point) == []
+
+
+def test_a_chinese_paragraph_led_by_an_english_name_keeps_the_chinese_colon():
+    """The word2vec report printed "**Feedforward Neural Net Language Model (NNLM)**: NNLM
+    架构……": the model's name 前馈神经网络语言模型（NNLM） was refused (eleven characters and
+    an acronym), and a paragraph opening with a Latin word took the English colon."""
+    from docent.types import DraftParagraph, DraftSentence
+    from docent.write.writer import name_sections
+
+    para = DraftParagraph(lead="Feedforward Neural Net Language Model (NNLM)",
+                          sentences=[DraftSentence(text="NNLM 架构在投影层和隐藏层之间的计算很复杂[1]。")])
+    assert para.markdown.startswith("**Feedforward Neural Net Language Model (NNLM)**：NNLM")
+
+    class Naming(ChatModel):
+        name = "scripted-namer"
+
+        def _complete(self, messages, **options):
+            return Completion(text="1. 前馈神经网络语言模型（NNLM）", model=self.name)
+
+    assert name_sections(Naming(), ["2.1 Feedforward Neural Net Language Model (NNLM)"]) == {
+        "2.1 Feedforward Neural Net Language Model (NNLM)": "前馈神经网络语言模型"}

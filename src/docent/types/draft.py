@@ -163,7 +163,8 @@ class DraftParagraph(BaseModel):
     @property
     def separator(self) -> str:
         """What follows the lead: "：" in a Chinese paragraph, ": " in an English one."""
-        return "：" if re.search(r"[\u4e00-\u9fff]", self.lead + self.text[:1]) else ": "
+        # the text's first words, not its first letter: "NNLM 架构……" is a Chinese paragraph
+        return "：" if re.search(r"[\u4e00-\u9fff]", self.lead + self.text[:40]) else ": "
 
     @property
     def markdown(self) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from docent.glossary import Glossary
 from docent.llm import ChatModel, Message
@@ -324,6 +325,24 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
     return text
 
 
+def says_the_next(line: str, following: str) -> bool:
+    """Whether ``line`` also says most of ``following`` (the next line, rendered from the next
+    source sentence): the model wrote two source sentences into one line, which its own source
+    sentence does not support.
+
+    >>> says_the_next("作者注意到所有模型流畅度都好，但 ChatGPT 使用 VANILLA 模型接近最佳。",
+    ...               "尽管简单，ChatGPT 使用 VANILLA 模型接近最佳。")
+    True
+    >>> says_the_next("MAUVE 测量两个文本分布之间的相似性。", "作者使用 MAUVE 评估流畅度。")
+    False
+    """
+    a, b = line.rstrip("。.;；"), following.rstrip("。.;；")
+    if len(b) < 10:
+        return False
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return m.size >= 0.6 * len(b)
+
+
 def _unsaid(text: str, said: set[str]) -> list[str]:
     """The sentences of ``text`` not already in ``said`` (by :func:`sentence_key`), which
     grows: the model sometimes writes the same sentence into two lines, or a line says again
@@ -383,6 +402,10 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
                                                     glossary)):
             # "instruct it to cite accordingly" left "accordingly", translated 按照: cut short
             cleaned[i] = None if _DANGLING.search(t) else t
+    for i in range(1, len(point.evidence)):
+        if cleaned[i] is not None and cleaned[i + 1] is not None \
+                and says_the_next(cleaned[i], cleaned[i + 1]):
+            cleaned[i] = None  # it took in the next source sentence: not its own source's
     out: list[Rendered] = []
     before = True  # the line before this one is in the report
     for i, ev in enumerate(point.evidence, 1):

@@ -104,7 +104,8 @@ def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None
         if not m or not 1 <= int(m.group(1)) <= len(labels):
             continue
         zh = m.group(2).strip(" “”\"'。，,.*")
-        if re.fullmatch(r"[\u4e00-\u9fff]{1,10}", zh):
+        zh = re.sub(r"\s*[（(][A-Za-z\d\-]+[)）]$", "", zh)  # 前馈神经网络语言模型（NNLM）
+        if re.fullmatch(r"[\u4e00-\u9fff]{1,12}", zh):
             out.setdefault(labels[int(m.group(1)) - 1], zh)
     return out
 
