@@ -404,7 +404,8 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
             cleaned[i] = None if _DANGLING.search(t) else t
     for i in range(1, len(point.evidence)):
         if cleaned[i] is not None and cleaned[i + 1] is not None \
-                and says_the_next(cleaned[i], cleaned[i + 1]):
+                and cleaned[i] != cleaned[i + 1] and says_the_next(cleaned[i], cleaned[i + 1]):
+            # (the same line twice is one sentence said twice: written once, below)
             cleaned[i] = None  # it took in the next source sentence: not its own source's
     out: list[Rendered] = []
     before = True  # the line before this one is in the report
