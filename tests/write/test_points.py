@@ -502,31 +502,28 @@ def test_a_term_inside_a_method_section_name_takes_the_glossary_chinese_with_the
     assert "对数线性" in names.get("3 New Log-linear Models", ""), names
 
 
-def test_a_sentence_that_leans_on_a_dropped_one_is_dropped_too():
-    """"This choice has several good reasons" rendered without the sentence before it (which
-    the model left in English) read as 这有几个好的理由 -- which choice? Both go."""
+def _two_sentences(text: str, cut: int, kind: str, label: str):
+    """A point of a paper's two sentences, ``text[:cut]`` and ``text[cut:]``, one passage."""
     from docent.types import Locator, Passage, Source
     from docent.write.points import Evidence, Point
 
-    text = ("Many NLP systems treat words as atomic units. This choice has several good "
-            "reasons, such as simplicity and robustness.")
     passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=1), char_start=0,
                       char_end=len(text))
-    source = Source(id=1, kind=SourceKind.pdf, title="word2vec", path="w.pdf", sha256="a")
+    source = Source(id=1, kind=SourceKind.pdf, title="paper", path="p.pdf", sha256="a")
+    return Point(kind, label, "paper", [Evidence(passage, source, 0, cut - 1),
+                                        Evidence(passage, source, cut, len(text))])
+
+
+def test_a_sentence_that_leans_on_a_dropped_one_is_dropped_too():
+    """"This choice has several good reasons" rendered without the sentence before it (which
+    the model left in English) read as 这有几个好的理由 -- which choice? Both go."""
+    text = ("Many NLP systems treat words as atomic units. This choice has several good "
+            "reasons, such as simplicity and robustness.")
     cut = text.index("This")
-    point = Point("goal", "Introduction", "paper", [Evidence(passage, source, 0, cut - 1),
-                                                     Evidence(passage, source, cut, len(text))])
+    point = _two_sentences(text, cut, "goal", "Introduction")
 
-    class Renderer(ChatModel):
-        name = "scripted-renderer"
-
-        def __init__(self, first: str) -> None:
-            super().__init__()
-            self.first = first
-
-        def _complete(self, messages, **options):
-            return Completion(text=f"1. {self.first}\n2. 这种选择有几个很好的理由，例如简单性和稳健性。",
-                              model=self.name)
+    def Renderer(first: str) -> ChatModel:  # noqa: N802 - reads as the model it makes
+        return _Replying(f"1. {first}\n2. 这种选择有几个很好的理由，例如简单性和稳健性。")
 
     brief = parse_brief(ASSIGNMENT)
     kept = render_point(Renderer("许多 NLP 系统把词当作原子单位。"), brief, point)
@@ -539,29 +536,25 @@ def test_a_line_that_took_in_the_next_source_sentence_is_dropped():
     """The bundled report said twice that ChatGPT with VANILLA is close to the best: the model
     wrote the second source sentence into the first line as well. That line is its own
     source sentence's no more: it goes, the second stays."""
-    from docent.types import Locator, Passage, Source
-    from docent.write.points import Evidence, Point
-
     text = ("We first observe that all models achieve good fluency scores. Despite its "
             "simplicity, ChatGPT with VANILLA is close to the best in correctness.")
-    passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=7), char_start=0,
-                      char_end=len(text))
-    source = Source(id=1, kind=SourceKind.pdf, title="ALCE", path="a.pdf", sha256="a")
-    cut = text.index("Despite")
-    point = Point("results", "5.1 Main Results", "paper",
-                  [Evidence(passage, source, 0, cut - 1), Evidence(passage, source, cut,
-                                                                   len(text))])
+    reply = ("1. 作者首先注意到所有模型的流畅度都好，但 ChatGPT 使用 VANILLA 在正确性上接近最佳。\n"
+             "2. 尽管简单，ChatGPT 使用 VANILLA 在正确性上接近最佳。")
+    kept = render_point(_Replying(reply), parse_brief(ASSIGNMENT),
+                        _two_sentences(text, text.index("Despite"), "results", "5.1 Results"))
+    assert [r.evidence.start for r in kept] == [text.index("Despite")], kept
 
-    class Renderer(ChatModel):
-        name = "scripted-renderer"
 
-        def _complete(self, messages, **options):
-            return Completion(text="1. 作者首先注意到所有模型的流畅度都好，但 ChatGPT 使用 VANILLA 在正确性上"
-                                   "接近最佳。\n2. 尽管简单，ChatGPT 使用 VANILLA 在正确性上接近最佳。",
-                              model=self.name)
+class _Replying(ChatModel):
+    name = "scripted-reply"
 
-    kept = render_point(Renderer(), parse_brief(ASSIGNMENT), point)
-    assert [r.evidence.start for r in kept] == [cut], kept
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def _complete(self, messages, **options):
+        return Completion(text=self.text, model=self.name)
+
 
 
 def test_a_stray_word_whose_chinese_leaves_the_line_cut_short_drops_the_line():
