@@ -139,3 +139,9 @@ class Glossary:
             for m in _MEASURE.finditer(text):
                 seen.setdefault(m.group(0).lower(), f"{m.group(1)} {_UNITS[m.group(2).lower()]}")
         return "\n".join(f"{en} = {zh}" for en, zh in seen.items())
+
+    def prompt_block(self, *texts: str) -> str:
+        """:meth:`prompt_lines` under the heading a Chinese prompt gives them, or "" when
+        ``texts`` use no term (what the rendering and the naming prompts include)."""
+        lines = self.prompt_lines(*texts)
+        return f"术语译名（照此翻译）：\n{lines}" if lines else ""

@@ -170,15 +170,13 @@ class Calibration:
             return True
         x = feature_vector(f, self.mean_cov)
         x["min_gain"] = GAIN_CEILING
-        return self._sigmoid(sum(w * x.get(name, 0.0) for name, w in self.w.items())) \
-            >= self.supported_at
+        return self._weighed(x) >= self.supported_at
 
     def score(self, f: Features) -> float:
-        x = feature_vector(f, self.mean_cov)
-        return self._sigmoid(sum(w * x.get(name, 0.0) for name, w in self.w.items()))
+        return self._weighed(feature_vector(f, self.mean_cov))
 
-    @staticmethod
-    def _sigmoid(z: float) -> float:
+    def _weighed(self, x: dict[str, float]) -> float:
+        z = sum(w * x.get(name, 0.0) for name, w in self.w.items())
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
     def decide(self, f: Features, claim: str, passages: list[str]) -> tuple[Verdict, float]:

@@ -374,10 +374,10 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     plain = causal_as if zh and point.voice != "lecture" else (lambda t: t)
     sources = "\n".join(f"{i}. {plain(evidence_text(ev))}"
                         for i, ev in enumerate(point.evidence, 1))
-    terms = glossary.prompt_lines(*(evidence_text(ev) for ev in point.evidence)) \
+    terms = glossary.prompt_block(*(evidence_text(ev) for ev in point.evidence)) \
         if zh and glossary is not None else ""
     if zh:
-        glossed = f"术语译名（照此翻译）：\n{terms}\n\n" if terms else ""
+        glossed = f"{terms}\n\n" if terms else ""
         user = f"资料句：\n{sources}\n\n{glossed}输出："
     else:
         user = f"Source sentences:\n{sources}\n\nOutput:"

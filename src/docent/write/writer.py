@@ -94,8 +94,8 @@ def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None
         return out
     listed = "\n".join(f"{i}. {_bare(label)}" for i, label in enumerate(labels, 1))
     # the glossary's Chinese for the terms inside a name ("New Log-linear Models": 对数线性)
-    terms = glossary.prompt_lines(*map(_bare, labels)) if glossary is not None else ""
-    glossed = f"\n\n术语译名（照此翻译）：\n{terms}" if terms else ""
+    terms = glossary.prompt_block(*map(_bare, labels)) if glossary is not None else ""
+    glossed = f"\n\n{terms}" if terms else ""
     reply = model.complete([Message("system", _NAMES_SYSTEM),
                             Message("user", f"{listed}{glossed}\n输出：")],
                            max_tokens=12 * len(labels) + 8, temperature=0.0)
