@@ -177,3 +177,18 @@ def test_a_report_the_sources_cannot_fill_says_so(kb_workspace):
     notes = [p.markdown for s in draft.sections for p in s.paragraphs
              if p.markdown.startswith("注：")]
     assert len(notes) == 1 and "20000-30000 字" in notes[0] and "[" not in notes[0], notes
+
+
+def test_a_term_the_assignment_names_is_led_by_where_its_explanation_comes_from(kb_workspace):
+    """"关键技术解析（如Transformer等）": the paper does not explain Transformer, a knowledge-base
+    page does; its paragraph is headed by the term and where the explanation comes from (the
+    bundled report had opened its techniques section on an unheaded lecture sentence)."""
+    settings, store, emb = kb_workspace
+    brief = parse_brief(ASSIGNMENT.replace("（3）关键技术解析", "（3）关键技术解析（如Transformer等）"))
+    _, draft = _write(settings, store, emb, ScriptedWriter(), brief)
+    techniques = draft.sections[2]
+    led = [p for p in techniques.paragraphs if p.lead.startswith("Transformer")]
+    assert [p.lead for p in led] == ["Transformer（资料讲解）"], [p.lead for p in
+                                                             techniques.paragraphs]
+    assert led[0].sentences[0].text.startswith("据《"), led[0].sentences[0].text
+    assert "**Transformer（资料讲解）**：据《" in to_markdown(draft)

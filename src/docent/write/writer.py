@@ -68,6 +68,23 @@ def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
     return "In the lecture, " + sentence[:1].lower() + sentence[1:]
 
 
+def _term_lead(point: Point, language: str) -> str:
+    """The run-in heading of a term the assignment names and the paper does not explain:
+    the term and where its explanation comes from, "Transformer（视频讲解）".
+
+    >>> from docent.write.points import Point
+    >>> _term_lead(Point("term", "Transformer", "lecture", []), "zh")
+    'Transformer（视频讲解）'
+    >>> _term_lead(Point("term", "RLHF", "document", []), "en")
+    'RLHF (from the knowledge base)'
+    """
+    where = {"lecture": ("视频讲解", "from the lecture"),
+             "document": ("资料讲解", "from the knowledge base")}.get(point.voice)
+    if where is None:
+        return point.label
+    return f"{point.label}（{where[0]}）" if language == "zh" else f"{point.label} ({where[1]})"
+
+
 def _bare(label: str) -> str:
     """A section name without its number: "3.1 Fluency" -> "Fluency"."""
     return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", label).strip() or label
@@ -245,6 +262,8 @@ class _Writer:
                     # it explains (a run-in heading: no sentence, nothing to check)
                     self.labelled.add(point.label)
                     out.paragraphs[-1].lead = self._named(plan, point.label)
+                elif point.kind == "term":  # a term the assignment names, and who explains it
+                    out.paragraphs[-1].lead = _term_lead(point, self.brief.language)
             self.last_point[plan.index] = point
             return True
         return False
