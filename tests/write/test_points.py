@@ -601,3 +601,15 @@ def test_a_chinese_paragraph_led_by_an_english_name_keeps_the_chinese_colon():
 
     assert name_sections(Naming(), ["2.1 Feedforward Neural Net Language Model (NNLM)"]) == {
         "2.1 Feedforward Neural Net Language Model (NNLM)": "前馈神经网络语言模型"}
+
+
+def test_a_section_name_that_loses_a_glossary_term_is_not_used():
+    """The S3 report was headed **新的线性模型（New Log-linear Models）** over text that says
+    对数线性: a Chinese name without the glossary's Chinese of a term in the English name is
+    not used (the English name stands alone); the other names are."""
+    from docent.glossary import Glossary
+    from docent.write.writer import name_sections
+
+    names = name_sections(_Replying("1. 新的线性模型\n2. 并行训练"),
+                          ["3 New Log-linear Models", "2.3 Parallel Training"], Glossary())
+    assert names == {"2.3 Parallel Training": "并行训练"}

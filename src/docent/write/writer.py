@@ -122,9 +122,29 @@ def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None
             continue
         zh = m.group(2).strip(" “”\"'。，,.*")
         zh = re.sub(r"\s*[（(][A-Za-z\d\-]+[)）]$", "", zh)  # 前馈神经网络语言模型（NNLM）
-        if re.fullmatch(r"[\u4e00-\u9fff]{1,12}", zh):
-            out.setdefault(labels[int(m.group(1)) - 1], zh)
+        label = labels[int(m.group(1)) - 1]
+        if re.fullmatch(r"[\u4e00-\u9fff]{1,12}", zh) and _keeps_terms(zh, label, glossary):
+            out.setdefault(label, zh)
     return out
+
+
+def _keeps_terms(name: str, label: str, glossary: Glossary | None) -> bool:
+    """Whether a Chinese section name has the glossary's Chinese of each term in the section's
+    English name: "新的线性模型" for "New Log-linear Models" lost 对数 (the heading would
+    contradict the text below it, which the glossary makes say 对数线性).
+
+    >>> g = Glossary()
+    >>> _keeps_terms("新的线性模型", "3 New Log-linear Models", g)
+    False
+    >>> _keeps_terms("新的对数线性模型", "3 New Log-linear Models", g)
+    True
+    >>> _keeps_terms("任务描述", "4.1 Task Description", g)
+    True
+    """
+    if glossary is None:
+        return True
+    wanted = [glossary.terms[en].removesuffix("的") for en, _, _ in glossary.find(_bare(label))]
+    return all(zh in name for zh in wanted if re.search(r"[\u4e00-\u9fff]", zh))
 
 
 # terms too common to name what a lecture point is about
