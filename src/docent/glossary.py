@@ -63,6 +63,9 @@ BASE_TERMS: dict[str, str] = {
     "weighted aggregation": "加权聚合", "lower triangular": "下三角", "block size": "块大小",
     "batch dimension": "批维度", "directed graph": "有向图", "cross-attention": "交叉注意力",
     "bigram": "二元语法", "character-level": "字符级",
+    # "single token words" came out 单词元词 (token = 词元 read into "single"); "Spearman's
+    # rank correlation" 级联相关性 ("cascade")
+    "single token": "单个词元", "rank correlation": "秩相关",
 }
 
 # a number and a unit joined by a hyphen ("100-word passages", rendered 100 字节 "bytes"
