@@ -145,24 +145,26 @@ def test_a_terms_english_is_given_in_parentheses_at_its_first_use_only():
 
 def test_a_term_explained_by_the_lecture_or_the_notes_says_so():
     """In the techniques section a term the lecture (or a knowledge-base page) explains is
-    credited to it, never left to read as the paper's."""
+    credited to it in its paragraph's heading, never left to read as the paper's; its
+    sentences are not framed again ("**Transformer（视频讲解）**：在讲解视频中，…" said it twice)."""
     from types import SimpleNamespace
 
     from docent.write.points import Point
-    from docent.write.writer import _framed
+    from docent.write.writer import _framed, _term_lead
 
     lecture = SimpleNamespace(source=SimpleNamespace(title="lets build gpt"))
     notes = SimpleNamespace(source=SimpleNamespace(title="Transformer 架构"))
     said = "Transformer 是处理所有繁重工作的神经网络。"
-    assert _framed(said, Point("term", "Transformer", "lecture", [lecture]), False, "zh") \
-        == "在讲解视频中，" + said
-    assert _framed(said, Point("term", "Transformer", "document", [notes]), False, "zh") \
-        == "据《Transformer 架构》，" + said
-    assert _framed("A Transformer is a network.", Point("term", "Transformer", "lecture",
-                                                         [lecture]), False, "en") \
-        == "In the lecture, a Transformer is a network."
-    # the paper's own term, and a lecture point past its first sentences, stay as they are
-    assert _framed(said, Point("term", "Transformer", "paper", [lecture]), True, "zh") == said
+    by_lecture = Point("term", "Transformer", "lecture", [lecture])
+    by_notes = Point("term", "Transformer", "document", [notes])
+    assert _term_lead(by_lecture, "zh") == "Transformer（视频讲解）"
+    assert _term_lead(by_notes, "zh") == "Transformer（据《Transformer 架构》）"
+    assert _term_lead(by_lecture, "en") == "Transformer (from the lecture)"
+    assert _term_lead(Point("term", "Transformer", "paper", [lecture]), "zh") == "Transformer"
+    assert _framed(said, by_lecture, True, "zh") == said
+    # a lecture point's first sentence says it is the lecture's; later ones stay as they are
+    assert _framed(said, Point("lecture", "02:26", "lecture", [lecture]), True, "zh") \
+        == "视频中，" + said
     assert _framed(said, Point("lecture", "02:26", "lecture", [lecture]), False, "zh") == said
 
 
@@ -188,7 +190,7 @@ def test_a_term_the_assignment_names_is_led_by_where_its_explanation_comes_from(
     _, draft = _write(settings, store, emb, ScriptedWriter(), brief)
     techniques = draft.sections[2]
     led = [p for p in techniques.paragraphs if p.lead.startswith("Transformer")]
-    assert [p.lead for p in led] == ["Transformer（资料讲解）"], [p.lead for p in
-                                                             techniques.paragraphs]
-    assert led[0].sentences[0].text.startswith("据《"), led[0].sentences[0].text
-    assert "**Transformer（资料讲解）**：据《" in to_markdown(draft)
+    assert len(led) == 1 and re.fullmatch(r"Transformer（据《.+》）", led[0].lead), \
+        [p.lead for p in techniques.paragraphs]
+    assert not led[0].sentences[0].text.startswith("据《"), led[0].sentences[0].text
+    assert f"**{led[0].lead}**：" in to_markdown(draft)

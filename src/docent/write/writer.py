@@ -46,41 +46,36 @@ _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*([A-Za-z][A-Za-z0-9 .\-]{1,40
 
 def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
     """The first sentence of a lecture point says it is the lecture's (the citation gives the
-    time range: a time written into the sentence is a number its passage never states); a
-    term explained by the lecture or a knowledge-base page in the techniques section names
-    where the explanation comes from."""
-    zh = language == "zh"
-    if point.kind == "term" and point.voice in ("lecture", "document") and point.evidence:
-        if re.match(r"^(?:讲者|视频|在讲解视频|据《)|^(?:The|the) (?:speaker|lecture)|^In the "
-                    r"lecture|^According to", sentence):
-            return sentence
-        if point.voice == "lecture":
-            return ("在讲解视频中，" + sentence) if zh else (
-                "In the lecture, " + sentence[:1].lower() + sentence[1:])
-        title = point.evidence[0].source.title
-        return (f"据《{title}》，" + sentence) if zh else (
-            f"According to “{title}”, " + sentence[:1].lower() + sentence[1:])
+    time range: a time written into the sentence is a number its passage never states). A
+    term explained by the lecture or a knowledge-base page says where the explanation comes
+    from in its paragraph's run-in heading (:func:`_term_lead`), not in its sentences."""
     if not first or point.kind != "lecture" or re.match(r"^(?:讲者|视频)|^(?:The|the) "
                                                          r"(?:speaker|lecture)", sentence):
         return sentence
-    if zh:
+    if language == "zh":
         return "视频中，" + sentence
     return "In the lecture, " + sentence[:1].lower() + sentence[1:]
 
 
 def _term_lead(point: Point, language: str) -> str:
     """The run-in heading of a term the assignment names and the paper does not explain:
-    the term and where its explanation comes from, "Transformer（视频讲解）".
+    the term and where its explanation comes from, "Transformer（视频讲解）" (its sentences
+    are the lecture's or the page's, never to be read as the paper's).
 
     >>> from docent.write.points import Point
     >>> _term_lead(Point("term", "Transformer", "lecture", []), "zh")
     'Transformer（视频讲解）'
-    >>> _term_lead(Point("term", "RLHF", "document", []), "en")
-    'RLHF (from the knowledge base)'
+    >>> from types import SimpleNamespace
+    >>> notes = SimpleNamespace(source=SimpleNamespace(title="RLHF 笔记"))
+    >>> _term_lead(Point("term", "RLHF", "document", [notes]), "en")
+    'RLHF (from “RLHF 笔记”)'
     """
-    where = {"lecture": ("视频讲解", "from the lecture"),
-             "document": ("资料讲解", "from the knowledge base")}.get(point.voice)
-    if where is None:
+    if point.voice == "lecture":
+        where = ("视频讲解", "from the lecture")
+    elif point.voice == "document" and point.evidence:
+        title = point.evidence[0].source.title
+        where = (f"据《{title}》", f"from “{title}”")
+    else:
         return point.label
     return f"{point.label}（{where[0]}）" if language == "zh" else f"{point.label} ({where[1]})"
 
