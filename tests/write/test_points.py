@@ -603,13 +603,29 @@ def test_a_chinese_paragraph_led_by_an_english_name_keeps_the_chinese_colon():
         "2.1 Feedforward Neural Net Language Model (NNLM)": "前馈神经网络语言模型"}
 
 
-def test_a_section_name_that_loses_a_glossary_term_is_not_used():
+def test_a_section_name_that_loses_a_glossary_term_is_asked_again_with_the_term_in_it():
     """The S3 report was headed **新的线性模型（New Log-linear Models）** over text that says
     对数线性: a Chinese name without the glossary's Chinese of a term in the English name is
-    not used (the English name stands alone); the other names are."""
+    not used; the name is asked again with the term's Chinese written into it, and if that
+    fails too the English name stands alone."""
     from docent.glossary import Glossary
     from docent.write.writer import name_sections
 
-    names = name_sections(_Replying("1. 新的线性模型\n2. 并行训练"),
-                          ["3 New Log-linear Models", "2.3 Parallel Training"], Glossary())
-    assert names == {"2.3 Parallel Training": "并行训练"}
+    class Naming(ChatModel):
+        name = "scripted-namer"
+
+        def __init__(self, replies):
+            super().__init__()
+            self.replies, self.asked = list(replies), []
+
+        def _complete(self, messages, **options):
+            self.asked.append(messages[-1].content)
+            return Completion(text=self.replies.pop(0), model=self.name)
+
+    labels = ["3 New Log-linear Models", "2.3 Parallel Training"]
+    model = Naming(["1. 新的线性模型\n2. 并行训练", "1. 新的对数线性模型"])
+    assert name_sections(model, labels, Glossary()) == {
+        "3 New Log-linear Models": "新的对数线性模型", "2.3 Parallel Training": "并行训练"}
+    assert model.asked[1] == "1. New 对数线性 Models\n输出："
+    stubborn = Naming(["1. 新的线性模型\n2. 并行训练", "1. 新线性模型"])
+    assert name_sections(stubborn, labels, Glossary()) == {"2.3 Parallel Training": "并行训练"}

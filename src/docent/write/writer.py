@@ -104,23 +104,51 @@ def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None
     labels = [label for label in dict.fromkeys(labels) if label not in out]
     if not labels:
         return out
-    listed = "\n".join(f"{i}. {_bare(label)}" for i, label in enumerate(labels, 1))
     # the glossary's Chinese for the terms inside a name ("New Log-linear Models": 对数线性)
     terms = glossary.prompt_block(*map(_bare, labels)) if glossary is not None else ""
+    lost = []
+    for label, zh in zip(labels, _ask_names(model, [_bare(label) for label in labels], terms)):
+        if zh and _keeps_terms(zh, label, glossary):
+            out[label] = zh
+        elif zh:
+            lost.append(label)
+    if lost and glossary is not None:
+        # a name that lost a term's Chinese is asked again with that Chinese written into it
+        # ("New 对数线性 Models"), which the small model keeps
+        inlined = [_inline_terms(_bare(label), glossary) for label in lost]
+        for label, zh in zip(lost, _ask_names(model, inlined, "")):
+            if zh and _keeps_terms(zh, label, glossary):
+                out[label] = zh
+    return out
+
+
+def _ask_names(model: ChatModel, names: list[str], terms: str) -> list[str | None]:
+    """One model call: a short Chinese name (at most 12 characters) for each of ``names``,
+    None where the reply gives none."""
+    listed = "\n".join(f"{i}. {name}" for i, name in enumerate(names, 1))
     glossed = f"\n\n{terms}" if terms else ""
     reply = model.complete([Message("system", _NAMES_SYSTEM),
                             Message("user", f"{listed}{glossed}\n输出：")],
-                           max_tokens=12 * len(labels) + 8, temperature=0.0)
+                           max_tokens=12 * len(names) + 8, temperature=0.0)
+    out: list[str | None] = [None] * len(names)
     for line in reply.text.splitlines():
         m = re.match(r"^\s*(\d{1,2})\s*[.、:：)）]\s*(.+?)\s*$", line)
-        if not m or not 1 <= int(m.group(1)) <= len(labels):
+        if not m or not 1 <= int(m.group(1)) <= len(names):
             continue
         zh = m.group(2).strip(" “”\"'。，,.*")
         zh = re.sub(r"\s*[（(][A-Za-z\d\-]+[)）]$", "", zh)  # 前馈神经网络语言模型（NNLM）
-        label = labels[int(m.group(1)) - 1]
-        if re.fullmatch(r"[\u4e00-\u9fff]{1,12}", zh) and _keeps_terms(zh, label, glossary):
-            out.setdefault(label, zh)
+        if re.fullmatch(r"[\u4e00-\u9fff]{1,12}", zh) and out[int(m.group(1)) - 1] is None:
+            out[int(m.group(1)) - 1] = zh
     return out
+
+
+def _inline_terms(name: str, glossary: Glossary) -> str:
+    """``name`` with each glossary term written in its Chinese: "New 对数线性 Models"."""
+    for en, written, _ in sorted(glossary.find(name), key=lambda t: -t[2][0]):
+        zh = glossary.terms[en].removesuffix("的")
+        if re.search(r"[\u4e00-\u9fff]", zh):
+            name = name.replace(written, zh)
+    return name
 
 
 def _keeps_terms(name: str, label: str, glossary: Glossary | None) -> bool:
