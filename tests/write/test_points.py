@@ -119,6 +119,11 @@ def test_sentence_filter():
     assert not usable("When did the US declare independence from Britain?")  # Figure 1
     assert not usable("6 https://www.reddit.com/r/explainlikeimfive/ 7 https://commoncrawl.org.")
     assert not usable("Liu et al. (2023) propose to directly evaluate perceived utility by humans.")
+    # a numbered citation used as a noun dangles once it is removed ("proposed in to be")
+    assert not usable("While there has been later substantial amount of work, we consider the "
+                      "approach proposed in [13] to be the simplest one.")
+    assert usable("Neural network based language models significantly outperform N-gram "
+                  "models [1, 27, 17].")
 
 
 def test_the_authors_are_never_we():

@@ -134,6 +134,8 @@ def usable(text: str) -> bool:
     capitals = sum(w[:1].isupper() for w in words[1:])
     if capitals > 0.5 * (len(words) - 1):  # a title-case list: figure text, an example answer
         return False
+    if re.search(r"\b(?:to|in|and|by|of|from|with|as|including|see|than|on|for)\s*\[\d", text):
+        return False  # "the approach proposed in [13] to be the simplest": it dangles without
     stripped = _CITE_RE.sub("", text)
     bare = re.sub(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]", "", stripped)
     if re.search(r"\b(?:to|in|and|by|of|from|with|as|including|see|than)\s*[,.;:)]", bare):
