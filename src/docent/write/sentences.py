@@ -260,6 +260,27 @@ def causal_as(text: str) -> str:
     return _CAUSAL_AS.sub(" because ", text)
 
 
+# idioms the small model renders word by word, in the plain words it renders right: "is short
+# for" came out 短缩为, "in other words" 在其他情况下, "consistently adhere" 继续遵循
+_PLAIN = [(re.compile(r"\b(is|are) short for\b", re.IGNORECASE), r"\1 the abbreviation of"),
+          (re.compile(r"\b(i)n other words\b", re.IGNORECASE),
+           lambda m: "That is" if m.group(1) == "I" else "that is"),
+          (re.compile(r"\bconsistently (?=[a-z]+\b)"), "always ")]
+
+
+def plain_idioms(text: str) -> str:
+    """An English sentence with the idioms the small model mistranslates in plain words.
+
+    >>> plain_idioms("GPT is short for generatively pre-trained transformer.")
+    'GPT is the abbreviation of generatively pre-trained transformer.'
+    >>> plain_idioms("In other words, LLMs consistently adhere to the list format.")
+    'That is, LLMs always adhere to the list format.'
+    """
+    for pattern, plain in _PLAIN:
+        text = pattern.sub(plain, text)
+    return text
+
+
 def who_for(voice: str, title: str, zh: bool) -> str:
     """How a report names who says what a source says: 作者 / the authors for a paper, 讲者 /
     the speaker for a lecture, a document by its title."""
@@ -371,10 +392,11 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
              f"原句中的 we / our / I 指{who}，写作“{who}”，绝不写“我们”或“我”；")
     system = (_SYSTEM_ZH.replace("{voice}", voice) if zh else _SYSTEM_EN).format(who=who)
     # a written source's causal "as" (a speaker's "as we did" compares: left as it is)
-    plain = causal_as if zh and point.voice != "lecture" else (lambda t: t)
+    plain = (lambda t: plain_idioms(causal_as(t))) if zh and point.voice != "lecture" else \
+        (plain_idioms if zh else (lambda t: t))
     sources = "\n".join(f"{i}. {plain(evidence_text(ev))}"
                         for i, ev in enumerate(point.evidence, 1))
-    terms = glossary.prompt_block(*(evidence_text(ev) for ev in point.evidence)) \
+    terms = glossary.prompt_block(*(plain(evidence_text(ev)) for ev in point.evidence)) \
         if zh and glossary is not None else ""
     if zh:
         glossed = f"{terms}\n\n" if terms else ""
