@@ -166,6 +166,10 @@ def test_a_term_explained_by_the_lecture_or_the_notes_says_so():
     assert _framed(said, Point("lecture", "02:26", "lecture", [lecture]), True, "zh") \
         == "视频中，" + said
     assert _framed(said, Point("lecture", "02:26", "lecture", [lecture]), False, "zh") == said
+    # an opening connective of the speaker's ("For example, ...") refers to nothing before it
+    assert _framed("例如，OpenAI 还有一个名为 tiktoken 的库。", Point("lecture", "11:23", "lecture",
+                                                         [lecture]), True, "zh") \
+        == "视频中，OpenAI 还有一个名为 tiktoken 的库。"
 
 
 def test_a_report_the_sources_cannot_fill_says_so(kb_workspace):

@@ -52,8 +52,9 @@ def _framed(sentence: str, point: Point, first: bool, language: str) -> str:
     if not first or point.kind != "lecture" or re.match(r"^(?:讲者|视频)|^(?:The|the) "
                                                          r"(?:speaker|lecture)", sentence):
         return sentence
-    if language == "zh":
-        return "视频中，" + sentence
+    if language == "zh":  # a point's opening connective refers to nothing before it
+        return "视频中，" + re.sub(r"^(?:例如|比如|所以|那么|因此|其实|好的?|而且|另外)[，,]\s*", "",
+                                 sentence)
     return "In the lecture, " + sentence[:1].lower() + sentence[1:]
 
 
