@@ -148,7 +148,8 @@ class Restating(ChatModel):
         numbered = re.findall(r"^(\d+)\. ", messages[-1].content, re.MULTILINE)
         self.prompts = getattr(self, "prompts", []) + [messages[-1].content]
         if "小节标题" in messages[0].content:  # the method sections' names
-            self.names = messages[-1].content
+            # (every naming prompt: a name that lost a glossary term is asked again)
+            self.names = getattr(self, "names", "") + messages[-1].content
             return Completion(text="\n".join(f"{n}. 小节{'一二三四五六七八九十'[int(n) - 1]}"
                                              for n in numbered), model=self.name)
         lines = []
