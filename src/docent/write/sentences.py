@@ -391,9 +391,14 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
              if point.voice == "lecture" else
              f"原句中的 we / our / I 指{who}，写作“{who}”，绝不写“我们”或“我”；")
     system = (_SYSTEM_ZH.replace("{voice}", voice) if zh else _SYSTEM_EN).format(who=who)
-    # a written source's causal "as" (a speaker's "as we did" compares: left as it is)
-    plain = (lambda t: plain_idioms(causal_as(t))) if zh and point.voice != "lecture" else \
-        (plain_idioms if zh else (lambda t: t))
+    def plain(text: str) -> str:
+        """The source sentence as a Chinese rendering's model is given it: idioms in plain
+        words, a written source's causal "as" made "because" (a speaker's "as we did"
+        compares: left as it is)."""
+        if not zh:
+            return text
+        return plain_idioms(text if point.voice == "lecture" else causal_as(text))
+
     sources = "\n".join(f"{i}. {plain(evidence_text(ev))}"
                         for i, ev in enumerate(point.evidence, 1))
     terms = glossary.prompt_block(*(plain(evidence_text(ev)) for ev in point.evidence)) \

@@ -143,12 +143,16 @@ def _ask_names(model: ChatModel, names: list[str], terms: str) -> list[str | Non
     return out
 
 
+def _chinese_of_terms(name: str, glossary: Glossary) -> list[tuple[str, str]]:
+    """``(as written, Chinese)`` for each term of ``name`` the glossary writes in Chinese."""
+    return [(written, zh) for en, written, _ in glossary.find(name)
+            for zh in [glossary.terms[en].removesuffix("的")] if re.search(r"[\u4e00-\u9fff]", zh)]
+
+
 def _inline_terms(name: str, glossary: Glossary) -> str:
     """``name`` with each glossary term written in its Chinese: "New 对数线性 Models"."""
-    for en, written, _ in sorted(glossary.find(name), key=lambda t: -t[2][0]):
-        zh = glossary.terms[en].removesuffix("的")
-        if re.search(r"[\u4e00-\u9fff]", zh):
-            name = name.replace(written, zh)
+    for written, zh in _chinese_of_terms(name, glossary):
+        name = name.replace(written, zh)
     return name
 
 
@@ -165,10 +169,8 @@ def _keeps_terms(name: str, label: str, glossary: Glossary | None) -> bool:
     >>> _keeps_terms("任务描述", "4.1 Task Description", g)
     True
     """
-    if glossary is None:
-        return True
-    wanted = [glossary.terms[en].removesuffix("的") for en, _, _ in glossary.find(_bare(label))]
-    return all(zh in name for zh in wanted if re.search(r"[\u4e00-\u9fff]", zh))
+    return glossary is None or all(zh in name for _, zh in _chinese_of_terms(_bare(label),
+                                                                            glossary))
 
 
 # terms too common to name what a lecture point is about
