@@ -399,10 +399,9 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
             return text
         return plain_idioms(text if point.voice == "lecture" else causal_as(text))
 
-    sources = "\n".join(f"{i}. {plain(evidence_text(ev))}"
-                        for i, ev in enumerate(point.evidence, 1))
-    terms = glossary.prompt_block(*(plain(evidence_text(ev)) for ev in point.evidence)) \
-        if zh and glossary is not None else ""
+    given = [plain(evidence_text(ev)) for ev in point.evidence]
+    sources = "\n".join(f"{i}. {text}" for i, text in enumerate(given, 1))
+    terms = glossary.prompt_block(*given) if zh and glossary is not None else ""
     if zh:
         glossed = f"{terms}\n\n" if terms else ""
         user = f"资料句：\n{sources}\n\n{glossed}输出："
