@@ -85,6 +85,8 @@ def test_the_papers_own_techniques_come_before_the_background_they_build_on(tmp_
     assert own < labels.index("3.2 Continuous Skip-gram Model")
     assert own < labels.index("2.1 Feedforward Neural Net Language Model (NNLM)"), labels
     assert not any(re.search(r"goals? of", label, re.I) for label in labels)
+    # the subsections of "4 Results" are its experiments, not techniques
+    assert not any(label.startswith("4.") for label in labels), labels
 
 
 def test_the_lecture_points_follow_the_lecture_with_time_ranges(example):
@@ -96,6 +98,16 @@ def test_the_lecture_points_follow_the_lecture_with_time_ranges(example):
     assert all(e.source.kind in (SourceKind.subtitles, SourceKind.media)
                for p in media for e in p.evidence)
     assert all(re.match(r"\d+:\d\d(:\d\d)?-\d+:\d\d", p.label) for p in media)
+
+
+def test_lecture_points_explain_rather_than_narrate_the_screen(example):
+    """Of a live-coding lecture the points are what the speaker explains ("positional
+    encoding", "decoder only because we are just generating text"), not what he does on the
+    screen ("we need to transpose K here", "an end dot layer norm and we tell it ...")."""
+    *_, points = example
+    said = [e.text for p in points["media"] for e in p.evidence]
+    assert not any(re.search(r"\btranspose\b|\bdot layer norm\b", t) for t in said), said
+    assert any("decoder" in t for t in said), said
 
 
 def test_every_evidence_sentence_is_a_whole_sentence_of_prose_inside_its_passage(example):
@@ -301,6 +313,22 @@ def test_a_contrast_the_source_does_not_draw_drops_the_line():
     assert clean_line("所有模型的流畅度都很好，ChatGPT 的正确性也接近最佳。", ev, "作者", True)
     but = _lecture_evidence("The model is small, but it trains in minutes.")
     assert clean_line("模型很小，但几分钟就能训练完。", but, "讲者", True) == "模型很小，但几分钟就能训练完。"
+
+
+def test_a_negation_the_source_does_not_state_drops_the_line():
+    """word2vec's "compared to the popular neural network models" came out completed with a
+    claim of the model's own: 流行的神经网络模型在准确性上没有明显优势."""
+    from docent.write.sentences import clean_line
+
+    ev = _lecture_evidence("We observed that it is possible to train high quality word vectors "
+                           "using very simple model architectures, compared to the popular "
+                           "neural network models (both feedforward and recurrent).")
+    assert clean_line("作者观察到，使用非常简单的模型架构可以训练出高质量的词向量，相比之下，流行的神经网络"
+                      "模型在准确性上没有明显优势。", ev, "作者", True) is None
+    assert clean_line("作者观察到，与流行的神经网络模型相比，使用非常简单的模型架构也可以训练出高质量的词向量。",
+                      ev, "作者", True)
+    denies = _lecture_evidence("Retrieving text on-the-fly does not improve performance.")
+    assert clean_line("即时检索文本没有提高性能。", denies, "作者", True)
 
 
 def test_a_line_left_half_in_english_or_leaking_the_prompts_example_is_dropped():

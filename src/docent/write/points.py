@@ -280,12 +280,19 @@ def _summary(store: Store) -> list[Point]:
 
 def _technique_sections(passages: list[Passage]) -> list[str]:
     """The paper's own method sections, in order (a parent's opening introduces its
-    subsections)."""
+    subsections); the subsections of a skipped section ("4.1 Task Description" under
+    "4 Results") are skipped with it."""
     names: list[str] = []
+    skipped: list[str] = []  # the numbers of skipped sections, "4."
     for p in passages:
         sec = p.locator.section
-        if p.role is PassageRole.body and sec and sec not in names \
-                and not _SKIP_SECTION.search(sec):
+        if p.role is not PassageRole.body or not sec or sec in names:
+            continue
+        number = re.match(r"(\d+(?:\.\d+)*)\s", sec)
+        if _SKIP_SECTION.search(sec):
+            if number:
+                skipped.append(number.group(1) + ".")
+        elif not (number and number.group(1).startswith(tuple(skipped))):
             names.append(sec)
     return names
 
@@ -350,17 +357,38 @@ _EXPLAINS = re.compile(r"\b(?:is|are) (?:a|an|the|called|basically|just)\b|\bthe
                       re.IGNORECASE)
 
 
+# a live-coding lecture's narration of its screen ("we need to transpose K here", "one is an
+# end dot layer norm and we tell it ..."): true of the code on screen, meaningless in a report
+_SCREEN = re.compile(
+    r"\b(?:here|dot|transpose|tell it|careful|copilot|register|print(?:ing)?|variable|function|"
+    r"module|torch|line|lines|cell|call|calling|plug(?:ged)?|import|I want|we want|we'd like|"
+    r"(?:we|you) have to|we need|need to|what I|you can see)\b", re.IGNORECASE)
+# the speaker giving a reason or a way to think of something: what a reader of a report wants
+_REASON = re.compile(r"\b(?:think (?:about|of) (?:it|this|them) as|the reason|because|so that|"
+                     r"in order to|is that|the idea|mechanism|never|always)\b", re.IGNORECASE)
+
+
 def _informative(ev: Evidence, weight: dict[str, float]) -> float:
     """How much a spoken sentence explains: the lecture's recurring concepts that the paper
-    also uses (weighted by how often the lecture comes back to them), a defining phrase, and
-    not the speaker talking about himself."""
+    also uses (weighted by how often the lecture comes back to them), a defining phrase or a
+    reason, and neither the speaker talking about himself nor narrating his screen.
+
+    >>> from types import SimpleNamespace as said  # anything with the sentence as .text
+    >>> w = {"attention": 2.0, "tokens": 1.0, "communication": 1.5}
+    >>> explains = said(text="Attention is a communication mechanism between tokens.")
+    >>> narrates = said(text="Here we need to transpose the attention for the tokens.")
+    >>> _informative(explains, w) > _informative(narrates, w)
+    True
+    """
     words = _content(ev.text)
     score = sum(weight.get(w, 0.0) for w in words) / math.sqrt(len(ev.text.split()) + 1)
     if _EXPLAINS.search(ev.text):
         score *= 1.5
+    if _REASON.search(ev.text):
+        score *= 1.3
     if re.search(r"\bI(?:'m| am| think| introduced| want)\b", ev.text):
         score *= 0.5
-    return score
+    return score * 0.6 ** len(_SCREEN.findall(ev.text))
 
 
 def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] = ()
