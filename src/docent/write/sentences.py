@@ -76,6 +76,14 @@ _CONTRAST = re.compile(r"\b(?:but|however|while|whereas|although|though|yet|desp
                        r"unlike|instead|rather|contrary|only|still|not|no|fail|cannot|n't|"
                        r"without|even|except|lower|worse|less)\b|n't", re.IGNORECASE)
 
+# a negation in a Chinese line ("在准确性上没有明显优势"), and what in an English source may be
+# rendered as one: a line that denies what its source never denies completes the source with
+# a claim of the model's own ("compared to the popular models" came out "…没有明显优势")
+_NEGATION_ZH = re.compile(r"没有|并不|并非|不能|不会|无法|未能|不是|不再|毫无|从未|不需要|不必")
+_NEGATION_EN = re.compile(r"\b(?:not|no|never|without|cannot|neither|nor|none|lack\w*|fail\w*|"
+                          r"unable|instead|rather|hardly|little|nothing|only|free|avoid\w*|"
+                          r"prevent\w*)\b|n't", re.IGNORECASE)
+
 # an English word left untranslated in a Chinese line (outside the parentheses that give a
 # term's English, quotations and titles): "包含了 retrieved passages", "事实oid数据集"
 _PARENS = re.compile(r"[（(][^（）()]*[)）]|“[^”]*”|\"[^\"]*\"|《[^》]*》|‘[^’]*’")
@@ -293,7 +301,7 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
     """A rendered line made a report sentence, or None when it is not a faithful rendering of
     ``evidence`` (its source sentence): left in the wrong language, looping, saying much more,
     crediting the authors or the speaker with what the source says of others, drawing a
-    contrast or stating a number the source does not, cut short, or echoing the prompt's
+    contrast, denying or stating a number the source does not, cut short, or echoing the prompt's
     example. The voice is the report's (``who``)."""
     text = normalize_space(line).strip("“”\"' ")
     text = re.sub(r"\[\s*\d+(?:\s*[,，]\s*\d+)*\s*\]|【\d+】|\*+|`", "", text)
@@ -332,6 +340,8 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
             return None  # "if I'm the fifth token...": the speaker plays a part, not himself
     if zh and re.search(r"但|然而|不过|却|相反", text) and not _CONTRAST.search(source):
         return None  # a contrast the source does not draw (two sentences joined by 但)
+    if zh and _NEGATION_ZH.search(text) and not _NEGATION_EN.search(source):
+        return None  # a negation the source does not state
     if unstated_numbers(text, [source]):
         return None  # a number its source does not state
     if zh and _DANGLING.search(text):
