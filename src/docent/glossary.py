@@ -66,6 +66,15 @@ BASE_TERMS: dict[str, str] = {
     # "single token words" came out 单词元词 (token = 词元 read into "single"); "Spearman's
     # rank correlation" 级联相关性 ("cascade")
     "single token": "单个词元", "rank correlation": "秩相关",
+    # GPT's expansion came out 生成式、生成式预训练 Transformer (the adverb rendered twice)
+    "generatively pretrained transformer": "生成式预训练 Transformer",
+    "generatively pre-trained transformer": "生成式预训练 Transformer",
+    "generative pre-trained transformer": "生成式预训练 Transformer",
+    "generative pretrained transformer": "生成式预训练 Transformer",
+    "decoder-only": "仅解码器", "decoder only": "仅解码器",
+    "communication mechanism": "通信机制",
+    # "preserve linear regularities among words" came out 保持单词之间线性正则化
+    "linear regularities": "线性规律", "linear regularity": "线性规律",
 }
 
 # a number and a unit joined by a hyphen ("100-word passages", rendered 100 字节 "bytes"

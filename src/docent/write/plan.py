@@ -82,14 +82,21 @@ def section_role(section: BriefSection) -> str:
 
 
 def target_length(brief: Brief) -> tuple[int, LengthUnit]:
-    """The length to aim for: two fifths of the way into the range (sentences that fail
-    validation or lean on a dropped one are removed later, and every sentence more costs
-    writing and judging time), a little over a bare minimum."""
+    """The length to aim for: a quarter of the way into the range (sentences that fail
+    validation or lean on a dropped one are removed later, and a repair tops the report up to
+    the minimum; every sentence more costs writing and judging time), a little over a bare
+    minimum.
+
+    >>> from docent.types import LengthRange
+    >>> asked = LengthRange(min=2000, max=3000, unit="zh_chars")
+    >>> target_length(Brief(assignment="2000-3000字", language="zh", length=asked))[0]
+    2250
+    """
     unit = brief.length.unit if brief.length else (
         LengthUnit.zh_chars if brief.language == "zh" else LengthUnit.words)
     rng = brief.length
     if rng and rng.min is not None and rng.max is not None:
-        return rng.min + 2 * (rng.max - rng.min) // 5, unit
+        return rng.min + (rng.max - rng.min) // 4, unit
     if rng and rng.min is not None:
         return int(rng.min * 1.15), unit
     if rng and rng.max is not None:

@@ -197,6 +197,7 @@ class _Writer:
         self.said: list[set[str]] = []  # content words of every source sentence written from
         self.framed = 0  # lecture sentences opened with "视频中，" (at most two: no formula)
         self.glossed: set[str] = set()  # English terms already given in parentheses
+        self.moments: set[str] = set()  # the terms heading the lecture's moments so far
         self.sentences: set[str] = set()  # every sentence written so far (no space): none twice
         self.names: dict[str, str] = {}  # a method section's name as the report prints it
         self.labelled: set[str] = set()  # method sections whose first paragraph is written
@@ -320,10 +321,11 @@ class _Writer:
         knows none of its terms); names and times only, nothing to check."""
         span = point.label.replace("-", "–")
         terms = [(en, zh) for r in rendered for en, zh in self.glossary.terms_in(r.evidence.text)
-                 if en not in _GENERIC_TERMS]
-        if not terms:
+                 if en not in _GENERIC_TERMS and en not in self.moments]
+        if not terms:  # (a topic already heading an earlier moment does not head a second)
             return span
         en, zh = max(terms, key=lambda t: len(t[0]))
+        self.moments.add(en)
         if self.brief.language != "zh":
             return f"{en[:1].upper()}{en[1:]} ({span})"
         return f"{zh.removesuffix('的')}（{span}）"
@@ -513,7 +515,7 @@ def _fit_length(writer: _Writer, plans: list[SectionPlan], sections: list[DraftS
     hi = rng.max if rng and rng.max is not None else None
     flexible = [p for p in plans if not p.missing and p.role != "info"]
     open_ = set(p.index for p in flexible)
-    # the first draft aims at the target (two fifths of the way into the range): sentences that
+    # the first draft aims at the target (a quarter of the way into the range): sentences that
     # fail validation are removed later, and the report must still reach the minimum; a repair
     # tops up to just over the minimum (what it adds is checked once more, not repaired again)
     goal = writer.total if lo is not None and hi is not None and not repairing else (
