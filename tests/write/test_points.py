@@ -432,6 +432,11 @@ def test_stray_english_words_are_put_into_chinese_and_names_stay():
                                  Glossary()) == ["这减轻了幻觉，也检查陈述。"]
     assert translate_stray_words(model, ["例如情感分析和 paraphrase detection。"],
                                  Glossary()) == ["例如情感分析和复述检测。"]
+    # a hyphenated term (never a stray word) and a name the glossary spells with a capital
+    assert translate_stray_words(model, ["现有的 off-the-shelf LLMs 的上下文窗口有限。"],
+                                 Glossary()) == ["现有的现成的 LLMs 的上下文窗口有限。"]
+    assert translate_stray_words(model, ["使用仅解码器（decoder only） transformer。"],
+                                 Glossary()) == ["使用仅解码器（decoder only） Transformer。"]
     assert len(model.asked) == 1
 
 

@@ -143,11 +143,15 @@ def translate_stray_words(model: ChatModel, lines: list[str],
     for line in lines:
         stray = set(stray_words(line))
         for en, written, _ in glossary.find(_PARENS.sub("", line)) if glossary else []:
-            # a term of the glossary left in English ("paraphrase detection")
+            # a term of the glossary left in English ("paraphrase detection", "off-the-shelf":
+            # a hyphenated word is no stray word, but a lower-case term is no name either)
             zh = glossary.terms[en]
-            if re.search(r"[\u4e00-\u9fff]", zh) and set(
-                    re.findall(r"[A-Za-z]+", written)) <= stray:
+            left = set(re.findall(r"[A-Za-z]+", written)) <= stray or (
+                "-" in written and written.islower())
+            if left and re.search(r"[\u4e00-\u9fff]", zh):
                 chinese[written] = zh
+            elif left and written.islower() and zh.lower() == written.lower() != zh:
+                chinese[written] = zh  # a name the glossary spells: "transformer", Transformer
     done = {w for phrase in chinese for w in re.findall(r"[A-Za-z]+", phrase)}
     words = {w: None for line in lines for w in stray_words(line)
              if _PLAIN_WORD.search(w) and w not in done}
