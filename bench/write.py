@@ -100,6 +100,8 @@ def run(number: int, out: Path | None) -> None:
         (out / f"scenario-{number}.md").write_text(result.markdown, encoding="utf-8")
         (out / f"scenario-{number}.validation.md").write_text(
             validation_markdown(result.validation), encoding="utf-8")
+        (out / f"scenario-{number}.validation.json").write_text(
+            result.validation.model_dump_json(indent=1), encoding="utf-8")
     draft, v = result.draft, result.validation
     rng = draft.length_range
     parsed = parse_report(result.markdown)

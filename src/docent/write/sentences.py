@@ -293,6 +293,23 @@ def plain_idioms(text: str) -> str:
     return text
 
 
+# a speaker's word said twice ("generatively, generatively pre trained", "many, many")
+_SAID_TWICE = re.compile(r"\b([A-Za-z]+)(?:,?\s+\1\b)+", re.IGNORECASE)
+
+
+def spoken_plainly(text: str) -> str:
+    """A transcript sentence without the speaker's restarts, for a rendering: a word said
+    twice in a row is said once (rendered, "generatively, generatively pre trained" came out
+    生成式、生成式预训练).
+
+    >>> spoken_plainly("So GPT is short for generatively, generatively pre trained transformer.")
+    'So GPT is short for generatively pre trained transformer.'
+    >>> spoken_plainly("People have come up with many, many examples.")
+    'People have come up with many examples.'
+    """
+    return _SAID_TWICE.sub(r"\1", text)
+
+
 def who_for(voice: str, title: str, zh: bool) -> str:
     """How a report names who says what a source says: 作者 / the authors for a paper, 讲者 /
     the speaker for a lecture, a document by its title."""
@@ -408,10 +425,11 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     def plain(text: str) -> str:
         """The source sentence as a Chinese rendering's model is given it: idioms in plain
         words, a written source's causal "as" made "because" (a speaker's "as we did"
-        compares: left as it is)."""
+        compares: left as it is), a speaker's restarts ("generatively, generatively") once."""
         if not zh:
             return text
-        return plain_idioms(text if point.voice == "lecture" else causal_as(text))
+        return plain_idioms(spoken_plainly(text) if point.voice == "lecture"
+                            else causal_as(text))
 
     given = [plain(evidence_text(ev)) for ev in point.evidence]
     sources = "\n".join(f"{i}. {text}" for i, text in enumerate(given, 1))
