@@ -125,6 +125,8 @@ def test_markdown_lists_unverified_sentences_with_their_evidence():
         assert other not in section, other  # only the unverified one is listed
     assert text.index(head) < text.index("## Findings")
     assert "WARNING support [一、概述]" in text and UNVERIFIED_MESSAGE in text
+    # the one listed is Chinese against English evidence: the reader is told what that means
+    assert "1 of them is a Chinese sentence judged against English evidence" in section
 
 
 def test_unverified_from_findings_alone_and_none_without_any():
@@ -138,6 +140,7 @@ def test_unverified_from_findings_alone_and_none_without_any():
     assert [u.text for u in v.unverified_sentences()] == ["Claim three."]
     text = to_markdown(v)
     assert "1. [S] Claim three." in text and "evidence (Paper, p. 2): “Evidence three.”" in text
+    assert "judged against English evidence" not in text  # an English claim
     plain = ValidationReport.build("r", [], [Verdict.supported], None, None)
     assert "Unverified sentences" not in to_markdown(plain)
     assert "- verified 1 of 1 cited sentences (100%)" in to_markdown(plain)

@@ -47,7 +47,11 @@ passage; ``repairs`` what ``docent write`` changed while repairing (empty for
 
 from __future__ import annotations
 
+import re
+
 from docent.types import ValidationReport
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 __all__ = ["to_markdown"]
 
@@ -86,6 +90,16 @@ def to_markdown(v: ValidationReport) -> str:
         lines += ["", "## Unverified sentences (check these yourself)", "",
                   "The judge could not establish that the cited passage supports these "
                   "sentences. Read each against the evidence it was judged on.", ""]
+        across = sum(1 for u in unverified if u.evidence and _CJK.search(u.text)
+                     and not _CJK.search(u.evidence))
+        if across:
+            lines += [
+                f"{across} of them " + ("is a Chinese sentence" if across == 1 else
+                                        "are Chinese sentences")
+                + " judged against English evidence. "
+                "Across languages the judge verifies only what it is very sure of, so many "
+                "of these read faithfully; others drop or change a detail (a qualifier, a "
+                "term, the direction of a comparison), which only a reader catches.", ""]
         for n, u in enumerate(unverified, 1):
             where = f" [{u.section}]" if u.section else ""
             cites = " " + " ".join(u.citations) if u.citations else ""
