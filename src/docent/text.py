@@ -225,6 +225,62 @@ def _canon(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
+# English numbers spelled with a scale ("one million", "six billion"), and words that state a
+# count without a numeral ("both")
+_SPELLED_SCALE = re.compile(r"\b(a|one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+                            r"thirty|forty|fifty|hundred|\d+(?:\.\d+)?)\s+(hundred|thousand|"
+                            r"million|billion|trillion)s?\b", re.IGNORECASE)
+_COUNT_WORDS = {"both": 2, "pair": 2, "double": 2, "triple": 3}
+_EN_WORD_SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9,
+                  "trillion": 1e12}
+
+# Chinese numerals ("六十亿", "一千万", "两"): not after 第 (an ordinal) or 数/几/上/成 (a vague
+# "数十亿", "上千"), not a unit alone ("百万", "亿": "millions"), not "one" (一个 is "a"), and
+# not inside a word that is no count (三角 triangular, 二叉树 binary tree, 二元 bigram, 十分 very)
+_ZH_DIGIT = dict(zip("零一二两三四五六七八九", (0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9)))
+_ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
+_ZH_RUN = re.compile(r"(?<![第数几上成零一二两三四五六七八九十百千万亿])"
+                     r"[零一二两三四五六七八九十百千万亿]+")
+_ZH_NOT_COUNT = re.compile(r"角|叉|元|进制|分法|分之|分(?!钟)|多|余|几|来")
+
+
+def zh_numeral_value(run: str) -> float:
+    """The value of a run of Chinese numerals.
+
+    >>> [zh_numeral_value(r) for r in ("六十亿", "一千万", "两", "一百零五", "一万亿")]
+    [6000000000.0, 10000000.0, 2, 105, 1000000000000.0]
+    """
+    for big, scale in (("亿", 1e8), ("万", 1e4)):
+        if big in run:
+            head, tail = run.split(big, 1)
+            return zh_numeral_value(head or "一") * scale + (zh_numeral_value(tail) if tail else 0)
+    total = digit = 0
+    for ch in run:
+        if ch in _ZH_DIGIT:
+            digit = _ZH_DIGIT[ch]
+        else:
+            total += (digit or 1) * _ZH_UNIT[ch]
+            digit = 0
+    return total + digit
+
+
+def _zh_numbers(text: str) -> list[tuple[str, str]]:
+    """The counts written in Chinese numerals: ``(as written, value)``."""
+    out: list[tuple[str, str]] = []
+    for m in _ZH_RUN.finditer(text):
+        run = m.group(0)
+        if _ZH_NOT_COUNT.match(text, m.end()):
+            continue  # 三角, 二叉树, 十分, 二十多
+        if not set(run) & set(_ZH_DIGIT) and run != "十":
+            continue  # a unit alone: "百万", "千"
+        if run[0] in "万亿":
+            continue  # "万一"
+        value = zh_numeral_value(run)
+        if value > 1:
+            out.append((run, _canon(value)))
+    return out
+
+
 def number_values(text: str) -> set[str]:
     """Every number ``text`` states, as digits and as scaled values: ``"899M"`` gives
     ``{"899", "899000000"}``, ``"8.99 亿"`` ``{"8.99", "899000000"}``, ``"four"`` ``{"4"}``,
@@ -243,8 +299,13 @@ def number_values(text: str) -> set[str]:
         raw = m.group(1).replace(",", "")
         out.add(_canon(float(raw) * _ZH_SCALE[m.group(2)]))
     for w in re.findall(r"[A-Za-z]+", text.lower()):
-        if w in _NUMBER_WORDS:
-            out.add(_canon(_NUMBER_WORDS[w]))
+        if w in _NUMBER_WORDS or w in _COUNT_WORDS:
+            out.add(_canon(_NUMBER_WORDS.get(w, _COUNT_WORDS.get(w, 0))))
+    for m in _SPELLED_SCALE.finditer(text):
+        head = m.group(1).lower()
+        base = 1 if head == "a" else _NUMBER_WORDS.get(head) or float(head)
+        out.add(_canon(base * _EN_WORD_SCALE[m.group(2).lower()]))
+    out |= {value for _, value in _zh_numbers(text)}
     return out
 
 
@@ -257,6 +318,12 @@ def unstated_numbers(claim: str, passages: list[str]) -> set[str]:
     set()
     >>> unstated_numbers("ALCE contains 5 datasets.", ["ALCE contains 3 datasets."])
     {'5'}
+    >>> unstated_numbers("当词汇量为一千万个单词时，速度提高约两倍。", ["When the vocabulary size is "
+    ...                  "one million words, this results in about two times speedup."])
+    {'一千万'}
+    >>> unstated_numbers("作者使用下三角矩阵和二叉树，训练了六十亿个词元。", ["We use a lower "
+    ...                  "triangular matrix, a binary tree and train on 6 billion tokens."])
+    set()
     """
     stated = number_values(" ".join(passages))
     missing: set[str] = set()
@@ -269,6 +336,13 @@ def unstated_numbers(claim: str, passages: list[str]) -> set[str]:
             forms.add(scaled[m.start()])
         if not forms & stated:
             missing.add(raw)
+    # counts in Chinese numerals ("一千万个单词" for "one million words"); 百分之五十 is 50%
+    percent = re.compile(r"百分之([零一二两三四五六七八九十百千]+)")
+    for m in percent.finditer(claim):
+        value = _canon(zh_numeral_value(m.group(1)))
+        if not {value, value + "%"} & stated:
+            missing.add(m.group(0))
+    missing |= {run for run, value in _zh_numbers(percent.sub("", claim)) if value not in stated}
     return missing
 
 

@@ -169,3 +169,12 @@ def test_a_number_the_evidence_never_states_is_never_supported():
     model = ScriptedModel([json.dumps({"verdict": "supported"})])
     j = ModelJudge(model).judge("ALCE contains 3 datasets and 9 metrics.", [ALCE])
     assert j.verdict is Verdict.not_supported and j.score <= 0.1  # "9" is on no page
+    # a count in Chinese numerals: word2vec's "one million words" rendered 一千万 (ten million)
+    w2v = ("For example when the vocabulary size is one million words, this results in about "
+           "two times speedup in evaluation.")
+    wrong = ModelJudge(ScriptedModel([json.dumps({"verdict": "supported"})])).judge(
+        "当词汇量为一千万个单词时，评估速度提高约两倍。", [w2v])
+    assert wrong.verdict is Verdict.not_supported
+    right = ModelJudge(ScriptedModel([json.dumps({"verdict": "supported"})])).judge(
+        "当词汇量为一百万个单词时，评估速度提高约两倍。", [w2v])
+    assert right.verdict is Verdict.supported
