@@ -122,6 +122,20 @@ def test_unresolvable_and_uncited(alce_store):
     assert ("uncited", "warning") in _kinds(report)
 
 
+def test_lines_the_sources_records_state_and_announcements_need_no_citation(alce_store):
+    """The paper's arXiv line (checked against its bibliographic record) and a sentence that
+    announces what follows are no uncited claims; a line of facts beside the arXiv id is."""
+    def uncited(line: str) -> list[str]:
+        text = FAITHFUL.replace("## 二、核心内容摘要", f"{line}\n\n## 二、核心内容摘要", 1)
+        report = validate(text, alce_store, None, brief=parse_brief(ASSIGNMENT))
+        return [f.sentence for f in report.findings if f.kind == "uncited"]
+
+    arxiv = "arXiv 编号：2305.14627，论文地址：https://arxiv.org/abs/2305.14627。"
+    assert not uncited(arxiv)
+    assert not uncited("下面按论文的结构概括其中最重要的几个要点，并注明对应的页码和章节。")
+    assert uncited("arXiv 编号：2305.14627，论文在 ELI5 上的引用召回率达到了 49%，远超此前的全部系统。")
+
+
 def test_chatbot_report_with_plain_line_headings_has_no_errors(alce_store):
     plain = FAITHFUL.replace("# 论文阅读报告\n", "论文阅读报告\n").replace("## ", "")
     parsed = parse_report(plain)

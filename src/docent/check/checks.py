@@ -45,6 +45,7 @@ from docent.types import (
     SourceKind,
     ValidationReport,
     Verdict,
+    format_timestamp,
 )
 
 __all__ = ["SupportJudge", "validate"]
@@ -178,6 +179,35 @@ def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
     return findings
 
 
+def on_record(text: str, sources: list[Source]) -> bool:
+    """A line of bibliographic facts that the sources' own records state, and nothing more:
+    the paper's arXiv id, a lecture's title and length. It is checked against those records
+    (a wrong arXiv id is a bibliography error), so it needs no citation.
+
+    >>> from docent.types import Bibliography
+    >>> paper = Source(id=1, kind="pdf", path="a.pdf", title="ALCE", sha256="x",
+    ...                bibliography=Bibliography(arxiv_id="2305.14627"))
+    >>> talk = Source(id=2, kind="subtitles", path="t.srt", title="lets build gpt",
+    ...               sha256="y", duration=6979.0)
+    >>> on_record("arXiv 编号：2305.14627，论文地址：https://arxiv.org/abs/2305.14627。",
+    ...           [paper, talk])
+    True
+    >>> on_record("配套讲解视频字幕：《lets build gpt》，时长 1:56:19。", [paper, talk])
+    True
+    >>> on_record("arXiv 2305.14627 的准确率为 95%。", [paper, talk])
+    False
+    """
+    rest, known = text, False
+    for source in sources:
+        bib = source.bibliography
+        if bib and bib.arxiv_id and bib.arxiv_id in rest:
+            rest, known = rest.replace(bib.arxiv_id, " "), True
+        if source.duration and source.title and f"《{source.title}》" in rest \
+                and format_timestamp(source.duration) in rest:
+            rest, known = rest.replace(format_timestamp(source.duration), " "), True
+    return known and not re.search(r"\d", rest)
+
+
 def _paper_link(papers: list[Source]) -> str | None:
     for p in papers:
         if p.bibliography and p.bibliography.arxiv_id:
@@ -249,7 +279,10 @@ def validate(
         checked.append(record)
         if not sentence.citations:
             if len(tokenize(sentence.text)) >= _CLAIM_MIN_TOKENS and not re.search(
-                    r"没有|未提供|not provided|^(?:注|Note)\s*[:：]", sentence.text):
+                    r"没有|未提供|not provided|^(?:注|Note)\s*[:：]|"
+                    # a sentence announcing what follows ("下面按视频的顺序概括……") states no fact
+                    r"^(?:下面|以下|接下来|Below|In what follows|The following)", sentence.text) \
+                    and not on_record(sentence.text, sources):
                 record.status = SentenceStatus.uncited
                 findings.append(Finding(kind=FindingKind.uncited, severity=Severity.warning,
                                         section=sentence.section, sentence_index=sentence.index,
