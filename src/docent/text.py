@@ -225,12 +225,12 @@ def _canon(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
-# English numbers spelled with a scale ("one million", "six billion"), and words that state a
-# count without a numeral ("both")
+# English numbers spelled with a scale ("one million", "six billion"); the number words with
+# the words that state a count without one ("both")
 _SPELLED_SCALE = re.compile(r"\b(a|one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
                             r"thirty|forty|fifty|hundred|\d+(?:\.\d+)?)\s+(hundred|thousand|"
                             r"million|billion|trillion)s?\b", re.IGNORECASE)
-_COUNT_WORDS = {"both": 2, "pair": 2, "double": 2, "triple": 3}
+_COUNT_WORDS = _NUMBER_WORDS | {"both": 2, "pair": 2, "double": 2, "triple": 3}
 _EN_WORD_SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9,
                   "trillion": 1e12}
 
@@ -241,7 +241,8 @@ _ZH_DIGIT = dict(zip("零一二两三四五六七八九", (0, 1, 2, 2, 3, 4, 5, 
 _ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
 _ZH_RUN = re.compile(r"(?<![第数几上成零一二两三四五六七八九十百千万亿])"
                      r"[零一二两三四五六七八九十百千万亿]+")
-_ZH_NOT_COUNT = re.compile(r"角|叉|元|进制|分法|分之|分(?!钟)|多|余|几|来")
+_ZH_NOT_COUNT = re.compile(r"角|叉|元|进制|分(?!钟)|多|余|几|来")  # 分: 十分, 百分之, 二分法
+_ZH_PERCENT = re.compile(r"百分之([零一二两三四五六七八九十百千]+)")  # 百分之五十: 50%
 
 
 def zh_numeral_value(run: str) -> float:
@@ -299,8 +300,8 @@ def number_values(text: str) -> set[str]:
         raw = m.group(1).replace(",", "")
         out.add(_canon(float(raw) * _ZH_SCALE[m.group(2)]))
     for w in re.findall(r"[A-Za-z]+", text.lower()):
-        if w in _NUMBER_WORDS or w in _COUNT_WORDS:
-            out.add(_canon(_NUMBER_WORDS.get(w, _COUNT_WORDS.get(w, 0))))
+        if w in _COUNT_WORDS:
+            out.add(_canon(_COUNT_WORDS[w]))
     for m in _SPELLED_SCALE.finditer(text):
         head = m.group(1).lower()
         base = 1 if head == "a" else _NUMBER_WORDS.get(head) or float(head)
@@ -336,13 +337,13 @@ def unstated_numbers(claim: str, passages: list[str]) -> set[str]:
             forms.add(scaled[m.start()])
         if not forms & stated:
             missing.add(raw)
-    # counts in Chinese numerals ("一千万个单词" for "one million words"); 百分之五十 is 50%
-    percent = re.compile(r"百分之([零一二两三四五六七八九十百千]+)")
-    for m in percent.finditer(claim):
+    # counts in Chinese numerals ("一千万个单词" for "one million words") and percentages
+    for m in _ZH_PERCENT.finditer(claim):
         value = _canon(zh_numeral_value(m.group(1)))
         if not {value, value + "%"} & stated:
             missing.add(m.group(0))
-    missing |= {run for run, value in _zh_numbers(percent.sub("", claim)) if value not in stated}
+    missing |= {run for run, value in _zh_numbers(_ZH_PERCENT.sub("", claim))
+                if value not in stated}
     return missing
 
 

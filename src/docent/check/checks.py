@@ -180,9 +180,9 @@ def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
 
 
 def on_record(text: str, sources: list[Source]) -> bool:
-    """A line of bibliographic facts that the sources' own records state, and nothing more:
-    the paper's arXiv id, a lecture's title and length. It is checked against those records
-    (a wrong arXiv id is a bibliography error), so it needs no citation.
+    """A line of bibliographic facts that the sources' own records state, and no other
+    number: the paper's arXiv id, a lecture's title and length. It is checked against those
+    records (a wrong arXiv id is a bibliography error), so it needs no citation.
 
     >>> from docent.types import Bibliography
     >>> paper = Source(id=1, kind="pdf", path="a.pdf", title="ALCE", sha256="x",
