@@ -331,6 +331,21 @@ def test_a_negation_the_source_does_not_state_drops_the_line():
     assert clean_line("即时检索文本没有提高性能。", denies, "作者", True)
 
 
+def test_a_passive_the_line_turns_active_drops_the_line():
+    """The lecture's "the second node is pointed to by the first node" came out
+    第二个节点指向第一个节点 in three reports: who points to whom reversed."""
+    from docent.write.sentences import clean_line
+
+    ev = _lecture_evidence("The second node is pointed to by the first node and itself.")
+    assert clean_line("第二个节点指向第一个节点和它自己。", ev, "讲者", True) is None
+    assert clean_line("第二个节点被第一个节点和它自己指向。", ev, "讲者", True)
+    dominated = _lecture_evidence("The performance is usually dominated by the size of high "
+                                  "quality transcribed speech data.")
+    assert clean_line("性能通常取决于高质量转录语音数据的规模。", dominated, "作者", True)
+    active = _lecture_evidence("The first node points to the second node.")
+    assert clean_line("第一个节点指向第二个节点。", active, "讲者", True)
+
+
 def test_a_line_left_half_in_english_or_leaking_the_prompts_example_is_dropped():
     from docent.write.sentences import clean_line
 

@@ -84,6 +84,14 @@ _NEGATION_EN = re.compile(r"\b(?:not|no|never|without|cannot|neither|nor|none|la
                           r"unable|instead|rather|hardly|little|nothing|only|free|avoid\w*|"
                           r"prevent\w*)\b|n't", re.IGNORECASE)
 
+# a passive with its agent in an English source ("the second node is pointed to by the first
+# node"), and what marks one in a Chinese line: the small model renders it active with the
+# subject kept ("第二个节点指向第一个节点"), reversing who does what. A line with no passive
+# marker is dropped (a correct active rendering is lost with it; the point takes the next line)
+_PASSIVE_EN = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?"
+                         r"\w+(?:ed|en|wn)(?:\s+(?:to|on|at|up))?\s+by\b", re.IGNORECASE)
+_PASSIVE_ZH = re.compile(r"被|由|受|通过|经过?|依赖|取决|所|来自|借助")
+
 # an English word left untranslated in a Chinese line (outside the parentheses that give a
 # term's English, quotations and titles): "包含了 retrieved passages", "事实oid数据集"
 _PARENS = re.compile(r"[（(][^（）()]*[)）]|“[^”]*”|\"[^\"]*\"|《[^》]*》|‘[^’]*’")
@@ -363,6 +371,8 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
         return None  # a contrast the source does not draw (two sentences joined by 但)
     if zh and _NEGATION_ZH.search(text) and not _NEGATION_EN.search(source):
         return None  # a negation the source does not state
+    if zh and _PASSIVE_EN.search(source) and not _PASSIVE_ZH.search(text):
+        return None  # a passive turned active: who does what may be reversed
     if unstated_numbers(text, [source]):
         return None  # a number its source does not state
     if zh and _DANGLING.search(text):
