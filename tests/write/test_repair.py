@@ -24,7 +24,7 @@ from docent.write import ReportWriter
 
 ASSIGNMENT = ("请撰写《Transformer 学习报告》，包含以下部分：（1）论文基本信息；（2）核心内容摘要；"
               "（3）关键技术解析。字数在300至2000字，标注来源。")
-FABRICATED = "Transformer 由火星上的研究团队首次发明并公开"
+FABRICATED = "该模型由火星上的研究团队首次发明并公开"
 
 
 class Writer(ChatModel):
