@@ -198,3 +198,26 @@ def test_a_term_the_assignment_names_is_led_by_where_its_explanation_comes_from(
         [p.lead for p in techniques.paragraphs]
     assert not led[0].sentences[0].text.startswith("据《"), led[0].sentences[0].text
     assert f"**{led[0].lead}**：" in to_markdown(draft)
+
+
+def test_a_method_sections_later_points_stay_under_its_name(kb_workspace):
+    """The length's top-up wrote word2vec's hierarchical-softmax sentences (2.1 NNLM) at the end
+    of the techniques section, under RNNLM's heading; a method section's later points join its
+    own paragraphs."""
+    settings, store, emb = kb_workspace
+    brief = parse_brief(ASSIGNMENT.replace("800至1200字", "20000至30000字"))
+    _, draft = _write(settings, store, emb, ScriptedWriter(), brief)
+    techniques = draft.sections[2]
+    ids = [s.evidence.passage_id for p in techniques.paragraphs for s in p.sentences
+           if s.evidence is not None]
+    where = {i: p.locator.section for i, p in store.passages_by_id(ids).items()}
+    led, seen = None, []
+    for p in techniques.paragraphs:
+        sections = {where[s.evidence.passage_id] for s in p.sentences if s.evidence is not None}
+        if p.lead:
+            led = sections
+            seen.append(p.lead)
+        elif led is not None and sections:
+            # an unled paragraph continues the method section of the paragraph led above it
+            assert sections & led, (seen[-1], sections, led)
+    assert len(seen) >= 3, seen

@@ -201,6 +201,8 @@ class _Writer:
         self.sentences: set[str] = set()  # every sentence written so far (no space): none twice
         self.names: dict[str, str] = {}  # a method section's name as the report prints it
         self.labelled: set[str] = set()  # method sections whose first paragraph is written
+        # each method section's last paragraph so far, where its next point goes
+        self.homes: dict[str, DraftParagraph] = {}
         self._glossary: Glossary | None = None
 
     def section(self, plan: SectionPlan) -> DraftSection:
@@ -302,8 +304,21 @@ class _Writer:
                     and len(out.paragraphs[-1].sentences) + len(sentences) <= 5):
                 # short points of a summary share a paragraph
                 out.paragraphs[-1].sentences += written
+            elif point.kind == "technique" and any(
+                    p is self.homes.get(point.label) for p in out.paragraphs):
+                # a method section's later point (the length's top-up) joins that section's
+                # paragraphs, not the section's end under another technique's name
+                home = self.homes[point.label]
+                k = next(i for i, p in enumerate(out.paragraphs) if p is home)
+                if len(home.sentences) + len(written) <= 6:
+                    home.sentences += written
+                else:
+                    out.paragraphs.insert(k + 1, DraftParagraph(sentences=written))
+                    self.homes[point.label] = out.paragraphs[k + 1]
             else:
                 out.paragraphs.append(DraftParagraph(sentences=written))
+                if point.kind == "technique":
+                    self.homes[point.label] = out.paragraphs[-1]
                 if point.kind == "technique" and point.label not in self.labelled:
                     # the technique's name leads its first paragraph, so the reader sees what
                     # it explains (a run-in heading: no sentence, nothing to check)
