@@ -352,6 +352,15 @@ def test_a_negation_the_line_loses_drops_the_line_and_an_added_example_goes():
     assert "（如前馈网络）" in clean_line("简单的模型（如前馈网络）训练得很快。", such, "作者", True)
 
 
+def test_they_for_the_speakers_we_drops_the_line():
+    from docent.write.sentences import clean_line
+
+    ev = _lecture_evidence("We just have a text file and we just want to imitate it.")
+    assert clean_line("有一个文本文件，他们只想模仿它。", ev, "讲者", True) is None
+    they = _lecture_evidence("People use them because they are cheap.")
+    assert clean_line("他们使用它们，因为它们便宜。", they, "讲者", True)
+
+
 def test_a_passive_the_line_turns_active_drops_the_line():
     """The lecture's "the second node is pointed to by the first node" came out
     第二个节点指向第一个节点 in three reports: who points to whom reversed."""

@@ -103,6 +103,11 @@ _PASSIVE_EN = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?"
                          r"\w+(?:ed|en|wn)(?:\s+(?:to|on|at|up))?\s+by\b", re.IGNORECASE)
 _PASSIVE_ZH = re.compile(r"被|由|受|通过|经过?|依赖|取决|所|来自|借助")
 
+# 他们 ("they") in a line whose source names no others: the small model renders a lecture's
+# "we calculate the keys" as 他们计算键 (2 of 2 such labelled lines; 8 of 8 lines with 他们 for
+# a source's "they" were right)
+_THEY_EN = re.compile(r"\b(?:they|them|their|theirs|people|humans|users|others)\b", re.IGNORECASE)
+
 # a name in a line (capitalised, an acronym, with a digit: ChatGPT, VANILLA, T5-11B) outside
 # the parentheses that give a term's English: one its source sentence does not name came from
 # a neighbouring sentence (the model merged "ChatGPT with VANILLA ..." into the line before)
@@ -408,6 +413,8 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
         text = tidy_spaces(_ADDED_EXAMPLE.sub("", text))  # an example the source does not give
     if zh and _PASSIVE_EN.search(source) and not _PASSIVE_ZH.search(text):
         return None  # a passive turned active: who does what may be reversed
+    if zh and "他们" in text and not _THEY_EN.search(source):
+        return None  # the speaker's (or the authors') "we" made others
     if zh and foreign_names(text, source):
         return None  # a name from another sentence: the line says more than its source
     if unstated_numbers(text, [source]):
