@@ -368,6 +368,10 @@ _REASON = re.compile(r"\b(?:think (?:about|of) (?:it|this|them) as|the reason|be
                      r"in order to|is that|the idea|mechanism|never|always)\b", re.IGNORECASE)
 
 
+# a phrase said again right after "and"/"or": a restart, and the transcript around it garbled
+_RESTART = re.compile(r"\b(\w+(?: \w+){1,2}) (?:and|or) \1\b", re.IGNORECASE)
+
+
 def _informative(ev: Evidence, weight: dict[str, float]) -> float:
     """How much a spoken sentence explains: the lecture's recurring concepts that the paper
     also uses (weighted by how often the lecture comes back to them), a defining phrase or a
@@ -379,6 +383,9 @@ def _informative(ev: Evidence, weight: dict[str, float]) -> float:
     >>> narrates = said(text="Here we need to transpose the attention for the tokens.")
     >>> _informative(explains, w) > _informative(narrates, w)
     True
+    >>> restarts = said(text="We implemented attention tokens and attention tokens basically.")
+    >>> _informative(restarts, w) < _informative(explains, w) / 2
+    True
     """
     words = _content(ev.text)
     score = sum(weight.get(w, 0.0) for w in words) / math.sqrt(len(ev.text.split()) + 1)
@@ -388,6 +395,8 @@ def _informative(ev: Evidence, weight: dict[str, float]) -> float:
         score *= 1.3
     if re.search(r"\bI(?:'m| am| think| introduced| want)\b", ev.text):
         score *= 0.5
+    if _RESTART.search(ev.text):
+        score *= 0.3  # the speaker restarts ("bash normalization and bash normalization")
     return score * 0.6 ** len(_SCREEN.findall(ev.text))
 
 
