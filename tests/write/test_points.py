@@ -495,6 +495,11 @@ def test_stray_english_words_are_put_into_chinese_and_names_stay():
                                  Glossary()) == ["现有的现成的 LLMs 的上下文窗口有限。"]
     assert translate_stray_words(model, ["使用仅解码器（decoder only） transformer。"],
                                  Glossary()) == ["使用仅解码器（decoder only） Transformer。"]
+    # a capitalised word glued to the Chinese after it is no name either ("Citation评价")
+    assert translate_stray_words(model, ["作者提出 ALCE，第一个自动语言模型 Citation评价基准。"],
+                                 Glossary()) == ["作者提出 ALCE，第一个自动语言模型引用评价基准。"]
+    assert translate_stray_words(model, ["Transformer 很有用。"], Glossary()) == \
+        ["Transformer 很有用。"]
     assert len(model.asked) == 1
 
 

@@ -186,12 +186,16 @@ def translate_stray_words(model: ChatModel, lines: list[str],
     chinese: dict[str, str] = {}
     for line in lines:
         stray = set(stray_words(line))
-        for en, written, _ in glossary.find(_PARENS.sub("", line)) if glossary else []:
+        bare = _PARENS.sub("", line)
+        for en, written, (_, end) in glossary.find(bare) if glossary else []:
             # a term of the glossary left in English ("paraphrase detection", "off-the-shelf":
-            # a hyphenated word is no stray word, but a lower-case term is no name either)
+            # a hyphenated word is no stray word, but a lower-case term is no name either; a
+            # capitalised word glued to the Chinese after it, "Citation评价", is none either)
             zh = glossary.terms[en]
             left = set(re.findall(r"[A-Za-z]+", written)) <= stray or (
-                "-" in written and written.islower())
+                "-" in written and written.islower()) or (
+                written[:1].isupper() and written[1:].islower() and written.isalpha()
+                and bool(CJK_RE.match(bare[end:end + 1])))
             if left and re.search(r"[\u4e00-\u9fff]", zh):
                 chinese[written] = zh
             elif left and written.islower() and zh.lower() == written.lower() != zh:
