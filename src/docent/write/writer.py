@@ -304,12 +304,11 @@ class _Writer:
                     and len(out.paragraphs[-1].sentences) + len(sentences) <= 5):
                 # short points of a summary share a paragraph
                 out.paragraphs[-1].sentences += written
-            elif point.kind == "technique" and any(
-                    p is self.homes.get(point.label) for p in out.paragraphs):
+            elif point.kind == "technique" and (
+                    k := _index_of(out.paragraphs, self.homes.get(point.label))) is not None:
                 # a method section's later point (the length's top-up) joins that section's
                 # paragraphs, not the section's end under another technique's name
-                home = self.homes[point.label]
-                k = next(i for i, p in enumerate(out.paragraphs) if p is home)
+                home = out.paragraphs[k]
                 if len(home.sentences) + len(written) <= 6:
                     home.sentences += written
                 else:
@@ -449,6 +448,11 @@ def write_report(
     writer = ReportWriter(brief, store, settings, retriever, model, embedder, run_id=run_id,
                           progress=progress)
     return writer.number(writer.write())[0]
+
+
+def _index_of(paragraphs: list[DraftParagraph], paragraph: DraftParagraph | None) -> int | None:
+    """Where ``paragraph`` (that very object) is in ``paragraphs``, or None."""
+    return next((i for i, p in enumerate(paragraphs) if p is paragraph), None)
 
 
 def _write_sections(writer: _Writer, plans: list[SectionPlan], run_id: int | None,
