@@ -15,6 +15,7 @@ import re
 from docent.types import LengthUnit
 
 __all__ = [
+    "unlinked",
     "tidy_spaces",
     "numbers",
     "number_values",
@@ -416,3 +417,26 @@ def strip_markdown(text: str) -> str:
 def report_length(markdown: str, unit: LengthUnit) -> int:
     """The length of a Markdown report as the assignment counts it."""
     return count_length(strip_markdown(markdown), unit)
+
+
+# a sentence opening on what the one before it named ("To tackle this limitation, we propose
+# ..."): rendered after another sentence, the link points at the wrong thing (the bundled report
+# put "为了克服这个限制" after the in-context learning sentence, not after the limitation)
+_LINK = re.compile(
+    r"^(?:To (?:tackle|address|overcome|alleviate|mitigate|solve|fix|remedy|handle|avoid) "
+    r"(?:this|these|that|those|such|the above)(?: \w+){0,2}? (?:limitations?|problems?|issues?|"
+    r"challenges?|drawbacks?|shortcomings?|difficult(?:y|ies)|bottlenecks?|concerns?)"
+    r"|(?:For|Because of) (?:this|these|that) reasons?),\s*(?=[a-z])")
+
+
+def unlinked(text: str) -> str:
+    """``text`` without an opening that points at the sentence before it, for a rendering that
+    does not follow that sentence.
+
+    >>> unlinked("To tackle this limitation, we propose to provide summaries of passages.")
+    'We propose to provide summaries of passages.'
+    >>> unlinked("To tackle long inputs, we propose summaries.")
+    'To tackle long inputs, we propose summaries.'
+    """
+    rest = _LINK.sub("", text, count=1)
+    return rest if rest == text else rest[:1].upper() + rest[1:]

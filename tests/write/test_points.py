@@ -731,3 +731,27 @@ def test_a_section_name_that_loses_a_glossary_term_is_asked_again_with_the_term_
     assert model.asked[1] == "1. New 对数线性 Models\n输出："
     stubborn = Naming(["1. 新的线性模型\n2. 并行训练", "1. 新线性模型"])
     assert name_sections(stubborn, labels, Glossary()) == {"2.3 Parallel Training": "并行训练"}
+
+
+def test_a_link_to_a_sentence_left_out_is_not_rendered():
+    """The bundled report put 为了克服这个限制 ("To tackle this limitation") after the in-context
+    learning sentence: the limitation it meant was a sentence the point did not give."""
+    from docent.types import Locator, Passage, Source
+    from docent.write.points import Evidence, Point
+
+    text = ("We also use in-context learning. With a 4,096 context window, we can fit 5 "
+            "passages. To tackle this limitation, we propose to provide summaries instead.")
+    passage = Passage(id=1, ordinal=0, text=text, locator=Locator(page=6),
+                      char_start=0, char_end=len(text))
+    source = Source(id=1, kind=SourceKind.pdf, title="ALCE", path="a.pdf", sha256="a",
+                    created_at="2026-01-01T00:00:00")
+    ends = [text.index(".") + 1, text.index("passages.") + 9, len(text)]
+    a, b, c = (Evidence(passage, source, s + (s > 0), e)
+               for s, e in zip([0, *ends[:2]], ends))
+    assert passage.text[c.start:c.end].startswith("To tackle")
+    brief = parse_brief(ASSIGNMENT)
+    model = Restating()
+    render_point(model, brief, Point("technique", "4.2", "paper", [a, c]))
+    assert "2. We propose to provide summaries instead." in model.prompts[-1]
+    render_point(model, brief, Point("technique", "4.2", "paper", [b, c]))
+    assert "2. To tackle this limitation, we propose" in model.prompts[-1]

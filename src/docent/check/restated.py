@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from docent.index.tokenize import _EN_STOP, _stemmer
-from docent.text import CJK_RE, unstated_numbers
+from docent.text import CJK_RE, unlinked, unstated_numbers
 
 __all__ = ["restated"]
 
@@ -137,9 +137,15 @@ def restated(claim: str, source: str, role: str = "paper", *, keep: float = 0.9,
     ...          "The new models improve the accuracy on rare words of large language models "
     ...          "in English.")  # a phrase left out inside the sentence
     False
+    >>> restated("The authors propose to provide summaries of passages.",  # the link left out
+    ...          "To tackle this limitation, we propose to provide summaries of passages.")
+    True
     """
     if CJK_RE.search(claim) or CJK_RE.search(source):
         return False
+    if (alone := unlinked(source)) != source and restated(claim, alone, role, keep=keep,
+                                                          order=order):
+        return True  # "To tackle this limitation, we propose ...": rendered without the link
     ct, st = _tokens(claim), _tokens(source)
     if unstated_numbers(_CITATION.sub(" ", claim), [_CITATION.sub(" ", source)]):
         return False

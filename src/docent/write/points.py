@@ -36,7 +36,8 @@ from docent.store import Store
 from docent.text import CJK_RE, normalize_space, sentence_spans, tidy_spaces
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
 
-__all__ = ["Evidence", "Point", "evidence_text", "content_words", "fresh", "leans_on_previous",
+__all__ = ["Evidence", "Point", "evidence_text", "content_words", "follows", "fresh",
+           "leans_on_previous",
            "plan_points", "usable"]
 
 MEDIA = MEDIA_KINDS
@@ -212,6 +213,16 @@ def leans_on_previous(text: str) -> bool:
     False
     """
     return bool(_ANAPHORA.match(text))
+
+
+def follows(before: Evidence | None, ev: Evidence) -> bool:
+    """Whether ``ev`` comes right after ``before`` in its passage (nothing but space between).
+    """
+    if before is None or before.end > ev.start:
+        return False
+    same = before.passage is ev.passage or (before.passage.id is not None
+                                            and before.passage.id == ev.passage.id)
+    return same and not ev.passage.text[before.end:ev.start].strip()
 
 
 def _leading(items: list[Evidence]) -> list[Evidence]:

@@ -26,11 +26,13 @@ from docent.text import (
     sentence_key,
     sentence_spans,
     tidy_spaces,
+    unlinked,
     unstated_numbers,
 )
 from docent.types import Brief
 from docent.write.compose import cite, loops
-from docent.write.points import Evidence, Point, evidence_text, leans_on_previous
+from docent.write.points import (Evidence, Point, evidence_text, follows,
+                                 leans_on_previous)
 
 __all__ = ["Rendered", "causal_as", "clean_line", "render_point", "source_subject",
            "stray_words", "translate_stray_words", "who_for"]
@@ -323,6 +325,14 @@ def causal_as(text: str) -> str:
 # idioms the small model renders word by word, in the plain words it renders right: "is short
 # for" came out 短缩为, "in other words" 在其他情况下, "consistently adhere" 继续遵循
 _PLAIN = [(re.compile(r"\b(is|are) short for\b", re.IGNORECASE), r"\1 the abbreviation of"),
+          # a concession over a place alone ("Though on ASQA and ELI5, such improvement is at
+          # the cost of ...") is "however": rendered 尽管在……上, it was left without a main clause
+          (re.compile(r"^(?:Though|Although) (?=(?:on|in|for|at|with) [^,]{1,60},)"),
+           "However, "),
+          # "What's even more intriguing is that" came out 这不仅令人惊讶
+          (re.compile(r"^What(?:'s|’s| is) (?:even )?more (intriguing|interesting|surprising|"
+                      r"important) is(?: that)?\s+", re.IGNORECASE),
+           lambda m: f"More {m.group(1).lower()}ly, "),
           (re.compile(r"\b(i)n other words\b", re.IGNORECASE),
            lambda m: "That is" if m.group(1) == "I" else "that is"),
           (re.compile(r"\bconsistently (?=[a-z]+\b)"), "always ")]
@@ -335,6 +345,10 @@ def plain_idioms(text: str) -> str:
     'GPT is the abbreviation of generatively pre-trained transformer.'
     >>> plain_idioms("In other words, LLMs consistently adhere to the list format.")
     'That is, LLMs always adhere to the list format.'
+    >>> plain_idioms("Though on ASQA and ELI5, such improvement is at the cost of citation quality.")
+    'However, on ASQA and ELI5, such improvement is at the cost of citation quality.'
+    >>> plain_idioms("What's even more intriguing is that these proposals extend beyond ALCE.")
+    'More intriguingly, these proposals extend beyond ALCE.'
     """
     for pattern, plain in _PLAIN:
         text = pattern.sub(plain, text)
@@ -489,7 +503,10 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
         return plain_idioms(spoken_plainly(text) if point.voice == "lecture"
                             else causal_as(text))
 
-    given = [plain(evidence_text(ev)) for ev in point.evidence]
+    # an opening that points at the sentence before ("To tackle this limitation, ...") is
+    # left out where the point does not give that sentence right before it
+    given = [plain(evidence_text(ev) if follows(before, ev) else unlinked(evidence_text(ev)))
+             for before, ev in zip([None, *point.evidence], point.evidence)]
     sources = "\n".join(f"{i}. {text}" for i, text in enumerate(given, 1))
     terms = glossary.prompt_block(*given) if zh and glossary is not None else ""
     if zh:
