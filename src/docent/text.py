@@ -15,7 +15,6 @@ import re
 from docent.types import LengthUnit
 
 __all__ = [
-    "unlinked",
     "tidy_spaces",
     "numbers",
     "number_values",
@@ -33,6 +32,7 @@ __all__ = [
     "strip_markdown",
     "detect_language",
     "normalize_space",
+    "unlinked",
 ]
 
 # CJK ideographs (incl. extension A and compatibility), kana and hangul.

@@ -37,8 +37,7 @@ from docent.text import CJK_RE, normalize_space, sentence_spans, tidy_spaces
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
 
 __all__ = ["Evidence", "Point", "evidence_text", "content_words", "follows", "fresh",
-           "leans_on_previous",
-           "plan_points", "usable"]
+           "leans_on_previous", "plan_points", "usable"]
 
 MEDIA = MEDIA_KINDS
 
