@@ -73,7 +73,8 @@ def test_the_techniques_are_the_papers_own_method_sections(example):
 
 def test_the_papers_own_techniques_come_before_the_background_they_build_on(tmp_path):
     """word2vec explains the earlier NNLM and RNNLM ("... has been proposed in [1]") before
-    its own CBOW and Skip-gram: the techniques section takes the paper's own first."""
+    its own CBOW and Skip-gram: the techniques section takes the paper's proposed method
+    first, its other own sections next, the background last."""
     settings = Settings(workspace=tmp_path / "ws", embedder="none")
     store = Store.open(settings.workspace)
     ingest_and_index([WORD2VEC], store, settings, None)
@@ -84,6 +85,12 @@ def test_the_papers_own_techniques_come_before_the_background_they_build_on(tmp_
     own = labels.index("3.1 Continuous Bag-of-Words Model")
     assert own < labels.index("3.2 Continuous Skip-gram Model")
     assert own < labels.index("2.1 Feedforward Neural Net Language Model (NNLM)"), labels
+    # and the section that proposes them ("3 New Log-linear Models": "we propose two new model
+    # architectures") leads, before the paper's own implementation (2.3 Parallel Training)
+    assert labels[:3] == ["3 New Log-linear Models", "3.1 Continuous Bag-of-Words Model",
+                          "3.2 Continuous Skip-gram Model"], labels
+    assert labels.index("2.3 Parallel Training of Neural Networks") < labels.index(
+        "2 Model Architectures")
     assert not any(re.search(r"goals? of", label, re.I) for label in labels)
     # the subsections of "4 Results" are its experiments, not techniques
     assert not any(label.startswith("4.") for label in labels), labels
@@ -399,6 +406,13 @@ def test_a_line_left_half_in_english_or_leaking_the_prompts_example_is_dropped()
                   "作者", True) is None
     assert clean_line("作者首先注意到，所有模型的 fluency scores 都很 good。", ev, "作者", True) is None
     assert clean_line("作者首先注意到，所有模型都达到了良好的流畅度（fluency）分数。", ev, "作者", True)
+    # the bundled lecture's "We train on all the eight examples here with context between one
+    # all the way up to context of block size" came out 在一个包含 8 个示例的语料上训练模型
+    ev = _lecture_evidence("We train on all the eight examples here with context between one all "
+                           "the way up to context of block size.")
+    assert clean_line("在一个包含 8 个示例的语料上训练模型，其中每个示例之间有从一个到块大小之间的上下文。", ev,
+                      "讲者", True) is None
+    assert clean_line("在这里的全部 8 个示例上训练，上下文从一个一直到块大小。", ev, "讲者", True)
 
 
 def test_lecture_points_skip_lower_case_sentences_that_lean_on_the_one_before():

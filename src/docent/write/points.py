@@ -59,6 +59,12 @@ _OWN = re.compile(r"\b(?:we|our|this paper|this work|(?:first|second|new|propose
 _CONTRIBUTION = re.compile(
     r"\b(?:we|this paper|this work|our)\b.{0,40}\b(?:propose|introduce|present|build|develop|"
     r"design|find|show|demonstrate|release|evaluate|contribut)", re.IGNORECASE)
+# a section that proposes the paper's own method ("In this section, we propose two new model
+# architectures ..."; "3 New Log-linear Models"): it and its subsections lead the techniques
+# (a section naming "the new models proposed in this paper" only mentions them)
+_PROPOSES = re.compile(r"\b(?:we|this paper|this work)\b.{0,30}\bpropose", re.IGNORECASE)
+_NEW_METHOD = re.compile(r"\b(?:new|novel|proposed|our) (?:[\w-]+ ){0,2}(?:architectures?|models?|"
+                         r"methods?|approach|framework|algorithms?|techniques?)\b", re.IGNORECASE)
 _FINDING = re.compile(r"\b(?:outperform|improve|better|worse|achieve|show|find|found|lead|"
                       r"reduce|increase|significantly|best|highest|lowest)", re.IGNORECASE)
 # a spoken sentence that opens with a filler, or with a connective that ties it to what was
@@ -153,15 +159,25 @@ def _content(text: str) -> set[str]:
             and len(w) > 2} | set(re.findall(r"[\u4e00-\u9fff]{2}", text))
 
 
+# a name ("Skip-gram", "CBOW", "GPT-4"): what a sentence is about
+_NAMED = re.compile(r"\b(?:[A-Z][a-z]*-[a-z0-9]+|[A-Z]{2,}[A-Za-z0-9-]*|[A-Za-z]+[0-9][A-Za-z0-9-]*)\b")
+
+
 def _dedupe(items: list[Evidence], seen: list[set[str]] | None = None) -> list[Evidence]:
-    """Drop sentences that say what an earlier one said (half their content words shared)."""
+    """Drop sentences that say what an earlier one said (half their content words shared),
+    unless they name what the earlier one does not: "the Skip-gram architecture works slightly
+    worse on the syntactic task than the CBOW model" after "The CBOW architecture works better
+    than the NNLM on the syntactic tasks" is another finding."""
     seen = [] if seen is None else seen
     out = []
     for ev in items:
         words = _content(ev.text)
-        if any(len(words & s) >= 0.5 * min(len(words), len(s)) for s in seen if s):
+        named = _NAMED.search(ev.text)  # the first name: what the sentence is about
+        subject = {"name:" + named.group(0).lower()} if named else set()
+        if any(len(words & s) >= 0.5 * min(len(words), sum(not w.startswith("name:") for w in s))
+               and subject <= s for s in seen if s):
             continue
-        seen.append(words)
+        seen.append(words | {"name:" + n.lower() for n in _NAMED.findall(ev.text)})
         out.append(ev)
     return out
 
@@ -252,6 +268,28 @@ def _papers(store: Store) -> list[tuple[Source, list[Passage]]]:
     return [(s, store.passages(s.id)) for s in store.sources() if s.kind is SourceKind.pdf]
 
 
+# a finding of the paper's experiments: a comparison ("The CBOW architecture works better than
+# the NNLM on the syntactic tasks"), not how others compare ("previous papers typically use a
+# table") nor a purpose ("To estimate the best choice of model architecture, ...")
+_COMPARES = re.compile(r"\b(?:outperform\w*|better|worse|best|higher|lower|improve[sd]?|"
+                       r"improvements?|significantly|faster|slower|(?:more|less) accurate)\b",
+                       re.IGNORECASE)
+_NOT_A_FINDING = re.compile(r"\b(?:previous (?:papers|work|studies)|typically|it is easy)\b|^To ",
+                            re.IGNORECASE)
+_SETUP = re.compile(r"task|set-?up|datasets?|\bdata\b|implementation|details?|description|"
+                    r"hyper-?parameters?", re.IGNORECASE)
+
+
+def _under_results(section: str, passages: list[Passage]) -> bool:
+    """``section`` is a subsection of the paper's results or experiments ("4.3 Comparison of
+    Model Architectures" under "4 Results"), other than its set-up ("4.1 Task Description")."""
+    m = re.match(r"(\d+)\.\d+\s", section)
+    if not m or _SETUP.search(section):
+        return False
+    return any(re.match(rf"{m.group(1)}\s+(?:main )?(?:results|experiments)\b", p.locator.section
+                        or "", re.IGNORECASE) for p in passages)
+
+
 def _summary(store: Store) -> list[Point]:
     points: list[Point] = []
     seen: list[set[str]] = []
@@ -262,9 +300,13 @@ def _summary(store: Store) -> list[Point]:
                  and re.search(r"introduction|引言|绪论", p.locator.section, re.IGNORECASE)
                  for ev in _sentences(p, source) if _CONTRIBUTION.search(ev.text)]
         results = [ev for p in passages if p.role is PassageRole.body and p.locator.section
-                   and re.search(r"main results|^\d+(?:\.\d+)?\s+results", p.locator.section,
-                                 re.IGNORECASE)
+                   and re.search(r"main results", p.locator.section, re.IGNORECASE)
                    for ev in _sentences(p, source) if _FINDING.search(ev.text)]
+        if not results:  # "4 Results" opens on its task; its findings are in 4.2, 4.3, ...
+            results = [ev for p in passages if p.role is PassageRole.body
+                       and _under_results(p.locator.section or "", passages)
+                       for ev in _sentences(p, source) if _COMPARES.search(ev.text)
+                       and not _NOT_A_FINDING.search(ev.text)]
         concl = [ev for p in passages if p.role is PassageRole.body and p.locator.section
                  and re.search(r"conclusion|结论|总结", p.locator.section, re.IGNORECASE)
                  for ev in _sentences(p, source)]
@@ -315,16 +357,32 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
     for source, passages in _papers(store)[:2]:
         names = _technique_sections(passages)
 
-        def background(name: str) -> bool:
-            """The section opens on others' work (its first sentence after the heading)."""
+        def first_sentences(name: str, count: int) -> list[str]:
+            """The section's first ``count`` sentences after the heading."""
             text = next((p.text for p in passages if p.locator.section == name
                          and p.role is PassageRole.body), "")
             spans = [(s, e) for s, e in sentence_spans(text) if e - s > len(name) + 2]
-            first = text[spans[0][0]:spans[0][1]].removeprefix(name) if spans else ""
+            return [text[s:e].removeprefix(name) for s, e in spans[:count]]
+
+        def background(name: str) -> bool:
+            """The section opens on others' work (its first sentence after the heading)."""
+            first = (first_sentences(name, 1) or [""])[0]
             return bool(_OTHERS_WORK.search(first)) and not _OWN.search(first)
 
-        # the paper's own techniques first, then the background they build on
-        names = [n for n in names if not background(n)] + [n for n in names if background(n)]
+        proposing = tuple(re.match(r"[\d.]*", n).group(0).rstrip(".") + "." for n in names
+                          if _NEW_METHOD.search(re.sub(r"^[\d.]+\s*", "", n))
+                          or any(_PROPOSES.search(t) for t in first_sentences(n, 3)))
+
+        def rank(name: str) -> int:
+            """0: where the paper proposes its method (and its subsections); 1: the paper's
+            other own sections; 2: the background they build on."""
+            number = re.match(r"[\d.]*", name).group(0).rstrip(".") + "."
+            if number != "." and number.startswith(proposing):
+                return 0
+            return 2 if background(name) else 1
+
+        # the paper's proposed method first, its other techniques next, then the background
+        names = sorted(names, key=rank)
         for name in names:
             body = _leading(_dedupe([ev for p in passages if p.locator.section == name
                                      and p.role is PassageRole.body

@@ -333,6 +333,10 @@ _PLAIN = [(re.compile(r"\b(is|are) short for\b", re.IGNORECASE), r"\1 the abbrev
           (re.compile(r"^What(?:'s|’s| is) (?:even )?more (intriguing|interesting|surprising|"
                       r"important) is(?: that)?\s+", re.IGNORECASE),
            lambda m: f"More {m.group(1).lower()}ly, "),
+          # "This is in contrast to commercial systems like Bing Chat, which often cite ..."
+          # came out 这与商业系统如 Bing Chat 相比，后者……, a comparison with no predicate
+          (re.compile(r"^(?:This|That|It) is in contrast (?:to|with) ([^,]{3,80}), which "),
+           r"In contrast, \1 "),
           (re.compile(r"\b(i)n other words\b", re.IGNORECASE),
            lambda m: "That is" if m.group(1) == "I" else "that is"),
           (re.compile(r"\bconsistently (?=[a-z]+\b)"), "always ")]
@@ -349,6 +353,8 @@ def plain_idioms(text: str) -> str:
     'However, on ASQA and ELI5, such improvement is at the cost of citation quality.'
     >>> plain_idioms("What's even more intriguing is that these proposals extend beyond ALCE.")
     'More intriguingly, these proposals extend beyond ALCE.'
+    >>> plain_idioms("This is in contrast to systems like Bing Chat, which often cite Web pages.")
+    'In contrast, systems like Bing Chat often cite Web pages.'
     """
     for pattern, plain in _PLAIN:
         text = pattern.sub(plain, text)
@@ -357,6 +363,11 @@ def plain_idioms(text: str) -> str:
 
 # a speaker's word said twice ("generatively, generatively pre trained", "many, many")
 _SAID_TWICE = re.compile(r"\b([A-Za-z]+)(?:,?\s+\1\b)+", re.IGNORECASE)
+# a speaker's "the reason we have X is because Y" (rendered 有一个X和一个原因): "we have X because Y"
+_REASON_IS = re.compile(r"\b(?:and )?the reason (?:why |that )?((?:we|I|you|they|it|he|she|this)\b"
+                        r"[^,.;]{3,80}?) is (?:because|that)\b", re.IGNORECASE)
+# a speaker's "just" ("we just have the decoder" came out 刚刚有一个解码器): "simply"
+_JUST = re.compile(r"\bjust\b(?! (?:as|like|now|then|before|after|about|a (?:second|minute|bit)))")
 
 
 def spoken_plainly(text: str) -> str:
@@ -368,8 +379,16 @@ def spoken_plainly(text: str) -> str:
     'So GPT is short for generatively pre trained transformer.'
     >>> spoken_plainly("People have come up with many, many examples.")
     'People have come up with many examples.'
+
+    The reason said as a subject is said as a cause, and "just" is "simply" (its 刚刚 was wrong):
+
+    >>> spoken_plainly("We just have the decoder and the reason we have a decoder only is "
+    ...                "because we are just generating text.")
+    'We simply have the decoder and we have a decoder only because we are simply generating text.'
     """
-    return _SAID_TWICE.sub(r"\1", text)
+    text = _REASON_IS.sub(lambda m: ("and " if m.group(0).lower().startswith("and ") else "")
+                          + m.group(1) + " because", text)
+    return _JUST.sub("simply", _SAID_TWICE.sub(r"\1", text))
 
 
 def who_for(voice: str, title: str, zh: bool) -> str:
@@ -440,7 +459,8 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
     if zh and _DANGLING.search(text):
         return None  # cut short: "并指示它按照。"
     if re.search(r"罕见词|rare words?", text) and not re.search(r"\brare\b", source, re.I) or \
-            re.search(r"语料上训练|词元（token）的语料", text) and not re.search(r"\btrain", source, re.I):
+            re.search(r"语料上训练|词元（token）的语料", text) and not re.search(r"\btrain", source, re.I) or \
+            re.search(r"的语料上训练", text) and not re.search(r"\bcorp(?:us|ora)\b|\bdata", source, re.I):
         return None  # the system prompt's examples leaking into the line
     if zh and not _END_ZH.search(text):
         text = text.rstrip("。.;；,，") + "。"
