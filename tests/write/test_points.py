@@ -739,11 +739,12 @@ def test_a_section_name_that_loses_a_glossary_term_is_asked_again_with_the_term_
             return Completion(text=self.replies.pop(0), model=self.name)
 
     labels = ["3 New Log-linear Models", "2.3 Parallel Training"]
-    model = Naming(["1. 新的线性模型\n2. 并行训练", "1. 新的对数线性模型"])
+    # asked in the paper's order: 2.3 first
+    model = Naming(["1. 并行训练\n2. 新的线性模型", "1. 新的对数线性模型"])
     assert name_sections(model, labels, Glossary()) == {
         "3 New Log-linear Models": "新的对数线性模型", "2.3 Parallel Training": "并行训练"}
     assert model.asked[1] == "1. New 对数线性 Models\n输出："
-    stubborn = Naming(["1. 新的线性模型\n2. 并行训练", "1. 新线性模型"])
+    stubborn = Naming(["1. 并行训练\n2. 新的线性模型", "1. 新线性模型"])
     assert name_sections(stubborn, labels, Glossary()) == {"2.3 Parallel Training": "并行训练"}
 
 
@@ -769,3 +770,39 @@ def test_a_link_to_a_sentence_left_out_is_not_rendered():
     assert "2. We propose to provide summaries instead." in model.prompts[-1]
     render_point(model, brief, Point("technique", "4.2", "paper", [b, c]))
     assert "2. To tackle this limitation, we propose" in model.prompts[-1]
+
+
+def test_section_names_are_asked_in_the_papers_order_and_a_name_given_twice_is_asked_again():
+    """The S3 report (techniques led by "3 New Log-linear Models") headed Skip-gram
+    前馈神经网络语言模型 and Parallel Training 递归神经网络语言模型: asked out of the paper's order,
+    the model named two sections after two it had not reached. Names are asked in the paper's
+    order, and a name given to two sections is asked again for each alone."""
+    from docent.write.writer import name_sections
+
+    chinese = {"Continuous Skip-gram Model": "连续跳字模型", "Parallel Training": "并行训练",
+               "Feedforward NNLM": "前馈神经网络语言模型"}
+
+    class Naming(ChatModel):
+        name = "scripted-namer"
+
+        def __init__(self):
+            super().__init__()
+            self.asked = []
+
+        def _complete(self, messages, **options):
+            listed = re.findall(r"^\d+\. (.+)$", messages[-1].content, re.M)
+            self.asked.append(listed)
+            if len(listed) > 1:  # the first name for every section: one name given twice
+                return Completion(text="\n".join(f"{i}. 前馈神经网络语言模型"
+                                                 for i in range(1, len(listed) + 1)),
+                                  model=self.name)
+            return Completion(text=f"1. {chinese[listed[0]]}", model=self.name)
+
+    model = Naming()
+    names = name_sections(model, ["3.2 Continuous Skip-gram Model", "2.3 Parallel Training",
+                                  "2.1 Feedforward NNLM"])
+    assert model.asked[0] == ["Feedforward NNLM", "Parallel Training",
+                              "Continuous Skip-gram Model"]
+    assert names == {"3.2 Continuous Skip-gram Model": "连续跳字模型",
+                     "2.3 Parallel Training": "并行训练",
+                     "2.1 Feedforward NNLM": "前馈神经网络语言模型"}

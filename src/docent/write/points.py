@@ -37,7 +37,7 @@ from docent.text import CJK_RE, normalize_space, sentence_spans, tidy_spaces
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
 
 __all__ = ["Evidence", "Point", "evidence_text", "content_words", "follows", "fresh",
-           "leans_on_previous", "plan_points", "usable"]
+           "leans_on_previous", "plan_points", "standing_alone", "usable"]
 
 MEDIA = MEDIA_KINDS
 
@@ -230,6 +230,37 @@ def leans_on_previous(text: str) -> bool:
     return bool(_ANAPHORA.match(text))
 
 
+# a sentence that names what the sentence before it described ("it is possible to find the
+# correct answer (word smallest) using this method"): without that sentence, nobody knows what
+_REFERS_BACK = re.compile(r"\b(?:this|these|such|the above) (?:methods?|approach(?:es)?|ways?|"
+                          r"techniques?|procedures?|tricks?|ideas?|questions?|operations?|"
+                          r"(?:\w+ )?relationships?)\b",
+                          re.IGNORECASE)
+
+
+def standing_alone(items: list[Evidence]) -> list[Evidence]:
+    """``items`` without a sentence that refers to "this method" where the sentence before it
+    in its passage is not the one before it here.
+
+    >>> from docent.types import Locator, Passage, Source, SourceKind
+    >>> text = "We subtract two vectors. Using this method, the answer is found. This is new."
+    >>> p = Passage(id=1, ordinal=0, text=text, locator=Locator(page=5), char_start=0,
+    ...             char_end=len(text))
+    >>> s = Source(id=1, kind=SourceKind.pdf, title="w2v", path="w.pdf", sha256="w")
+    >>> one, two, three = Evidence(p, s, 0, 24), Evidence(p, s, 25, 64), Evidence(p, s, 65, 77)
+    >>> [ev.text for ev in standing_alone([one, two, three])]
+    ['We subtract two vectors.', 'Using this method, the answer is found.', 'This is new.']
+    >>> [ev.text for ev in standing_alone([two, three])]
+    ['This is new.']
+    """
+    out: list[Evidence] = []
+    for ev in items:
+        if _REFERS_BACK.search(ev.text) and not follows(out[-1] if out else None, ev):
+            continue
+        out.append(ev)
+    return out
+
+
 def follows(before: Evidence | None, ev: Evidence) -> bool:
     """Whether ``ev`` comes right after ``before`` in its passage (nothing but space between).
     """
@@ -325,7 +356,8 @@ def _summary(store: Store) -> list[Point]:
         found = [ev for p in passages if p.role is PassageRole.body and p.locator.section
                  and re.search(r"results?\b|experiment|analys|evaluat|ablation|discussion",
                                p.locator.section, re.IGNORECASE)
-                 for ev in _sentences(p, source) if _FINDING.search(ev.text)]
+                 for ev in _sentences(p, source) if _FINDING.search(ev.text)
+                 and not _NOT_A_FINDING.search(ev.text)]
         points += _groups("result", "Results", "paper", _leading(_dedupe(found, seen))[:12])
     return points
 

@@ -15,7 +15,7 @@ number its source does not state, loops, stays in the wrong language or is missi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from docent.glossary import Glossary
@@ -32,7 +32,7 @@ from docent.text import (
 from docent.types import Brief
 from docent.write.compose import cite, loops
 from docent.write.points import (Evidence, Point, evidence_text, follows,
-                                 leans_on_previous)
+                                 leans_on_previous, standing_alone)
 
 __all__ = ["Rendered", "causal_as", "clean_line", "render_point", "source_subject",
            "stray_words", "translate_stray_words", "who_for"]
@@ -508,6 +508,10 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     sentence already in ``said`` (the report's sentences so far; it grows). In a Chinese
     report the terms of the evidence that ``glossary`` knows are given their Chinese."""
     said = set() if said is None else said
+    # "using this method" where the sentence that describes the method is not given: unsaid
+    point = replace(point, evidence=standing_alone(point.evidence))
+    if not point.evidence:
+        return []
     zh = brief.language == "zh"
     who = who_for(point.voice, point.evidence[0].source.title if point.evidence else "", zh)
     voice = ("原句中的 I 指讲者，写作“讲者”；原句中的 we 指讲者带着听众一起做，改写时省略主语；绝不写“我们”或“我”；"

@@ -102,13 +102,23 @@ def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None
         if len(terms) == 1 and terms[0][1].lower() == _bare(label).lower() \
                 and re.search(r"[\u4e00-\u9fff]", glossary.terms[terms[0][0]]):
             out[label] = glossary.terms[terms[0][0]].removesuffix("的")
-    labels = [label for label in dict.fromkeys(labels) if label not in out]
+    # asked in the paper's order: asked "3 New Log-linear Models, 3.1 ..., 3.2 Continuous
+    # Skip-gram Model, 2.3 Parallel Training, ...", the small model named 3.2 and 2.3 after
+    # the 2.1 and 2.2 it had not reached yet
+    labels = sorted((label for label in dict.fromkeys(labels) if label not in out),
+                    key=_section_number)
     if not labels:
         return out
     # the glossary's Chinese for the terms inside a name ("New Log-linear Models": 对数线性)
     terms = glossary.prompt_block(*map(_bare, labels)) if glossary is not None else ""
+    given = dict(zip(labels, _ask_names(model, [_bare(label) for label in labels], terms)))
+    twice = [label for label, zh in given.items()
+             if zh and list(given.values()).count(zh) > 1]
+    for label in twice:  # one name for two sections fits one at most: each asked alone
+        given[label] = _ask_names(model, [_bare(label)], glossary.prompt_block(_bare(label))
+                                  if glossary is not None else "")[0]
     lost = []
-    for label, zh in zip(labels, _ask_names(model, [_bare(label) for label in labels], terms)):
+    for label, zh in given.items():
         if zh and _keeps_terms(zh, label, glossary):
             out[label] = zh
         elif zh:
@@ -121,6 +131,17 @@ def name_sections(model: ChatModel, labels: list[str], glossary: Glossary | None
             if zh and _keeps_terms(zh, label, glossary):
                 out[label] = zh
     return out
+
+
+def _section_number(label: str) -> tuple[int, ...]:
+    """"3.2 Continuous Skip-gram Model" -> (3, 2); a name without a number sorts last.
+
+    >>> sorted(["3.2 Skip-gram", "2.3 Parallel Training", "Limitations", "3 New Models"],
+    ...        key=_section_number)
+    ['2.3 Parallel Training', '3 New Models', '3.2 Skip-gram', 'Limitations']
+    """
+    m = re.match(r"\s*(\d+(?:\.\d+)*)", label)
+    return tuple(int(n) for n in m.group(1).split(".")) if m else (10 ** 6,)
 
 
 def _ask_names(model: ChatModel, names: list[str], terms: str) -> list[str | None]:
