@@ -595,14 +595,15 @@ def test_a_method_section_named_by_a_glossary_term_takes_its_chinese():
 
         def _complete(self, messages, **options):
             self.asked.append(messages[-1].content)
-            return Completion(text="1. 合成\n2. 引用 quality", model=self.name)
+            return Completion(text="1. 引用 quality\n2. 合成", model=self.name)
 
     model = Naming()
     names = name_sections(model, ["3.1 Fluency", "4.2 Synthesis", "3.3 Citation Quality",
                                   "4.1 Retrieval"], Glossary())
     assert names == {"3.1 Fluency": "流畅度", "4.1 Retrieval": "检索", "4.2 Synthesis": "合成"}
-    # the glossary's Chinese for a term inside a name goes with the names
-    assert model.asked == ["1. Synthesis\n2. Citation Quality\n\n术语译名（照此翻译）：\n"
+    # the glossary's Chinese for a term inside a name goes with the names, asked in the
+    # paper's order
+    assert model.asked == ["1. Citation Quality\n2. Synthesis\n\n术语译名（照此翻译）：\n"
                            "citation = 引用\n输出："]
 
 
