@@ -139,6 +139,25 @@ class Glossary:
                     found.append((en, m.group(0), m.span()))
         return sorted(found, key=lambda t: t[2])
 
+    def lost(self, chinese: str, english: str) -> list[str]:
+        """The terms of ``english`` whose Chinese (or the term itself) ``chinese`` does not
+        use: a rendering told 现成的 for "off-the-shelf" that wrote 预训练 ("pre-trained")
+        instead.
+
+        >>> g = Glossary()
+        >>> src = "Existing off-the-shelf LLMs all have a limited context window."
+        >>> g.lost("现有的预训练语言模型都具有有限的上下文窗口。", src)
+        ['off-the-shelf']
+        >>> g.lost("现有的现成的 LLMs 都有有限的上下文窗口。", src)
+        []
+        >>> g.lost("这种改进是以引用质量为代价的。", "It is at the cost of citation quality.")
+        []
+        """
+        low = chinese.lower()
+        return [en for en, zh in self.terms_in(english)
+                if re.search(r"[\u4e00-\u9fff]", zh) and en not in low
+                and not all(part in chinese for part in zh.split("……"))]
+
     def prompt_lines(self, *texts: str) -> str:
         """``en = 中文`` for the terms of ``texts`` whose Chinese is not the English itself,
         one a line (what the rendering prompt lists)."""

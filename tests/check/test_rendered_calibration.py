@@ -108,6 +108,13 @@ def test_the_rendered_calibration_decides_only_rendered_sentences():
                        rendered=True)[0] is Verdict.unverified
     assert cals.decide(_features(), "这种设计考虑了以下因素。", ["This design considers factors."],
                        rendered=True)[0] is Verdict.supported
+    # a term rendered otherwise than the glossary the writer was given ("off-the-shelf" is
+    # 现成的; the bundled report's 预训练 "pre-trained" was verified, and only partly right)
+    source = ["Existing off-the-shelf LLMs all have limited context window."]
+    assert cals.decide(_features(), "现有的预训练语言模型（LLM）都具有有限的上下文窗口。", source,
+                       rendered=True)[0] is Verdict.unverified
+    assert cals.decide(_features(), "现有的现成的 LLM 都具有有限的上下文窗口。", source,
+                       rendered=True)[0] is Verdict.supported
 
 
 def test_the_shipped_judge_verifies_a_close_rendering_against_its_source_sentence():

@@ -347,8 +347,15 @@ def test_a_negation_the_line_loses_drops_the_line_and_an_added_example_goes():
     ev = _lecture_evidence("While this is not crucial speedup for neural network LMs as the "
                            "computational bottleneck is in the N ×D×H term, we will later "
                            "propose architectures that do not have hidden layers.")
+    # two denials, one kept: "not crucial" lost (4 of 5 such labelled lines were wrong)
     assert clean_line("虽然神经网络语言模型的加速主要依赖于 N × D × H 这个计算瓶颈，但作者将提出一种不需要隐藏层的"
-                      "架构。", ev, "作者", True)  # 不需要 keeps a negation: the judge's to weigh
+                      "架构。", ev, "作者", True) is None
+    assert clean_line("虽然这对神经网络语言模型并不是关键的加速，因为计算瓶颈在 N × D × H 项，但作者之后将提出"
+                      "没有隐藏层的架构。", ev, "作者", True)
+    # "not just" denies nothing: 不仅仅 is its rendering
+    just = _lecture_evidence("The projection layer is shared for all words (not just the "
+                             "projection matrix).")
+    assert clean_line("投影层被所有单词共享（不仅仅是投影矩阵）。", just, "作者", True)
     assert clean_line("神经网络语言模型的加速主要依赖于 N × D × H 这个计算瓶颈，作者将提出一种没有隐藏层的架构。"
                       .replace("没有", "去掉"), ev, "作者", True) is None
     simple = _lecture_evidence("It is possible to train high quality word vectors using very "

@@ -26,7 +26,8 @@ No packaged NLI model runs offline here, so the judge is built from what does ru
    (:func:`copied`), and an English sentence ``docent write`` rendered from one English source
    sentence that restates it (:func:`docent.check.restated.restated`), are supported; a
    rendered Chinese sentence whose subject is a pronoun for what came before
-   (:func:`leans_on_context`) is at best unverified.
+   (:func:`leans_on_context`), or that renders a term otherwise than the glossary the writer
+   gave it (:meth:`docent.glossary.Glossary.lost`), is at best unverified.
 
 Any other provider (an OpenAI-compatible endpoint, a user's stronger model) is asked for
 constrained JSON output instead (``{"verdict": ...}``), so every provider works.
@@ -54,6 +55,7 @@ import numpy as np
 
 from docent.check.evidence import EvidenceSelector, Sentence, cross_lingual, select_evidence
 from docent.check.restated import restated
+from docent.glossary import Glossary
 from docent.llm.base import ChatModel, Message
 from docent.text import CJK_RE, detect_language, unstated_numbers
 from docent.types import Verdict
@@ -259,7 +261,14 @@ class Calibrations:
         verdict, score = self.for_(f, rendered).decide(f, claim, passages)
         if rendered and verdict is Verdict.supported and leans_on_context(claim):
             verdict = Verdict.unverified  # what "this" is, one source sentence cannot show
+        if rendered and verdict is Verdict.supported and _TERMS.lost(claim, " ".join(passages)):
+            # told 现成的 for "off-the-shelf", the model wrote 预训练: a term rendered otherwise
+            # than the glossary the writer gave it is a translation nobody checked
+            verdict = Verdict.unverified
         return verdict, score
+
+
+_TERMS = Glossary()  # the standard terms every Chinese rendering prompt is given
 
 
 def rendered_across(claim: str, passages: list[str]) -> bool:
