@@ -19,6 +19,7 @@ __all__ = [
     "numbers",
     "number_values",
     "unstated_numbers",
+    "lost_qualifiers",
     "CJK_RE",
     "count_tokens",
     "sentence_key",
@@ -309,6 +310,46 @@ def number_values(text: str) -> set[str]:
         out.add(_canon(base * _EN_WORD_SCALE[m.group(2).lower()]))
     out |= {value for _, value in _zh_numbers(text)}
     return out
+
+
+# what a rendering across languages must keep of how a quantity is stated: an approximation
+# ("about two times" came out 两倍), a change ("over 50% increase in correlation" came out
+# "50% correlation") and "less" ("usually less related" came out 不相关, unrelated)
+_HEDGE_EN = re.compile(r"\b(?:about|around|approximately|roughly|nearly|almost|over|more than|"
+                       r"less than|fewer than|up to|at least|at most)\s+\$?(?:\d|(?:one|two|three|"
+                       r"four|five|six|seven|eight|nine|ten|a few|a (?:hundred|thousand|million|"
+                       r"billion)|half)\b)", re.IGNORECASE)
+_HEDGE_ZH = re.compile(r"约|大约|大概|左右|近|几乎|超过|多于|以上|不到|少于|至多|最多|至少|高达|上百|余")
+_CHANGE_EN = re.compile(r"(?:\d%?|\btimes)\s+(?:[a-z]+\s+)?(?:increase|improvement|speed-?up|"
+                        r"gain|reduction|decrease|drop|boost)\b", re.IGNORECASE)
+_CHANGE_ZH = re.compile(r"提升|提高|增加|增长|改进|改善|加速|加快|减少|降低|下降|缩短|快|慢")
+_LESS_EN = re.compile(r"(?<!\bmore or )\b(?:less|fewer)\b", re.IGNORECASE)
+_LESS_ZH = re.compile(r"少|较低|更低|不太|较不|更不|低于|小于|降低|减")
+
+
+def lost_qualifiers(chinese: str, english: str) -> list[str]:
+    """How ``english`` qualifies a quantity that its Chinese rendering ``chinese`` drops: an
+    approximation (``"about"``), a change (``"increase"``), or one of its "less".
+
+    >>> lost_qualifiers("这会使评估速度提升两倍。", "This results in about two times speedup.")
+    ['about']
+    >>> lost_qualifiers("实现了超过前一最佳结果的 50% Spearman 秩相关性。", "They achieve over 50% "
+    ...                 "increase in Spearman's rank correlation over the previous best result.")
+    ['increase']
+    >>> lost_qualifiers("更远的单词通常与当前单词不相关，作者给它们较少权重。", "The more distant "
+    ...                 "words are usually less related, so we give less weight to them.")
+    ['less']
+    >>> lost_qualifiers("这会使评估速度提升约两倍。", "This results in about two times speedup.")
+    []
+    """
+    lost = []
+    if _HEDGE_EN.search(english) and not _HEDGE_ZH.search(chinese):
+        lost.append("about")
+    if _CHANGE_EN.search(english) and not _CHANGE_ZH.search(chinese):
+        lost.append("increase")
+    if len(_LESS_EN.findall(english)) > len(_LESS_ZH.findall(chinese)):
+        lost.append("less")
+    return lost
 
 
 def unstated_numbers(claim: str, passages: list[str]) -> set[str]:

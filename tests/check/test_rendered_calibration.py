@@ -115,6 +115,13 @@ def test_the_rendered_calibration_decides_only_rendered_sentences():
                        rendered=True)[0] is Verdict.unverified
     assert cals.decide(_features(), "现有的现成的 LLM 都具有有限的上下文窗口。", source,
                        rendered=True)[0] is Verdict.supported
+    # "about two times speedup" rendered 两倍提升 (the second reader: partly supported)
+    speed = ["For example when the vocabulary size is one million words, this results in about "
+             "two times speedup in evaluation."]
+    assert cals.decide(_features(), "例如，当词表大小为一百万词时，这会导致评估速度的两倍提升。", speed,
+                       rendered=True)[0] is Verdict.unverified
+    assert cals.decide(_features(), "例如，当词表大小为一百万词时，这会使评估速度提升约两倍。", speed,
+                       rendered=True)[0] is Verdict.supported
 
 
 def test_the_shipped_judge_verifies_a_close_rendering_against_its_source_sentence():

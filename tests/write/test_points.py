@@ -356,6 +356,18 @@ def test_a_negation_the_line_loses_drops_the_line_and_an_added_example_goes():
     just = _lecture_evidence("The projection layer is shared for all words (not just the "
                              "projection matrix).")
     assert clean_line("投影层被所有单词共享（不仅仅是投影矩阵）。", just, "作者", True)
+    # "usually less related" came out 不相关 (unrelated); "over 50% increase in correlation"
+    # came out "50% correlation": how the source qualifies a quantity is kept or the line goes
+    less = _lecture_evidence("Since the more distant words are usually less related to the "
+                             "current word, we give less weight to the distant words.")
+    assert clean_line("由于更远的单词通常不相关于当前单词，作者给这些远距离单词较少权重。", less, "作者",
+                      True) is None
+    assert clean_line("由于更远的单词通常与当前单词关联较少，作者给这些远距离单词较少权重。", less, "作者",
+                      True)
+    rise = _lecture_evidence("The RNN vectors were used to achieve over 50% increase in "
+                             "Spearman's rank correlation over the previous best result.")
+    assert clean_line("RNN 向量实现了超过前一最佳结果的 50% Spearman 秩相关性。", rise, "作者",
+                      True) is None
     assert clean_line("神经网络语言模型的加速主要依赖于 N × D × H 这个计算瓶颈，作者将提出一种没有隐藏层的架构。"
                       .replace("没有", "去掉"), ev, "作者", True) is None
     simple = _lecture_evidence("It is possible to train high quality word vectors using very "

@@ -27,7 +27,9 @@ No packaged NLI model runs offline here, so the judge is built from what does ru
    sentence that restates it (:func:`docent.check.restated.restated`), are supported; a
    rendered Chinese sentence whose subject is a pronoun for what came before
    (:func:`leans_on_context`), or that renders a term otherwise than the glossary the writer
-   gave it (:meth:`docent.glossary.Glossary.lost`), is at best unverified.
+   gave it (:meth:`docent.glossary.Glossary.lost`), or that drops how its source qualifies a
+   quantity (:func:`docent.text.lost_qualifiers`: "about", "increase", "less"), is at best
+   unverified.
 
 Any other provider (an OpenAI-compatible endpoint, a user's stronger model) is asked for
 constrained JSON output instead (``{"verdict": ...}``), so every provider works.
@@ -57,7 +59,7 @@ from docent.check.evidence import EvidenceSelector, Sentence, cross_lingual, sel
 from docent.check.restated import restated
 from docent.glossary import Glossary
 from docent.llm.base import ChatModel, Message
-from docent.text import CJK_RE, detect_language, unstated_numbers
+from docent.text import CJK_RE, detect_language, lost_qualifiers, unstated_numbers
 from docent.types import Verdict
 
 if TYPE_CHECKING:
@@ -265,6 +267,8 @@ class Calibrations:
             # told 现成的 for "off-the-shelf", the model wrote 预训练: a term rendered otherwise
             # than the glossary the writer gave it is a translation nobody checked
             verdict = Verdict.unverified
+        if rendered and verdict is Verdict.supported and lost_qualifiers(claim, " ".join(passages)):
+            verdict = Verdict.unverified  # "about two times speedup" rendered 两倍: not checked
         return verdict, score
 
 

@@ -22,6 +22,7 @@ from docent.glossary import Glossary
 from docent.llm import ChatModel, Message
 from docent.text import (
     CJK_RE,
+    lost_qualifiers,
     normalize_space,
     sentence_key,
     sentence_spans,
@@ -465,6 +466,8 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
         return None  # a name from another sentence: the line says more than its source
     if unstated_numbers(text, [source]):
         return None  # a number its source does not state
+    if zh and lost_qualifiers(text, source):
+        return None  # "about", "increase" or "less" of the source's quantity dropped
     if zh and _DANGLING.search(text):
         return None  # cut short: "并指示它按照。"
     if re.search(r"罕见词|rare words?", text) and not re.search(r"\brare\b", source, re.I) or \
