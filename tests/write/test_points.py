@@ -96,6 +96,21 @@ def test_the_papers_own_techniques_come_before_the_background_they_build_on(tmp_
     assert not any(label.startswith("4.") for label in labels), labels
 
 
+def test_the_summary_leaves_out_what_the_conclusion_reports_of_other_work(tmp_path):
+    """word2vec's conclusion recalls others' results ("The publicly available RNN vectors were
+    used ... to achieve over 50% increase ... [31]"): not the paper's findings."""
+    settings = Settings(workspace=tmp_path / "ws", embedder="none")
+    store = Store.open(settings.workspace)
+    ingest_and_index([WORD2VEC], store, settings, None)
+    brief = parse_brief(ASSIGNMENT)
+    plan = next(p for p in plan_report(brief, store, Retriever(store, settings, None))
+                if p.role == "summary")
+    concl = [e.text for p in plan_points(plan, store, brief) if p.kind == "conclusion"
+             for e in p.evidence]
+    assert any(t.startswith("We observed that it is possible to train high quality") for t in concl)
+    assert not any(re.search(r"SemEval|RNN vectors|sentiment analysis", t) for t in concl), concl
+
+
 def test_the_lecture_points_follow_the_lecture_with_time_ranges(example):
     *_, points = example
     media = points["media"]

@@ -307,6 +307,10 @@ _COMPARES = re.compile(r"\b(?:outperform\w*|better|worse|best|higher|lower|impro
                        re.IGNORECASE)
 _NOT_A_FINDING = re.compile(r"\b(?:previous (?:papers|work|studies)|typically|it is easy)\b|^To ",
                             re.IGNORECASE)
+# a conclusion sentence that cites another work reports that work ("The publicly available
+# RNN vectors were used ... to achieve over 50% increase ... [31]"), not the paper's finding
+_CITES_OTHERS = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]|\bet al\.|\([^()]*?(?:\band\b|&)?[^()]*?"
+                           r"(?:19|20)\d\d[a-z]?\)")
 _SETUP = re.compile(r"task|set-?up|datasets?|\bdata\b|implementation|details?|description|"
                     r"hyper-?parameters?", re.IGNORECASE)
 
@@ -340,7 +344,7 @@ def _summary(store: Store) -> list[Point]:
                        and not _NOT_A_FINDING.search(ev.text)]
         concl = [ev for p in passages if p.role is PassageRole.body and p.locator.section
                  and re.search(r"conclusion|结论|总结", p.locator.section, re.IGNORECASE)
-                 for ev in _sentences(p, source)]
+                 for ev in _sentences(p, source) if not _CITES_OTHERS.search(ev.text)]
         abstract = _dedupe(abstract, seen)
         third = max(len(abstract) // 3, 1)
         points += _groups("goal", "Abstract", "paper", abstract[:third])
