@@ -187,9 +187,9 @@ class Restating(ChatModel):
             return Completion(text="\n".join(f"{n}. 小节{'一二三四五六七八九十'[int(n) - 1]}"
                                              for n in numbered), model=self.name)
         lines = []
-        for n in numbered:  # each sentence its own (a CJK character counts them)
-            self.said += 1
-            lines.append(f"{n}. 我们在这一部分说明了评估方法与实验结论{chr(0x4E00 + self.said)}。")
+        for n in numbered:  # each sentence its own (CJK characters count them; lines that
+            self.said += 1  # differ in one character would read as one said twice)
+            lines.append(f"{n}. 我们在这一部分说明了结论{chr(0x4E00 + self.said) * 12}。")
         return Completion(text="\n".join(lines), model=self.name)
 
 
@@ -311,6 +311,51 @@ def test_a_sentence_is_never_written_twice():
     # a later point saying it again adds nothing
     assert render_point(Repeating(), brief, Point("technique", "2.2", "paper", [first]),
                         said=said) == []
+
+
+class Skipping(ChatModel):
+    """Skips the first of three source sentences and numbers on, as the 1.5B did on
+    word2vec's Skip-gram point; asked for one sentence alone, renders it."""
+
+    name = "scripted-skipping"
+    ALONE = {"The second architecture": "第二种架构与 CBOW 类似。",
+             "We use each current word": "作者把每个当前词作为对数线性分类器的输入。",
+             "Since the more distant": "由于更远的单词与当前单词的关联较少，作者给它们较少的权重。"}
+
+    def __init__(self):
+        super().__init__()
+        self.asked: list[int] = []
+
+    def _complete(self, messages, **options):
+        given = [line for line in messages[-1].content.splitlines() if line[:2] in ("1.", "2.", "3.")]
+        self.asked.append(len(given))
+        if len(given) == 1:
+            return Completion(text="1. " + next(v for k, v in self.ALONE.items() if k in given[0]),
+                              model=self.name)
+        return Completion(text=f"1. {self.ALONE['We use each current word']}\n"
+                               f"2. {self.ALONE['Since the more distant']}\n"
+                               f"3. {self.ALONE['Since the more distant'].replace('它们', '远距离单词')}",
+                          model=self.name)
+
+
+def test_a_line_that_renders_another_source_sentence_is_asked_for_again():
+    from docent.write.points import Point
+
+    sources = ["The second architecture is similar to CBOW, but it predicts the context.",
+               "We use each current word as an input to a log-linear classifier.",
+               "Since the more distant words are usually less related to the current word, we "
+               "give less weight to the distant words."]
+    evidence = [_lecture_evidence(t) for t in sources]
+    model = Skipping()
+    out = render_point(model, parse_brief(ASSIGNMENT), Point("technique", "3.2", "paper",
+                                                             evidence))
+    # lines 1 and 2 rendered sources 2 and 3: each asked again alone, so every sentence is
+    # cited to the source it renders, and the skipped first one is said
+    assert model.asked == [3, 1, 1]
+    assert [(r.plain, r.evidence.text) for r in out] == [
+        (Skipping.ALONE["The second architecture"], sources[0]),
+        (Skipping.ALONE["We use each current word"], sources[1]),
+        (Skipping.ALONE["Since the more distant"].replace("它们", "远距离单词"), sources[2])]
 
 
 def test_a_speaker_playing_a_part_is_not_made_the_speaker():

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 
 from docent.glossary import Glossary
 from docent.llm import ChatModel, Message
@@ -32,6 +31,7 @@ from docent.text import (
 )
 from docent.types import Brief
 from docent.write.compose import cite, loops
+from docent.write.lines import misaligned, numbered, says_the_next
 from docent.write.points import (Evidence, Point, evidence_text, follows,
                                  leans_on_previous, standing_alone)
 
@@ -242,7 +242,6 @@ def _replace(lines: list[str], chinese: dict[str, str]) -> list[str]:
     return out
 
 
-_LINE_RE = re.compile(r"^\s*(?:\*\*)?(\d{1,2})\s*[.、:：)）]\s*(.+?)\s*$")
 _END_ZH = re.compile(r"[。！？]$")
 
 
@@ -481,24 +480,6 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
     return text
 
 
-def says_the_next(line: str, following: str) -> bool:
-    """Whether ``line`` also says most of ``following`` (the next line, rendered from the next
-    source sentence): the model wrote two source sentences into one line, which its own source
-    sentence does not support.
-
-    >>> says_the_next("作者注意到所有模型流畅度都好，但 ChatGPT 使用 VANILLA 模型接近最佳。",
-    ...               "尽管简单，ChatGPT 使用 VANILLA 模型接近最佳。")
-    True
-    >>> says_the_next("MAUVE 测量两个文本分布之间的相似性。", "作者使用 MAUVE 评估流畅度。")
-    False
-    """
-    a, b = line.rstrip("。.;；"), following.rstrip("。.;；")
-    if len(b) < 10:
-        return False
-    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return m.size >= 0.6 * len(b)
-
-
 def _unsaid(text: str, said: set[str]) -> list[str]:
     """The sentences of ``text`` not already in ``said`` (by :func:`sentence_key`), which
     grows: the model sometimes writes the same sentence into two lines, or a line says again
@@ -543,26 +524,37 @@ def render_point(model: ChatModel, brief: Brief, point: Point, *, temperature: f
     # left out where the point does not give that sentence right before it
     given = [plain(evidence_text(ev) if follows(before, ev) else unlinked(evidence_text(ev)))
              for before, ev in zip([None, *point.evidence], point.evidence)]
-    sources = "\n".join(f"{i}. {text}" for i, text in enumerate(given, 1))
-    terms = glossary.prompt_block(*given) if zh and glossary is not None else ""
-    if zh:
-        glossed = f"{terms}\n\n" if terms else ""
-        user = f"资料句：\n{sources}\n\n{glossed}输出："
-    else:
-        user = f"Source sentences:\n{sources}\n\nOutput:"
-    budget = sum(len(evidence_text(ev).split()) for ev in point.evidence)
-    reply = model.complete([Message("system", system), Message("user", user)],
-                           max_tokens=int(budget * 2.2) + 24 * len(point.evidence),
-                           temperature=temperature, repeat_penalty=1.1,
-                           # a line past the last asked for is never kept: not generated
-                           stop=[f"\n{len(point.evidence) + 1}."])
-    lines: dict[int, str] = {}
-    for raw in reply.text.splitlines():
-        m = _LINE_RE.match(raw)
-        if m and m.group(1).isdigit():
-            lines.setdefault(int(m.group(1)), m.group(2))
-    if not lines and len(point.evidence) == 1 and reply.text.strip():
-        lines[1] = reply.text.strip().splitlines()[0]
+
+    def ask(numbers: list[int]) -> dict[int, str]:
+        """The model's lines for these source sentences (1-based), by their numbers."""
+        sources = "\n".join(f"{k}. {given[i - 1]}" for k, i in enumerate(numbers, 1))
+        asked = [given[i - 1] for i in numbers]
+        terms = glossary.prompt_block(*asked) if zh and glossary is not None else ""
+        if zh:
+            glossed = f"{terms}\n\n" if terms else ""
+            user = f"资料句：\n{sources}\n\n{glossed}输出："
+        else:
+            user = f"Source sentences:\n{sources}\n\nOutput:"
+        budget = sum(len(asked_one.split()) for asked_one in asked)
+        reply = model.complete([Message("system", system), Message("user", user)],
+                               max_tokens=int(budget * 2.2) + 24 * len(numbers),
+                               temperature=temperature, repeat_penalty=1.1,
+                               # a line past the last asked for is never kept: not generated
+                               stop=[f"\n{len(numbers) + 1}."])
+        got = numbered(reply.text)
+        if not got and len(numbers) == 1 and reply.text.strip():
+            got[1] = reply.text.strip().splitlines()[0]
+        return {i: got[k] for k, i in enumerate(numbers, 1) if k in got}
+
+    everything = list(range(1, len(point.evidence) + 1))
+    lines = ask(everything)
+    # a line that renders another source sentence than its own (the model skipped one and
+    # numbered on): that source sentence asked again, alone (at most three a point)
+    wrong = sorted(misaligned(lines, given, glossary or Glossary()))
+    for i in wrong[:3]:
+        lines.update(ask([i]))
+    for i in wrong[3:]:
+        lines.pop(i, None)
     cleaned = {i: clean_line(lines.get(i, ""), ev, who, zh)
                for i, ev in enumerate(point.evidence, 1)}
     if zh:  # the one or two English words the model left in a line (half_translated: three)
