@@ -424,6 +424,10 @@ def test_a_negation_the_line_loses_drops_the_line_and_an_added_example_goes():
                       True) is None
     assert clean_line("由于更远的单词通常与当前单词关联较少，作者给这些远距离单词较少权重。", less, "作者",
                       True)
+    moreover = _lecture_evidence("Moreover, the hidden layer is used to compute probability "
+                                 "distribution over all the words in the vocabulary.")
+    assert clean_line("这外，隐藏层用于计算词表中所有单词的概率分布。", moreover, "作者", True) \
+        == "此外，隐藏层用于计算词表中所有单词的概率分布。"
     rise = _lecture_evidence("The RNN vectors were used to achieve over 50% increase in "
                              "Spearman's rank correlation over the previous best result.")
     assert clean_line("RNN 向量实现了超过前一最佳结果的 50% Spearman 秩相关性。", rise, "作者",

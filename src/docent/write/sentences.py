@@ -431,6 +431,8 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
     if len(text) > (3.0 if not zh else 1.6) * len(source) + 20:
         return None  # says much more than its source
     text = _fix_voice(text, who, zh)
+    if zh:  # "Moreover" came out 这外 (a typo for 此外) in the word2vec report
+        text = re.sub(r"^这外(?=[，,])", "此外", text)
     if zh and who == "作者" and "作者" in text and not _AUTHORS.search(source):
         # the source says it of others or in general ("Existing work mainly relies on ...",
         # "Users can verify ..."): the model's 作者 would credit the authors with it. The
