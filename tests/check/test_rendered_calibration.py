@@ -124,6 +124,23 @@ def test_the_rendered_calibration_decides_only_rendered_sentences():
                        rendered=True)[0] is Verdict.supported
 
 
+def test_a_low_score_leaves_a_rendered_sentence_unverified_wherever_it_is_decided():
+    """bench/validator.py decides from measured features as the judge does: a rendered sentence
+    that could not reach "supported" is unverified, not flagged red by its low score (the
+    held-out reports' "We use TRUE (Honovich et al., 2022), a T5-11B model ..." rendered
+    faithfully had been red in the bench and grey in the report); a number it adds still is."""
+    low = Calibration(w={"bias": -4.0}, supported_at=0.9, unverified_at=0.5)
+    cals = Calibrations(same=low, cross=low, rendered=low)
+    source = ["We use TRUE, a T5-11B model fine-tuned on a collection of NLI datasets."]
+    assert cals.decide(_features(), "作者使用 TRUE，一个在 NLI 数据集上微调的 T5-11B 模型。", source,
+                       rendered=True)[0] is Verdict.unverified
+    assert cals.decide(_features(), "作者使用 TRUE，一个在 3 个 NLI 数据集上微调的 T5-11B 模型。",
+                       source, rendered=True)[0] is Verdict.not_supported
+    # a claim judged against its whole passage keeps the calibration's verdict
+    assert cals.decide(_features(), "作者使用 TRUE，一个在 NLI 数据集上微调的 T5-11B 模型。", source
+                       )[0] is Verdict.not_supported
+
+
 def test_the_shipped_judge_verifies_a_close_rendering_against_its_source_sentence():
     """The embedded 1.5B with the shipped calibration: a faithful Chinese rendering of one
     English source sentence is verified against that sentence; one that changes a term's

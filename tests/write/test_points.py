@@ -71,17 +71,22 @@ def test_the_techniques_are_the_papers_own_method_sections(example):
     assert all(re.search(r"transformer", e.text, re.I) for e in term[0].evidence)
 
 
-def test_the_papers_own_techniques_come_before_the_background_they_build_on(tmp_path):
-    """word2vec explains the earlier NNLM and RNNLM ("... has been proposed in [1]") before
-    its own CBOW and Skip-gram: the techniques section takes the paper's proposed method
-    first, its other own sections next, the background last."""
+def _word2vec_points(tmp_path, role: str):
+    """The planned points of one section of the Chinese assignment on the word2vec paper."""
     settings = Settings(workspace=tmp_path / "ws", embedder="none")
     store = Store.open(settings.workspace)
     ingest_and_index([WORD2VEC], store, settings, None)
     brief = parse_brief(ASSIGNMENT)
     plan = next(p for p in plan_report(brief, store, Retriever(store, settings, None))
-                if p.role == "technique")
-    labels = [p.label for p in plan_points(plan, store, brief) if p.kind == "technique"]
+                if p.role == role)
+    return plan_points(plan, store, brief)
+
+
+def test_the_papers_own_techniques_come_before_the_background_they_build_on(tmp_path):
+    """word2vec explains the earlier NNLM and RNNLM ("... has been proposed in [1]") before
+    its own CBOW and Skip-gram: the techniques section takes the paper's proposed method
+    first, its other own sections next, the background last."""
+    labels = [p.label for p in _word2vec_points(tmp_path, "technique") if p.kind == "technique"]
     own = labels.index("3.1 Continuous Bag-of-Words Model")
     assert own < labels.index("3.2 Continuous Skip-gram Model")
     assert own < labels.index("2.1 Feedforward Neural Net Language Model (NNLM)"), labels
@@ -99,13 +104,7 @@ def test_the_papers_own_techniques_come_before_the_background_they_build_on(tmp_
 def test_the_summary_leaves_out_what_the_conclusion_reports_of_other_work(tmp_path):
     """word2vec's conclusion recalls others' results ("The publicly available RNN vectors were
     used ... to achieve over 50% increase ... [31]"): not the paper's findings."""
-    settings = Settings(workspace=tmp_path / "ws", embedder="none")
-    store = Store.open(settings.workspace)
-    ingest_and_index([WORD2VEC], store, settings, None)
-    brief = parse_brief(ASSIGNMENT)
-    plan = next(p for p in plan_report(brief, store, Retriever(store, settings, None))
-                if p.role == "summary")
-    concl = [e.text for p in plan_points(plan, store, brief) if p.kind == "conclusion"
+    concl = [e.text for p in _word2vec_points(tmp_path, "summary") if p.kind == "conclusion"
              for e in p.evidence]
     assert any(t.startswith("We observed that it is possible to train high quality") for t in concl)
     assert not any(re.search(r"SemEval|RNN vectors|sentiment analysis", t) for t in concl), concl

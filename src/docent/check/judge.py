@@ -260,6 +260,13 @@ class Calibrations:
         if copied(claim, passages) or rendered and _restates(claim, passages, f.roles):
             return Verdict.supported, 1.0
         rendered = rendered and rendered_across(claim, passages)
+        if rendered and self.rendered is not None and not self.rendered.could_support(f):
+            # "supported" out of reach whatever the baseline: unverified, unless a number rule
+            # says more (a score this low called "not supported" for none of the rendered
+            # sentences careful readers labelled so: 2 of 3 were supported)
+            verdict = Verdict.not_supported if unstated_numbers(claim, passages) \
+                else Verdict.unverified
+            return verdict, self.rendered.score(f)
         verdict, score = self.for_(f, rendered).decide(f, claim, passages)
         if rendered and verdict is Verdict.supported and leans_on_context(claim):
             verdict = Verdict.unverified  # what "this" is, one source sentence cannot show
@@ -537,16 +544,9 @@ class ModelJudge:
             else None
         f = self.features(claim, passages, roles,
                           base=True if own is None else own.could_support)
-        if f is not None and own is not None and not own.could_support(f):
-            # "supported" out of reach after the first pass: unverified, unless a number rule
-            # says more (a score this low called "not supported" for none of the rendered
-            # sentences careful readers labelled so: 2 of 3 were supported)
-            verdict = Verdict.not_supported if unstated_numbers(claim, passages) \
-                else Verdict.unverified
-            return Judgement(verdict=verdict, score=own.score(f),
-                             evidence=f.best.text if f.best else "",
-                             evidence_index=f.best.passage if f.best else None, raw=f.p_parts)
-        if f is not None:  # the calibration applies the number rule itself
+        if f is not None:  # the calibration applies the number rule itself (and, for a
+            # rendered sentence whose first pass left "supported" out of reach, calls it
+            # unverified without the baseline pass)
             verdict, score = self.calibration.decide(f, claim, passages, rendered=rendered)
             return Judgement(
                 verdict=verdict, score=score, evidence=f.best.text if f.best else "",
