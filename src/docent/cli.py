@@ -506,7 +506,8 @@ def _ingest_or_exit(paths: list[str], store, settings: Settings, embedder, progr
 
 @app.command()
 def check(
-    report: Annotated[Path, typer.Argument(help="The report to check (Markdown or text).")],
+    report: Annotated[Path, typer.Argument(help="The report to check: Markdown, text, Word "
+                                           "(.docx) or HTML.")],
     source: Annotated[list[str] | None, typer.Option(
         "--source", "-s", help="A source to ingest first (file, folder or URL); repeatable.")]
     = None,
@@ -544,14 +545,10 @@ def check(
     from docent.index import Retriever, get_embedder
     from docent.store import Store
 
+    from docent.check.report_file import read_report
+
     settings = _settings(workspace)
-    try:
-        markdown = report.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocentError(f"{report}: cannot read the report ({type(exc).__name__})",
-                          fix="give a UTF-8 Markdown or text file") from exc
-    if not markdown.strip():
-        raise DocentError(f"{report}: the report is empty")
+    markdown = read_report(report)
     brief = parse_brief(_read_assignment(assignment), fallback=settings_fallback(settings)) \
         if assignment else None
     store = Store.open(settings.workspace)

@@ -126,10 +126,15 @@ def test_paragraph_closing_citation_covers_the_paragraph(chatbot):
     assert chatbot.paragraph_citations == 2
 
 
-def test_paragraph_citation_only_when_earlier_sentences_cite_nothing():
-    mixed = parse_report("第一句[1]。第二句没有引用。第三句[2]。\n\n## References\n[1] A, p. 1\n[2] B, p. 2\n")
-    assert [len(s.citations) for s in mixed.sentences] == [1, 0, 1]
-    assert mixed.paragraph_citations == 0
+def test_a_closing_citation_covers_the_uncited_sentences_after_the_last_cited_one():
+    # the shared chatbot report: a web page cited mid-paragraph, the paper at its end
+    mixed = parse_report("第一句[1]。第二句没有引用。第三句也没有。第四句[2]。\n\n## References\n"
+                         "[1] A, p. 1\n[2] B, p. 2\n")
+    assert [[c.key for c in s.citations] for s in mixed.sentences] == [["1"], ["2"], ["2"], ["2"]]
+    assert [s.paragraph_citation for s in mixed.sentences] == [False, True, True, False]
+    assert mixed.paragraph_citations == 2
+    last_uncited = parse_report("第一句[1]。第二句没有引用。\n\n## References\n[1] A, p. 1\n")
+    assert not last_uncited.sentences[1].citations
     alone = parse_report("只有一句[1]。\n\n另一段没有引用。\n")
     assert alone.paragraph_citations == 0 and not alone.sentences[1].citations
 
@@ -220,3 +225,45 @@ def test_a_run_in_heading_is_no_part_of_its_sentence():
     texts = [s.text for s in report.sentences]
     assert texts == ["因为块大小是八，所以有八个节点。", "第二句。", "MAUVE measures similarity."]
     assert all(s.citations for s in report.sentences)
+
+
+def test_a_cited_title_with_sentence_punctuation_stays_one_citation():
+    # real web-page titles hold 。！？ ("…建议收藏！-某博客"): they end no sentence
+    text = ('当时许多系统把词当作原子单位[long_context: "大模型入门到精通，建议收藏！-某博客", chunk 1]。'
+            '这种表示简单而鲁棒。[文档: word2vec.pdf]\n')
+    parsed = parse_report(text)
+    assert [s.text for s in parsed.sentences] == ["当时许多系统把词当作原子单位。", "这种表示简单而鲁棒。"]
+    first = parsed.sentences[0].citations
+    assert [(c.style, c.key, c.chunk) for c in first] == [
+        ("long_context", "大模型入门到精通，建议收藏！-某博客", 1)]
+    assert parsed.sentences[1].citations[0].key == "word2vec.pdf"
+
+
+@pytest.mark.parametrize("raw, style, key, target", [
+    ("[word2vec.pdf, p. 3]", "document", "word2vec.pdf", "word2vec.pdf, p. 3"),
+    ("[notes.md]", "document", "notes.md", "notes.md"),
+    ("[文档: pdf.pdf]", "document", "pdf.pdf", "pdf.pdf"),
+    ("(Mikolov et al., 2013)", "author_year", "Mikolov et al.|2013", "(Mikolov et al., 2013)"),
+    ("（来源：https://arxiv.org/abs/1301.3781）", "url", "https://arxiv.org/abs/1301.3781",
+     "https://arxiv.org/abs/1301.3781"),
+])
+def test_citation_styles(raw, style, key, target):
+    parsed = parse_report(f"作者提出了两种模型{raw}。\n")
+    assert len(parsed.sentences) == 1 and parsed.sentences[0].text == "作者提出了两种模型。"
+    c = parsed.sentences[0].citations[0]
+    assert (c.style, c.key, c.target) == (style, key, target)
+
+
+def test_label_lines_of_one_paragraph_are_statements_of_their_own():
+    parsed = parse_report("一、论文基本信息\n\n论文标题：Efficient Estimation of Word Representations  \n"
+                          "作者：Tomas Mikolov，Kai Chen  \n发表会议：NIPS 2013\n摘要：论文提出了两种模型。"
+                          "[文档: word2vec.pdf]\n")
+    assert [s.text[:5] for s in parsed.sentences] == ["论文标题：", "作者：To", "发表会议：", "摘要：论文"]
+    assert all(s.citations[0].key == "word2vec.pdf" for s in parsed.sentences)
+
+
+def test_citations_in_styles_docent_cannot_read_are_named():
+    from docent.check.parse import unread_citations
+
+    assert unread_citations("模型很快【3】，也很准[见附录二]。它用 [CLS] 标记[文档: a.pdf]。") == [
+        "【3】", "[见附录二]"]

@@ -17,6 +17,8 @@ from difflib import SequenceMatcher
 from docent.progress import Progress
 from docent.sources.base import MEDIA_KINDS
 from docent.check.evidence import best_passages
+from docent.check.external import judge_located, locate_into
+from docent.check.locate import EvidenceLocator
 from docent.check.judge import Judge, Judgement, role_of
 from docent.check.parse import (
     ParsedReport,
@@ -25,6 +27,7 @@ from docent.check.parse import (
     parse_draft,
     parse_report,
     strip_heading_marker,
+    unread_citations,
 )
 from docent.check.resolve import ResolvedCitation, resolve
 from docent.index import Embedder, Retriever, tokenize
@@ -268,6 +271,18 @@ def validate(
     findings += _bibliography(parsed, papers)
     findings += _provenance(parsed, sources, brief)
     checked: list[CheckedSentence] = []
+    locator = EvidenceLocator(store, embedder) if draft is None else None
+    noted: set[str] = set()
+    if draft is None:
+        unread = [u for s in parsed.sentences for u in unread_citations(s.raw)]
+        if unread:
+            shown = ", ".join(dict.fromkeys(unread))
+            findings.append(Finding(
+                kind=FindingKind.citation, severity=Severity.warning,
+                message=f"{len(unread)} citation{'s' if len(unread) != 1 else ''} in a style "
+                f"Docent cannot read, not checked: {shown[:300]}",
+                proposal="cite as [文档: file.pdf], [file.pdf, p. 3], [1] with a reference "
+                "list, or (Author, Year)"))
     for i, sentence in enumerate(parsed.sentences):
         if progress:
             progress("checking claims", i, len(parsed.sentences))
@@ -284,12 +299,40 @@ def validate(
                     r"^(?:下面|以下|接下来|Below|In what follows|The following)", sentence.text) \
                     and not on_record(sentence.text, sources):
                 record.status = SentenceStatus.uncited
-                findings.append(Finding(kind=FindingKind.uncited, severity=Severity.warning,
-                                        section=sentence.section, sentence_index=sentence.index,
-                                        sentence=sentence.text,
-                                        message="a factual sentence without a citation"))
+                finding = Finding(kind=FindingKind.uncited, severity=Severity.warning,
+                                  section=sentence.section, sentence_index=sentence.index,
+                                  sentence=sentence.text,
+                                  message="a factual sentence without a citation")
+                if locator is not None and (hits := locator.locate(sentence.text, sources, k=2)):
+                    # where the provided sources come closest: what to cite, if it is there
+                    locate_into(record, hits)
+                    finding.evidence, finding.locator = record.evidence, record.locator
+                    finding.source = record.source
+                    finding.proposal = (f"cite the source that states it; the closest passage "
+                                        f"provided is {record.source}, {record.locator}")
+                findings.append(finding)
             continue
         resolved = [resolve(ref, store, sources) for ref in sentence.citations]
+        if draft is None:  # a report written elsewhere: its evidence located, then the rules
+            for r in resolved:
+                if r.note and r.ref.raw not in noted:
+                    noted.add(r.ref.raw)
+                    findings.append(Finding(kind=FindingKind.citation, severity=Severity.info,
+                                            message=r.note))
+                if r.problem and not (r.source is None and r.ref.style in (
+                        "long_context", "url", "document")):
+                    findings.append(Finding(kind=FindingKind.citation, severity=Severity.error,
+                                            section=sentence.section,
+                                            sentence_index=sentence.index,
+                                            sentence=sentence.text, message=r.problem))
+            verdict, more = judge_located(sentence, resolved, locator, judge, sources, record)
+            findings += more
+            verdicts.append(verdict)
+            record.verdict = verdict
+            record.status = {Verdict.supported: SentenceStatus.supported,
+                             Verdict.unverified: SentenceStatus.unverified}.get(
+                verdict, SentenceStatus.unsupported)
+            continue
         for r in resolved:
             if r.problem:
                 record.status = SentenceStatus.unsupported
@@ -313,8 +356,9 @@ def validate(
     if parsed.paragraph_citations:
         findings.append(Finding(
             kind=FindingKind.citation, severity=Severity.info,
-            message=f"{parsed.paragraph_citations} sentences carry no citation of their own and "
-            "were judged against the citation that closes their paragraph"))
+            message=f"citations read as paragraph-level: {parsed.paragraph_citations} sentences "
+            "carry no citation of their own and were checked against the citation that closes "
+            "their paragraph"))
     rng = brief.length.label() if brief is not None and brief.length else None
     ids = {s.index: s.id for s in parsed.sentences}
     for f in findings:

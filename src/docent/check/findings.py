@@ -107,10 +107,17 @@ def to_markdown(v: ValidationReport) -> str:
             place = ", ".join(x for x in (u.source, u.locator) if x) or "the cited passage"
             if u.paragraph_citation:
                 place += "; judged against its paragraph's citation"
-            if u.evidence:
+            if u.evidence and u.located_score is not None:  # docent check: located evidence
+                lines.append(f"   - located evidence ({place}; search score "
+                             f"{u.located_score:.2f}): “{_one_line(u.evidence)[:300]}”")
+            elif u.evidence:
                 lines.append(f"   - evidence ({place}): “{_one_line(u.evidence)[:300]}”")
             else:
                 lines.append(f"   - judged against {place}")
+            if u.runner_up is not None:
+                r = u.runner_up
+                lines.append(f"   - runner-up ({', '.join(x for x in (r.source, r.locator) if x)}"
+                             f"): “{_one_line(r.text)[:200]}”")
             if u.score is not None:  # the calibrated score; "verified" needs more
                 lines.append(f"   - judge's score {u.score:.2f} (not enough to verify it)")
     lines += ["", "## Findings", ""]

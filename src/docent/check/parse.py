@@ -47,6 +47,7 @@ __all__ = [
     "parse_report",
     "strip_citations",
     "strip_heading_marker",
+    "unread_citations",
 ]
 
 _REF_HEADING = re.compile(r"^(#{1,6}\s*)?(参考文献|参考资料|引用文献|references?|bibliography|"
@@ -56,12 +57,23 @@ _FOOTNOTE = re.compile(r"\[\^(\w+)\]")
 _DOC = re.compile(r"\[(?:文档|document|doc|source)\s*[:：]\s*([^\]]+)\]", re.IGNORECASE)
 _LONG = re.compile(r"\[long_context\s*:\s*[\"“]?([^\"”,\]]+)[\"”]?\s*,\s*chunk\s*(\d+)\s*\]",
                    re.IGNORECASE)
+# a file named inline, with or without a place: "[word2vec.pdf, p. 3]", "[notes.md]"
+_FILE = re.compile(r"\[\s*([^\[\]\n:：]{1,120}?\.(?:pdf|docx?|md|markdown|txt|html?|srt|vtt|mp4|mkv|"
+                   r"webm|mov|mp3|wav|m4a|flac))\s*(?:[,，;；]\s*([^\[\]\n]{1,40}))?\]",
+                   re.IGNORECASE)
+# a link given as the citation: "[https://...]", "(来源：https://...)"
+_URL_CITE = re.compile(r"[\[（(]\s*(?:(?:来源|出处|source|see)\s*[:：]\s*)?(https?://[^\s\]）)]+)\s*[\]）)]",
+                       re.IGNORECASE)
+# bracketed text that looks like a citation in a style Docent does not read: 【1】, [来源 3]
+_UNREAD = re.compile(r"【[^】\n]{1,60}】|\[(?!\^)[^\[\]\n]{1,60}\](?!\()")
 _AUTHOR_YEAR = re.compile(r"[（(]([A-Z][A-Za-z'\-]+(?: et al\.?| and [A-Z][A-Za-z'\-]+)?),?\s+"
                           r"(\d{4}[a-z]?)[)）]")
 _ENTRY = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.)]|\[\^(\w+)\]:)\s*(.+)$")
 _ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_ANY_CITATION = (rf"(?i:{_LONG.pattern})|(?i:{_DOC.pattern})|{_FOOTNOTE.pattern}|"
-                 rf"{_NUMERIC.pattern}|{_AUTHOR_YEAR.pattern}")
+_ANY_CITATION = (rf"(?i:{_LONG.pattern})|(?i:{_DOC.pattern})|(?i:{_FILE.pattern})|"
+                 rf"(?i:{_URL_CITE.pattern})|{_FOOTNOTE.pattern}|{_NUMERIC.pattern}|"
+                 rf"{_AUTHOR_YEAR.pattern}")
+_PATTERNS = (_LONG, _DOC, _FILE, _URL_CITE, _FOOTNOTE, _NUMERIC, _AUTHOR_YEAR)
 # citations (and the punctuation after them) that open a sentence: they close the one before
 _LEADING_CITATIONS = re.compile(rf"(?:\s*(?:{_ANY_CITATION}))+[\s,，.。;；]*")
 
@@ -149,6 +161,14 @@ def _citations(text: str, references: dict[str, str]) -> list[CitationRef]:
     for m in _DOC.finditer(text):
         found.append((m.start(), CitationRef(m.group(0), "document", m.group(1).strip(),
                                              m.group(1).strip())))
+    taken = [m.span() for m in _DOC.finditer(text)] + [m.span() for m in _LONG.finditer(text)]
+    for m in _FILE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        target = m.group(1).strip() + (f", {m.group(2).strip()}" if m.group(2) else "")
+        found.append((m.start(), CitationRef(m.group(0), "document", m.group(1).strip(), target)))
+    for m in _URL_CITE.finditer(text):
+        found.append((m.start(), CitationRef(m.group(0), "url", m.group(1), m.group(1))))
     for m in _FOOTNOTE.finditer(text):
         key = "^" + m.group(1)
         found.append((m.start(), CitationRef(m.group(0), "footnote", key, references.get(key))))
@@ -167,7 +187,7 @@ def strip_citations(text: str) -> str:
     >>> strip_citations("ALCE 是第一个基准 [1][2]。")
     'ALCE 是第一个基准。'
     """
-    for pattern in (_LONG, _DOC, _FOOTNOTE, _NUMERIC, _AUTHOR_YEAR):
+    for pattern in _PATTERNS:
         text = pattern.sub("", text)
     return re.sub(r"\s+([，。；：！？,.;:!?])", r"\1", text).strip()
 
@@ -176,7 +196,25 @@ _strip = strip_citations
 
 
 def _has_citation(text: str) -> bool:
-    return any(p.search(text) for p in (_LONG, _DOC, _FOOTNOTE, _NUMERIC, _AUTHOR_YEAR))
+    return any(p.search(text) for p in _PATTERNS)
+
+
+def unread_citations(text: str) -> list[str]:
+    """Bracketed text that looks like a citation in a style Docent does not read (what is
+    left once every style it reads is taken out): ``【1】``, ``[来源 3]``.
+
+    >>> unread_citations("一句话【1】。另一句[文档: a.pdf]。[Figure] 不算，[见附录] 算。")
+    ['【1】', '[见附录]']
+    """
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    out = []
+    for m in _UNREAD.finditer(text):
+        inner = m.group(0)[1:-1].strip()
+        # a word in brackets is usually emphasis or a label ("[Figure]", "[CLS]"), not a citation
+        if inner and not re.fullmatch(r"[A-Za-z_/\- ]{1,20}", inner) and not _URL.search(inner):
+            out.append(m.group(0))
+    return out
 
 
 def _unbold(text: str) -> str:
@@ -289,7 +327,10 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a paragraph; citations that open a sentence ("。[1] 下一句", or a
     marker alone after the final period) are given to the sentence before."""
     spans: list[tuple[int, int]] = []
-    for s, e in sentence_spans(text):
+    masked = text
+    for pattern in _PATTERNS:  # a cited title's 。！？ ends no sentence
+        masked = pattern.sub(lambda m: re.sub(r"[。！？!?；;.]", "_", m.group(0)), masked)
+    for s, e in sentence_spans(masked):
         lead = _LEADING_CITATIONS.match(text, s, e) if spans else None
         if lead is None or lead.end() == s:
             spans.append((s, e))
@@ -307,13 +348,16 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _inherit_paragraph_citations(sentences: list[ReportSentence]) -> int:
-    """Give a paragraph's closing citations to its earlier, uncited sentences; how many."""
+    """Give a paragraph's closing citations to its uncited sentences after the last one that
+    cites something of its own (all of them when none does); how many."""
     count = 0
     for _, group in groupby(sentences, key=lambda s: s.paragraph):
         *earlier, last = list(group)
-        if not earlier or not last.citations or any(s.citations for s in earlier):
+        if not earlier or not last.citations:
             continue
-        for s in earlier:
+        for s in reversed(earlier):
+            if s.citations:
+                break
             s.citations = [replace(c) for c in last.citations]
             s.paragraph_citation = True
             count += 1
@@ -381,6 +425,24 @@ def author_names(text: str) -> list[str]:
     return names
 
 
+# "论文标题：…", "Authors: …": a line of a label and its value
+_LABEL_LINE = re.compile(r"^[*_]*[^\s:：，。,.]{1,12}[*_]*\s*[:：]\s*\S")
+
+
+def _line_groups(lines: list[str]) -> list[str]:
+    """The lines of one paragraph joined into the runs that read as one text: a Markdown hard
+    break (two trailing spaces or a backslash) ends a run, and a "label：value" line is a run
+    of its own start ("论文标题：…  " over "作者：…" are two statements, not one)."""
+    groups: list[list[str]] = [[]]
+    for line in lines:
+        if groups[-1] and _LABEL_LINE.match(line.strip()):
+            groups.append([])
+        groups[-1].append(line)
+        if re.search(r"(?: {2,}|\\)$", line):
+            groups.append([])
+    return [t for g in groups if (t := " ".join(x.strip().rstrip("\\") for x in g).strip())]
+
+
 def parse_report(markdown: str) -> ParsedReport:
     """Sections, sentences and citations of ``markdown`` (see the module docstring)."""
     body_lines, references = _split_references(markdown.replace("\r\n", "\n").split("\n"))
@@ -395,25 +457,28 @@ def parse_report(markdown: str) -> ParsedReport:
 
     def flush() -> None:
         nonlocal paragraph
-        text = " ".join(s.strip() for s in block).strip()
+        groups = _line_groups(block)
         block.clear()
-        if not text:
-            return
-        text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text)
-        # a run-in heading ("**流畅度（Fluency）**：", "**矩阵乘法（53:58–54:31）**：") names
-        # what follows; it states nothing to check
-        text = _RUN_IN.sub("", text)
-        if sentences and sentences[-1].section == section and _has_citation(text) \
-                and not _strip(text).strip("，。；：！？,.;:!? "):
-            last = sentences[-1]  # a citation on a line of its own closes the paragraph above
-            last.raw = f"{last.raw} {text}"
-            last.citations += _citations(text, references)
-            return
-        for s, e in _sentence_spans(text):
-            raw = text[s:e]
-            sentences.append(ReportSentence(len(sentences), section, paragraph, _strip(raw), raw,
-                                            _citations(raw, references)))
-        paragraph += 1
+        added = False
+        for text in groups:
+            text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text)
+            # a run-in heading ("**流畅度（Fluency）**：", "**矩阵乘法（53:58–54:31）**：") names
+            # what follows; it states nothing to check
+            text = _RUN_IN.sub("", text)
+            if not text:
+                continue
+            if sentences and sentences[-1].section == section and _has_citation(text) \
+                    and not _strip(text).strip("，。；：！？,.;:!? "):
+                last = sentences[-1]  # a citation on a line of its own closes the text above
+                last.raw = f"{last.raw} {text}"
+                last.citations += _citations(text, references)
+                continue
+            for s, e in _sentence_spans(text):
+                raw = text[s:e]
+                sentences.append(ReportSentence(len(sentences), section, paragraph, _strip(raw),
+                                                raw, _citations(raw, references)))
+                added = True
+        paragraph += added
 
     for i, line in enumerate(body_lines):
         heading = _ATX.match(line)

@@ -27,6 +27,41 @@ class ResolvedCitation:
     passages: list[Passage] = field(default_factory=list)
     locator: str | None = None
     problem: str | None = None
+    note: str | None = None  # how a name the writer knew was read ("word2vec.pdf" -> the PDF)
+
+
+# the file kinds a cited name's suffix stands for
+_SUFFIX_KINDS = {".pdf": {"pdf"}, ".docx": {"docx"}, ".doc": {"docx"},
+                 ".md": {"markdown", "text"}, ".markdown": {"markdown"}, ".txt": {"text", "markdown"},
+                 ".html": {"web"}, ".htm": {"web"}, ".srt": {"subtitles", "media"},
+                 ".vtt": {"subtitles", "media"}}
+for _media in (".mp4", ".mkv", ".webm", ".mov", ".mp3", ".wav", ".m4a", ".flac"):
+    _SUFFIX_KINDS[_media] = {"media", "subtitles"}
+
+
+def _as_uploaded(name: str, sources: list[Source]) -> tuple[Source | None, str | None]:
+    """A file name as the writer knew it (a chatbot cites the file under the name it was
+    uploaded with: "pdf.pdf", "word2vec.pdf") read as one provided source: the one whose file
+    name holds the cited name's words, else the one source of that file kind. ``(source,
+    note)``, or ``(None, problem)`` when the name fits several sources or none."""
+    path = Path(name.strip())
+    kinds = _SUFFIX_KINDS.get(path.suffix.lower())
+    if kinds is None:
+        return None, None
+    same_kind = [s for s in sources if str(getattr(s.kind, "value", s.kind)) in kinds]
+    words = set(_norm(path.stem).split())
+    named = [s for s in same_kind if words and words <= set(_norm(Path(s.path).stem).split())]
+    if len(named) == 1:
+        return named[0], (f"{name} read as {Path(named[0].path).name} (its file name holds the "
+                          "cited name)")
+    if len(same_kind) == 1:
+        return same_kind[0], (f"{name} read as {Path(same_kind[0].path).name}, the one "
+                              f"{path.suffix.lstrip('.').upper()} provided")
+    if same_kind:
+        listed = ", ".join(Path(s.path).name for s in same_kind[:5])
+        return None, (f"{name} could be any of the provided files ({listed}): cite one by its "
+                      "file name or title")
+    return None, None
 
 
 def _norm(text: str) -> str:
@@ -95,9 +130,19 @@ def resolve(ref: CitationRef, store: Store, sources: list[Source] | None = None
         return out
     if ref.style == "author_year":
         out.source = _author_year(ref.key, sources)
+    elif ref.style == "url":
+        out.source = next((s for s in sources if s.bibliography and s.bibliography.url
+                           and _norm(s.bibliography.url) == _norm(ref.key)), None)
     elif ref.target:
         out.source = _find_source(ref.target.split(",")[0], sources) or _find_source(
             ref.target, sources)
+    if out.source is None and ref.style == "document":
+        out.source, said = _as_uploaded(ref.key, sources)
+        if out.source is not None:
+            out.note = said
+        elif said:
+            out.problem = said
+            return out
     if out.source is None:
         what = ref.target or ref.raw
         out.problem = (f"{ref.raw} has no entry in the reference list" if ref.target is None

@@ -49,6 +49,7 @@ from docent.types.sources import (
 )
 from docent.types.validation import (
     CheckedSentence,
+    LocatedEvidence,
     Finding,
     Repair,
     UnverifiedSentence,
@@ -80,6 +81,7 @@ __all__ = [
     "RunState",
     "Finding",
     "CheckedSentence",
+    "LocatedEvidence",
     "Repair",
     "UnverifiedSentence",
     "ValidationSummary",

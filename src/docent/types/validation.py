@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from docent.types.draft import FindingKind, RepairAction, SentenceStatus, Severity, Verdict
 
-__all__ = ["CheckedSentence", "Finding", "Repair", "UnverifiedSentence", "ValidationReport",
+__all__ = ["CheckedSentence", "Finding", "LocatedEvidence", "Repair", "UnverifiedSentence", "ValidationReport",
            "ValidationSummary"]
 
 
@@ -31,6 +31,17 @@ class Finding(BaseModel):
     length_gap: int | None = None  # a length error: how far under (< 0) or over (> 0) the range
 
 
+class LocatedEvidence(BaseModel):
+    """A place in a source that a sentence was found in (``docent check``'s located evidence)."""
+
+    text: str
+    source: str | None = None  # the source's title
+    locator: str | None = None  # "p. 5, 3.1 Continuous Bag-of-Words Model"
+    page: int | None = None
+    passage_id: int | None = None
+    score: float | None = None  # the search's score (higher is closer)
+
+
 class CheckedSentence(BaseModel):
     """One sentence of the report and how it fared; a sentence of a checked :class:`Draft`
     has its :attr:`DraftSentence.id`."""
@@ -49,6 +60,11 @@ class CheckedSentence(BaseModel):
     source: str | None = None  # the title of that span's source
     passage_id: int | None = None  # the passage that span comes from
     paragraph_citation: bool = False  # judged against its paragraph's closing citation
+    page: int | None = None  # the page of the evidence, for a PDF
+    located_score: float | None = None  # how close the located evidence is (search score)
+    runner_up: LocatedEvidence | None = None  # the next-best place, elsewhere in the source(s)
+    located: list[LocatedEvidence] = Field(default_factory=list)  # the best places, best first
+    reason: str | None = None  # why a verdict other than "unverified", in one line
 
 
 class Repair(BaseModel):
@@ -75,6 +91,8 @@ class UnverifiedSentence(BaseModel):
     locator: str | None = None
     score: float | None = None
     paragraph_citation: bool = False
+    located_score: float | None = None
+    runner_up: LocatedEvidence | None = None
 
 
 class ValidationSummary(BaseModel):
@@ -142,7 +160,8 @@ class ValidationReport(BaseModel):
                 found[s.index] = UnverifiedSentence(
                     index=s.index, section=s.section, text=s.text, citations=s.citations,
                     evidence=s.evidence, source=s.source, locator=s.locator, score=s.score,
-                    paragraph_citation=s.paragraph_citation)
+                    paragraph_citation=s.paragraph_citation, located_score=s.located_score,
+                    runner_up=s.runner_up)
         loose: list[UnverifiedSentence] = []
         for f in self.findings:
             if f.verdict is not Verdict.unverified:
