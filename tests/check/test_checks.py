@@ -61,7 +61,11 @@ def test_citation_styles_resolve_to_passages(alce_store):
     assert all(r.source is not None and r.passages for r in resolved), [r.problem for r in resolved]
     assert {p.locator.page for p in resolved[0].passages} == {5}
     assert {p.locator.page for p in resolved[3].passages} == {4}
-    ghost = parse_report("X[文档: lecture-notes.pdf]. Y[7].").sentences
+    # a chatbot cites the file under the name it was uploaded with: one PDF provided
+    uploaded = parse_report("Z[文档: pdf.pdf].").sentences[0].citations[0]
+    read = resolve(uploaded, alce_store)
+    assert read.source is not None and read.passages and "the one PDF provided" in read.note
+    ghost = parse_report("X[文档: lecture-notes.docx]. Y[7].").sentences
     problems = [resolve(c, alce_store).problem for s in ghost for c in s.citations]
     assert "names no provided source" in problems[0] and "no entry" in problems[1]
 

@@ -1,5 +1,6 @@
-"""Support verdicts with the real embedded judge on an adversarial report: a changed number, a
-wrong page, a citation to a knowledge-base page that does not mention the claim."""
+"""Verdicts on a report written elsewhere, with the real embedded judge and embedder, on an
+adversarial report: a changed number, a wrong page, a citation to a knowledge-base page that
+does not mention the claim. Red only with a reason the reader can check in one look."""
 
 import pytest
 from conftest import ALCE, KB_ZH
@@ -48,24 +49,30 @@ def test_the_faithful_claim_is_never_an_error(checked):
         assert f.severity == "warning" and f.verdict.value == "unverified", f
         assert f.evidence and "fluency" in f.evidence
     record = next(s for s in checked.sentences if "three dimensions" in s.text)
-    assert record.status in ("supported", "unverified") and record.score is not None
+    assert record.status in ("supported", "unverified") and record.located_score is not None
+    # located on the cited page, with the next-best place in the paper
+    assert record.page == 1 and "fluency" in record.evidence
+    assert record.runner_up is not None and record.runner_up.text != record.evidence
 
 
 def test_a_changed_number_is_found(checked):
     (f,) = _finding(checked, "12%")
     assert f.severity == "error" and f.verdict.value == "not_supported"
-    assert f.evidence and f.locator
+    assert "12%" in f.message and f.evidence and f.locator.startswith("p. 1")
 
 
-def test_a_wrong_page_is_found_and_the_right_passage_proposed(checked):
+def test_a_reference_list_page_is_no_evidence_and_the_paper_is_searched(checked):
+    # p. 12 of ALCE is its reference list: it states no finding
     (f,) = _finding(checked, "Citation recall checks")
-    assert f.verdict.value != "supported" and f.kind in ("support", "miscited")
-    assert f.locator.startswith("p. 12")
-    if f.kind == "miscited":  # the passage that does support it is proposed
-        assert f.severity == "error" and "Enabling Large Language Models" in f.proposal
+    assert f.kind == "miscited" and f.severity == "error" and "(p. 12)" in f.message
+    record = next(s for s in checked.sentences if "Citation recall checks" in s.text)
+    # the whole paper is searched: the definition of citation recall is located
+    assert record.page != 12 and "recall" in record.evidence.lower()
+    assert record.page in (3, 4) and f.proposal.startswith("check ")
 
 
-def test_a_knowledge_base_page_that_does_not_mention_the_claim(checked):
-    (f,) = _finding(checked, "first benchmark")
-    assert f.verdict.value != "supported" and f.kind in ("off_source", "miscited", "support")
+def test_a_knowledge_base_page_that_never_names_the_claim_is_red_with_its_reason(checked):
+    (f,) = [f for f in _finding(checked, "first benchmark") if f.kind != "citation"]
+    assert f.severity == "error" and f.verdict.value == "not_supported"
+    assert "ALCE never appears in" in f.message and "Transformer" in f.message
     assert "Transformer" in (f.source or "")

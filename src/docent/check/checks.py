@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from docent.progress import Progress
 from docent.sources.base import MEDIA_KINDS
 from docent.check.evidence import best_passages
-from docent.check.external import judge_located, locate_into
+from docent.check.external import judge_located, locate_into, never_stated
 from docent.check.locate import EvidenceLocator
 from docent.check.judge import Judge, Judgement, role_of
 from docent.check.parse import (
@@ -123,8 +123,22 @@ def _person(part: str) -> str | None:
     return m.group(0)
 
 
-def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
+# "发表会议：NIPS 2013", "Published at: ACL 2023": where a paper appeared, which its first
+# page (the title block, a footnote or the running head) states when it appeared anywhere
+_VENUE = re.compile(r"^\W*(?:论文)?(?:发表(?:会议|期刊)|会议|期刊|venue|conference|journal)\s*[:：]"
+                    r"|发表(?:于|在)|published (?:in|at)\b", re.IGNORECASE)
+
+
+def _first_page(paper: Source, store: Store | None) -> str:
+    if store is None:
+        return ""
+    return " ".join(p.text for p in store.passages(paper.id) if p.locator.page == 1).lower()
+
+
+def _bibliography(parsed: ParsedReport, papers: list[Source], store: Store | None = None
+                  ) -> list[Finding]:
     findings: list[Finding] = []
+    on_first_page: dict[int, str] = {}
     for s in parsed.sentences:
         text = s.raw
         for url in re.findall(r"https?://[^\s)）\]，。]+", text):
@@ -171,6 +185,20 @@ def _bibliography(parsed: ParsedReport, papers: list[Source]) -> list[Finding]:
                         sentence_index=s.index, sentence=s.text,
                         message=f"not an author of the paper: {', '.join(wrong)}",
                         source=paper.title, proposal="authors: " + ", ".join(bib.authors)))
+            venue = _VENUE.search(s.text)
+            if venue and not on_first_page.get(paper.id):
+                on_first_page[paper.id] = _first_page(paper, store)
+            named = [w for w in re.findall(r"[A-Z][A-Za-z]{2,}", s.text[venue.end():])
+                     ] if venue else []
+            unseen = [w for w in named if w.lower() not in on_first_page.get(paper.id, "")]
+            if unseen:
+                where = (f"; the paper is arXiv:{bib.arxiv_id}" if bib.arxiv_id else "")
+                findings.append(Finding(
+                    kind=FindingKind.bibliography, severity=Severity.error, section=s.section,
+                    sentence_index=s.index, sentence=s.text,
+                    message=f"the paper's first page names no venue {', '.join(unseen)}{where}",
+                    source=paper.title,
+                    proposal="give the venue the paper's first page states, or leave it out"))
             if bib.year and re.search(r"发表|出版|published|年份|year", s.text, re.IGNORECASE):
                 years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", s.text)}
                 if years and bib.year not in years:
@@ -268,7 +296,7 @@ def validate(
         findings += _structure(brief, parsed)
         more, length = _length(brief, parsed)
         findings += more
-    findings += _bibliography(parsed, papers)
+    findings += _bibliography(parsed, papers, store)
     findings += _provenance(parsed, sources, brief)
     checked: list[CheckedSentence] = []
     locator = EvidenceLocator(store, embedder) if draft is None else None
@@ -311,6 +339,14 @@ def validate(
                     finding.proposal = (f"cite the source that states it; the closest passage "
                                         f"provided is {record.source}, {record.locator}")
                 findings.append(finding)
+                if locator is not None and (why := never_stated(locator, sentence.text, sources)):
+                    record.reason = why
+                    findings.append(Finding(
+                        kind=FindingKind.support, severity=Severity.error,
+                        section=sentence.section, sentence_index=sentence.index,
+                        sentence=sentence.text, verdict=Verdict.not_supported,
+                        message=f"no provided source states it: {why}",
+                        proposal="remove it, or cite the source that states it"))
             continue
         resolved = [resolve(ref, store, sources) for ref in sentence.citations]
         if draft is None:  # a report written elsewhere: its evidence located, then the rules
@@ -353,6 +389,8 @@ def validate(
                     record.verdict, SentenceStatus.unsupported)
     if progress:
         progress("checking claims", len(parsed.sentences), len(parsed.sentences))
+    if draft is None:
+        findings = _settled(findings, checked, verdicts)
     if parsed.paragraph_citations:
         findings.append(Finding(
             kind=FindingKind.citation, severity=Severity.info,
@@ -369,6 +407,22 @@ def validate(
 
 _BIB_FACT = re.compile(r"题目|标题|作者|单位|机构|发表|年份|链接|地址|arxiv|doi|title|authors?\b|"
                        r"affiliation|published|venue", re.IGNORECASE)
+
+
+def _settled(findings: list[Finding], checked: list[CheckedSentence],
+             verdicts: list[Verdict]) -> list[Finding]:
+    """A sentence with an error of its own (a wrong venue or address, an invented video) is not
+    supported, whatever its search found: its "not verified" warning goes, and its verdict and
+    status say so (``verdicts`` is updated in place)."""
+    wrong = {f.sentence_index for f in findings if f.severity is Severity.error
+             and f.kind in (FindingKind.bibliography, FindingKind.provenance)}
+    for record in checked:
+        if record.index in wrong and record.verdict is Verdict.unverified:
+            verdicts.remove(Verdict.unverified)
+            verdicts.append(Verdict.not_supported)
+            record.verdict, record.status = Verdict.not_supported, SentenceStatus.unsupported
+    return [f for f in findings if not (f.sentence_index in wrong and f.kind is FindingKind.support
+                                        and f.verdict is Verdict.unverified)]
 
 
 def _judge_roles(passages: list[Passage], by_id: dict) -> list[str]:

@@ -38,7 +38,7 @@ from docent.types import (
     Verdict,
 )
 
-__all__ = ["judge_located", "locate_into", "located_evidence"]
+__all__ = ["judge_located", "locate_into", "located_evidence", "never_stated"]
 
 def located_evidence(hit: LocatedSentence) -> LocatedEvidence:
     return LocatedEvidence(text=hit.text, source=hit.source.title,
@@ -62,12 +62,16 @@ def locate_into(record: CheckedSentence, hits: list[LocatedSentence],
 
 
 def _neighbours(resolved: list[ResolvedCitation], locator: EvidenceLocator) -> set[int] | None:
-    """The passages a citation that names a place covers: that place and the passages next to
-    it (a chunk's text runs on into the next). None when a citation names no place."""
+    """The passages a citation that names a place covers: a page, a time range, or a chunk and
+    the chunks next to it (a chunk's text runs on into the next). None when a citation names
+    no place."""
     if not resolved or any(r.locator is None for r in resolved):
         return None
     ids: set[int] = set()
     for r in resolved:
+        if r.ref.chunk is None and not (r.locator or "").startswith("chunk"):
+            ids |= {p.id for p in r.passages}
+            continue
         passages = locator.store.passages(r.source.id)
         ordinals = {p.ordinal for p in r.passages}
         ids |= {p.id for p in passages if any(abs(p.ordinal - o) <= 1 for o in ordinals)}
@@ -76,6 +80,25 @@ def _neighbours(resolved: list[ResolvedCitation], locator: EvidenceLocator) -> s
 
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+def never_stated(locator: EvidenceLocator, text: str, sources: list[Source]) -> str | None:
+    """Why ``sources`` cannot state ``text``: a number none of them states, a key term none
+    of them mentions ("负采样 (negative sampling) never appears in ..."); None when there is
+    no such reason."""
+    unstated = sorted(locator.unstated(text, sources))
+    absent = locator.absent(text, sources)
+    if not unstated and not absent:
+        return None
+    names = ", ".join(dict.fromkeys(s.title or s.path for s in sources))
+    parts = []
+    if unstated:
+        parts.append(f"{', '.join(unstated)} appear{'s' if len(unstated) == 1 else ''} "
+                     f"nowhere in {names}")
+    if absent:
+        parts.append(f"{', '.join(absent)} never appear{'s' if len(absent) == 1 else ''} "
+                     f"in {names}")
+    return "; ".join(parts)
 
 
 def _could_verify(judge: Judge | None, claim: str, hits: list[LocatedSentence]) -> bool:
@@ -110,7 +133,6 @@ def judge_located(sentence: ReportSentence, resolved: list[ResolvedCitation],
                    if best is None or (h.source.id, h.passage.locator.page, h.passage.id)
                    != (best.source.id, best.passage.locator.page, best.passage.id)), None)
     locate_into(record, hits, runner)
-    names = ", ".join(dict.fromkeys(s.title or s.path for s in sources))
 
     for r in resolved:
         if r.problem and r.source is None and r.ref.style in ("long_context", "url",
@@ -127,17 +149,40 @@ def judge_located(sentence: ReportSentence, resolved: list[ResolvedCitation],
         record.reason = "copied word for word from the source"
         return Verdict.supported, findings
 
-    unstated = sorted(locator.unstated(sentence.text, sources))
-    absent = locator.absent(sentence.text, sources)
-    if unstated or absent:
-        parts = []
-        if unstated:
-            parts.append(f"{', '.join(unstated)} appear{'s' if len(unstated) == 1 else ''} "
-                         f"nowhere in {names}")
-        if absent:
-            parts.append(f"{', '.join(absent)} never appear{'s' if len(absent) == 1 else ''} "
-                         f"in {names}")
-        record.reason = "; ".join(parts)
+    why = never_stated(locator, sentence.text, sources)
+    cited_at = ", ".join(dict.fromkeys(r.locator for r in cited if r.locator))
+    if within is not None and not any(h.passage.id in within for h in hits):
+        # the cited place holds nothing that states a finding (a reference list, a title block)
+        record.reason = (f"the cited place ({cited_at}) holds no text that could state it"
+                         + (f"; {why}" if why else ""))
+        f = _finding(sentence, FindingKind.miscited, Severity.error,
+                     f"not supported where cited: {record.reason}",
+                     verdict=Verdict.not_supported,
+                     proposal=(f"check {best.source.title}, {best.passage.locator.label()}, "
+                               "where the source comes closest") if best and not why else
+                     "remove it, or cite the source that states it")
+        _attach(f, best)
+        return Verdict.not_supported, findings + [f]
+    if not why and within:
+        # a number the cited place does not state, that the source states elsewhere: the
+        # citation points at the wrong place (checkable: the number is not on the cited page)
+        place = [h for h in hits if h.passage.id in within]
+        missing = locator.unstated(sentence.text, sources, within=within)
+        if missing and place:
+            elsewhere = next((h for h in whole if h.passage.id not in within), None)
+            record.reason = (f"{', '.join(sorted(missing))} "
+                             f"{'is' if len(missing) == 1 else 'are'} not at the cited place "
+                             f"({cited_at})")
+            f = _finding(sentence, FindingKind.miscited, Severity.error,
+                         f"not supported where cited: {record.reason}",
+                         verdict=Verdict.not_supported,
+                         proposal=(f"check {elsewhere.source.title}, "
+                                   f"{elsewhere.passage.locator.label()}: "
+                                   f"“{elsewhere.text[:160]}”") if elsewhere else None)
+            _attach(f, best)
+            return Verdict.not_supported, findings + [f]
+    if why:
+        record.reason = why
         f = _finding(sentence, FindingKind.support, Severity.error,
                      f"not supported: {record.reason}", verdict=Verdict.not_supported,
                      proposal="remove it, or cite the source that states it")

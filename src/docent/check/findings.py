@@ -87,12 +87,25 @@ def to_markdown(v: ValidationReport) -> str:
             f" ({kept} failing sentences kept as they were, listed below)" if kept else ""))
     unverified = v.unverified_sentences()
     if unverified:
+        located = any(u.located_score is not None for u in unverified)
         lines += ["", "## Unverified sentences (check these yourself)", "",
+                  "Docent found where the cited source comes closest to each of these "
+                  "sentences (the located evidence, with the next-best place) but could not "
+                  "verify them. Read each against its evidence: confirm it, or correct it."
+                  if located else
                   "The judge could not establish that the cited passage supports these "
                   "sentences. Read each against the evidence it was judged on.", ""]
         across = sum(1 for u in unverified if u.evidence and _CJK.search(u.text)
                      and not _CJK.search(u.evidence))
-        if across:
+        if across and located:
+            lines += [
+                f"{across} of them " + ("is a Chinese sentence" if across == 1 else
+                                        "are Chinese sentences")
+                + " whose evidence is English. Docent's embedded model cannot judge a Chinese "
+                "sentence against an English one, so it calls none of them wrong without a "
+                "reason you can check (a number or a term the source never states); most "
+                "are faithful, some change a number, a name or a direction.", ""]
+        elif across:
             lines += [
                 f"{across} of them " + ("is a Chinese sentence" if across == 1 else
                                         "are Chinese sentences")
@@ -106,7 +119,8 @@ def to_markdown(v: ValidationReport) -> str:
             lines.append(f"{n}.{where} {u.text}{cites}")
             place = ", ".join(x for x in (u.source, u.locator) if x) or "the cited passage"
             if u.paragraph_citation:
-                place += "; judged against its paragraph's citation"
+                place += ("; cited by its paragraph's closing citation" if u.located_score
+                          is not None else "; judged against its paragraph's citation")
             if u.evidence and u.located_score is not None:  # docent check: located evidence
                 lines.append(f"   - located evidence ({place}; search score "
                              f"{u.located_score:.2f}): “{_one_line(u.evidence)[:300]}”")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -45,6 +46,9 @@ __all__ = ["EvidenceLocator", "LocatedSentence", "claim_terms"]
 
 _MAX_CHARS = 400  # a longer "sentence" (a table row run, a formula block) is cut into windows
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9+#]*(?:[-.][A-Za-z0-9+]+)*")
+_NAME = re.compile(r"\b[A-Z][A-Za-z0-9\-]*(?: [A-Z][A-Za-z0-9\-]*)+\b")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9\-]+[A-Z0-9]")  # ALCE, BERT, GPT-3, ELI5
+_INNER = re.compile(r"^[A-Za-z]+[A-Z][a-z]|[A-Za-z]-?\d|\d-?[A-Za-z]")  # GloVe, WordSim-353
 _EMAIL = re.compile(r"\S+@\S+")
 _NOT_EVIDENCE = re.compile(r"^\s*(?:acknowledg(?:e)?ments?|致谢)\b|we thank|we are grateful|"
                            r"grateful to|supported (?:in part )?by (?:the )?(?:nsf|grant|a gift)",
@@ -54,7 +58,7 @@ _GENERIC = frozenset("""vector vectors model models word words paper data the a 
     is for on by with from as at or x y vs etc e g i.e e.g ok""".split())
 _NEIGHBOUR = 0.25  # the share of the better neighbour's score a sentence takes
 _SHORT = 8  # a fragment of fewer words (a heading, a table cell run) counts in proportion
-_FIGURE = 0.7  # the weight of a figure's or table's text (cells and captions)
+_FIGURE = 0.7  # the weight of a figure's or table's text (cells, captions) and of footnotes
 
 
 @dataclass
@@ -102,6 +106,26 @@ def glossed_terms(text: str) -> set[str]:
     return out
 
 
+_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?=\d)|(?<=\d)(?=[\u4e00-\u9fff])")
+_CITE_MARK = re.compile(r"\[\d+(?:\s*[,–\-]\s*\d+)*\]")
+
+
+def spaced(text: str) -> str:
+    """Digits glued to Chinese characters set apart ("学习率为0.05并" -> "学习率为 0.05 并"), so
+    that the number is read as one (a CJK character is a word character to a regex).
+
+    >>> spaced("在一台32核CPU服务器上训练3个epoch")
+    '在一台 32 核CPU服务器上训练 3 个epoch'
+    """
+    return _GLUED.sub(" ", text)
+
+
+def stated_text(text: str) -> str:
+    """A source's text as its numbers are read: citation markers ("[32]", "[10, 27]") are
+    references, not quantities."""
+    return _CITE_MARK.sub(" ", text)
+
+
 def claim_terms(text: str) -> set[str]:
     """The lexical terms of a claim or a source sentence: its index tokens, its numbers (as
     :func:`docent.text.number_values` writes them) and, for a Chinese text, the stemmed
@@ -110,7 +134,7 @@ def claim_terms(text: str) -> set[str]:
     >>> sorted(claim_terms("Skip-gram 使用负采样，训练了 16 亿词"))[:6]
     ['1600000000', '16', 'gram', 'negat', 'nois', 'sampl']
     """
-    terms = set(tokenize(text)) | number_values(text)
+    terms = set(tokenize(text)) | number_values(spaced(stated_text(text)))
     if CJK_RE.search(text):
         for _, forms in english_forms(text):
             for form in forms:
@@ -140,6 +164,13 @@ def _windows(text: str) -> list[str]:
         if piece:
             out.append(piece)
     return out
+
+
+def _in(term: str, hay: str) -> bool:
+    """Whether ``term`` (or its singular: "LLMs" for a source that writes "LLM") is in the
+    squashed ``hay``."""
+    t = squashed(term)
+    return t in hay or (len(t) > 3 and t.endswith("s") and t[:-1] in hay)
 
 
 class EvidenceLocator:
@@ -177,14 +208,15 @@ class EvidenceLocator:
                                            len(sentences)))
         df = Counter(t for s in sentences for t in s.bag)
         index = _SourceIndex(source, sentences, df,
-                             squashed=squashed(" ".join(p.text for p in passages)),
+                             squashed=squashed(unicodedata.normalize(
+                                 "NFKC", " ".join(p.text for p in passages))),
                              content=" ".join(content))
         for i, s in enumerate(sentences):
             index.by_passage.setdefault(s.passage.id, []).append(i)
         index.weight = np.array([
             min(1.0, len(s.text.split()) / _SHORT if not CJK_RE.search(s.text)
                 else len(s.text) / (2 * _SHORT))
-            * (_FIGURE if s.passage.role is PassageRole.figure else 1.0)
+            * (_FIGURE if s.passage.role in (PassageRole.figure, PassageRole.footnote) else 1.0)
             for s in sentences], dtype=np.float32)
         if self.embedder is not None and sentences:
             index.vectors = self._vectors([s.text for s in sentences])
@@ -285,21 +317,40 @@ class EvidenceLocator:
         (``负采样 (negative sampling)``)."""
         hay = "".join(self.index(s).squashed for s in sources)
         missing: list[str] = []
-        if CJK_RE.search(claim):
+        if not CJK_RE.search(claim):
+            # in English, only names that no other wording could give: acronyms, names with
+            # inner capitals or digits ("ALCE", "GloVe", "WordSim-353", "GPT-3")
             for term in _LATIN.findall(claim):
+                if (_ACRONYM.fullmatch(term) or _INNER.search(term)) \
+                        and not _in(term.rstrip("."), hay):
+                    missing.append(term)
+        else:
+            # a name of several capitalised words is one name ("New York Times")
+            for name in _NAME.findall(claim):
+                if not _in(name, hay):
+                    missing.append(name)
+            claim_rest = _NAME.sub(" ", claim)
+            for term in _LATIN.findall(claim_rest):
                 low = term.lower().rstrip(".")
                 if len(low) < 2 or low in _GENERIC or re.fullmatch(r"[a-z]\d*|\d.*", low):
                     continue
-                if squashed(low) not in hay:
+                if not _in(low, hay):
                     missing.append(term)
             for zh, forms in english_forms(claim):
                 if not present(forms, hay) and squashed(zh) not in hay:
                     missing.append(f"{zh} ({forms[0]})")
         return missing
 
-    def unstated(self, claim: str, sources: list[Source]) -> set[str]:
-        """The claim's numbers that no evidence sentence of ``sources`` states, in any way of
-        writing them (reference lists and author blocks left out)."""
-        if not numbers(claim) and not re.search(r"[零一二两三四五六七八九十百千万亿]", claim):
+    def unstated(self, claim: str, sources: list[Source], within: set[int] | None = None
+                 ) -> set[str]:
+        """The claim's numbers that no evidence sentence of ``sources`` states (of the passages
+        ``within`` when given), in any way of writing them (reference lists and author blocks
+        left out)."""
+        if not numbers(spaced(claim)) and not re.search(r"[零一二两三四五六七八九十百千万亿]", claim):
             return set()
-        return unstated_numbers(claim, [self.index(s).content for s in sources])
+        if within is not None:
+            texts = [s.text for src in sources for s in self.index(src).sentences
+                     if s.passage.id in within]
+        else:
+            texts = [self.index(s).content for s in sources]
+        return unstated_numbers(spaced(claim), [stated_text(" ".join(texts))])
