@@ -150,6 +150,11 @@ def main() -> None:
           f"({green} green)")
     print(f"red precision {_pct(red_ok, red)} recall {_pct(red_recall_hits, gold_not)} "
           f"({red} red)")
+    ns = [(g, s) for g, s in zip(gold, matched) if s is not None and g["label"] == "not_supported"]
+    ns_red = sum(1 for g, s in ns if s["status"] == "unsupported" or s.get("verdict") in (
+        "not_supported", "partially_supported") or s["index"] in errors_on)
+    print(f"not_supported recall {_pct(ns_red, len(ns))} ({ns_red} of {len(ns)} sentences "
+          "labelled not supported)")
     for kind, (hit, n) in sorted(by_kind.items()):
         print(f"not_supported recall {kind} {_pct(hit, n)} ({hit} of {n})")
     covered = sum(1 for s in sentences if s["index"] in uncited_on and s["citations"])

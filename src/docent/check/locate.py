@@ -91,6 +91,7 @@ class _SourceIndex:
     weight: np.ndarray | None = None  # how much a sentence can count (fragments, figures)
     squashed: str = ""  # the whole source, lower case, no spaces (what terms are found in)
     content: str = ""  # the text of its evidence passages (what numbers are found in)
+    references: str = ""  # the text of its reference list
     by_passage: dict[int, list[int]] = field(default_factory=dict)
 
 
@@ -210,7 +211,9 @@ class EvidenceLocator:
         index = _SourceIndex(source, sentences, df,
                              squashed=squashed(unicodedata.normalize(
                                  "NFKC", " ".join(p.text for p in passages))),
-                             content=" ".join(content))
+                             content=" ".join(content),
+                             references=" ".join(p.text for p in passages
+                                                 if p.role is PassageRole.references))
         for i, s in enumerate(sentences):
             index.by_passage.setdefault(s.passage.id, []).append(i)
         index.weight = np.array([
@@ -353,4 +356,10 @@ class EvidenceLocator:
                      if s.passage.id in within]
         else:
             texts = [self.index(s).content for s in sources]
-        return unstated_numbers(spaced(claim), [stated_text(" ".join(texts))])
+        missing = unstated_numbers(spaced(claim), [stated_text(" ".join(texts))])
+        # a year the reference list gives is the year of a cited work ("Vaswani 等，2017")
+        years = {m for m in missing if re.fullmatch(r"(?:19|20)\d\d", m)}
+        if years:
+            cited = " ".join(self.index(s).references for s in sources)
+            missing -= {y for y in years if y in cited}
+        return missing
