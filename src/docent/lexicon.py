@@ -7,8 +7,8 @@ mentions: "负采样 / negative sampling never appears in the paper")::
 
     >>> english_forms("两种模型都采用负采样替代完整的softmax")
     [('负采样', ('negative sampling', 'negative samples', 'noise contrastive'))]
-    >>> english_forms("论文还对高频词进行下采样")[0][0]
-    '下采样'
+    >>> [zh for zh, _ in english_forms("论文还对高频词进行下采样，用于预训练语言模型")]
+    ['高频词', '下采样', '预训练语言模型']
 
 Only terms with one technical sense are listed (never an everyday word: 模型, 数据, 方法), each
 with every English form a paper commonly uses for it, so that "not found" means the idea is
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["ZH_EN", "english_forms", "glosses", "present"]
+__all__ = ["NAMED", "ZH_EN", "english_forms", "glosses", "present"]
 
 #: Chinese term -> the English forms a paper uses for it (any one found counts).
 ZH_EN: dict[str, tuple[str, ...]] = {
@@ -175,6 +175,19 @@ def glosses(word: str) -> list[str]:
             if w not in _GLOSS_STOP and w not in words:
                 words.append(w)
     return words
+
+
+#: The listed terms that name one technique, model part or task, so that a paper using the idea
+#: uses the name (or one of its English forms): a sentence naming one that the source never
+#: names is not stated by it. Descriptive words (类比 "analogy", 准确率, 并行, 低频词) are
+#: left out: a paper can state the idea in other words ("word relationship test").
+NAMED: frozenset[str] = frozenset("""
+    维度灾难 一词多义 多义词 词袋 负采样 下采样 层次softmax 分层softmax 哈夫曼树 霍夫曼树
+    随机梯度下降 反向传播 交叉熵 预训练语言模型 预训练 微调 迁移学习 强化学习 人类反馈 奖励模型
+    知识蒸馏 批归一化 层归一化 残差连接 自注意力 多头注意力 交叉注意力 位置编码 掩码语言模型
+    下一句预测 循环神经网络 卷积神经网络 分词器 字节对编码 困惑度 大语言模型 大模型 上下文学习
+    思维链 幻觉 检索增强 向量数据库 情感分析 推荐系统 显卡 图形处理器 分布式表示
+    """.split()) | {"层次 softmax", "分层 softmax"}
 
 
 def _squash(text: str) -> str:
