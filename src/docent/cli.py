@@ -519,6 +519,9 @@ def check(
         "(then stdout holds only the JSON and the summary goes to stderr).")] = None,
     md_out: Annotated[Path | None, typer.Option(
         "--md", help="Write the readable validation report here (default: print it).")] = None,
+    html_out: Annotated[Path | None, typer.Option(
+        "--html", help="Write the checked report as an HTML page here: every sentence marked, "
+        "with its located evidence a click away.")] = None,
     no_judge: Annotated[bool, typer.Option(
         "--no-judge", help="Skip the model's support verdicts (structure, citations, "
         "bibliography and provenance only).")] = False,
@@ -534,6 +537,12 @@ def check(
     (they are listed in the validation report).
 
     Example: docent check report.md -s examples/sources/papers/alce-2305.14627.pdf -a examples/assignments/reading-report-zh.txt --json validation.json
+
+    A chatbot's report handed in as Word, with a page to read it by: docent check submission.docx -s word2vec.pdf --html checked.html
+
+    Every sentence gets the place in the sources that states it (page and quote, the runner-up
+    too); a sentence is red only with a reason you can check (a number or a term the source
+    never states), otherwise verified or unverified.
 
     For scripts (the validation report as JSON on stdout): docent check report.md --json - | jq .summary
 
@@ -580,6 +589,14 @@ def check(
             raise DocentError(f"{json_out}: cannot write the validation report "
                               f"({exc.strerror})", fix="give a writable path, or - for stdout"
                               ) from exc
+    if html_out:
+        from docent.render.checked import render_checked
+
+        try:
+            html_out.write_text(render_checked(result, title=report.name), encoding="utf-8")
+        except OSError as exc:
+            raise DocentError(f"{html_out}: cannot write the page ({exc.strerror})",
+                              fix="give a writable path") from exc
     if md_out:
         md_out.write_text(readable, encoding="utf-8")
     elif not json_stdout:

@@ -120,7 +120,7 @@ def _word(path: Path, text: str) -> Path:
 def test_a_word_report_is_checked_from_the_command_line(tmp_path):
     report = _word(tmp_path / "submission.docx", REPORT)
     result = run_cli("check", str(report), "-s", str(WORD2VEC), "--json", str(tmp_path / "v.json"),
-                     "--no-judge", workspace=tmp_path / "ws")
+                     "--no-judge", "--html", str(tmp_path / "c.html"), workspace=tmp_path / "ws")
     assert result.returncode == 1, result.stderr  # errors: the venue, the off-paper claims
     data = json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))
     sections = {s["section"] for s in data["sentences"]}
@@ -128,6 +128,10 @@ def test_a_word_report_is_checked_from_the_command_line(tmp_path):
     huffman = next(s for s in data["sentences"] if "Huffman" in s["text"])
     assert huffman["page"] == 3 and huffman["located"]
     assert "Traceback" not in result.stderr
+    page = (tmp_path / "c.html").read_text(encoding="utf-8")
+    # each sentence marked, its located quote a click away, nothing loaded from outside
+    assert 'class="unsupported"' in page and "Huffman binary tree" in page
+    assert "Content-Security-Policy" in page and "<script" not in page
 
 
 def test_a_report_citing_only_missing_sources_loses_nothing(tmp_path):

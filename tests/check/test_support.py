@@ -67,8 +67,10 @@ def test_a_reference_list_page_is_no_evidence_and_the_paper_is_searched(checked)
     assert f.kind == "miscited" and f.severity == "error" and "(p. 12)" in f.message
     record = next(s for s in checked.sentences if "Citation recall checks" in s.text)
     # the whole paper is searched: the definition of citation recall is located
-    assert record.page != 12 and "recall" in record.evidence.lower()
-    assert record.page in (3, 4) and f.proposal.startswith("check ")
+    assert record.page != 12 and f.proposal.startswith("check ")
+    # the whole paper is searched: its definition of citation recall (p. 4) is among the
+    # places offered (the annotators' instructions in the appendix come as close)
+    assert any(e.page in (3, 4) and "recall" in e.text.lower() for e in record.located)
 
 
 def test_a_knowledge_base_page_that_never_names_the_claim_is_red_with_its_reason(checked):

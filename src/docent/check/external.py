@@ -21,11 +21,13 @@ state the sentence, never by itself a red verdict on the sentence.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from docent.check.judge import Judge, copied, role_of
 from docent.check.locate import EvidenceLocator, LocatedSentence
-from docent.check.parse import ReportSentence
+from docent.lexicon import squashed
+from docent.check.parse import ReportSentence, author_names
 from docent.check.resolve import ResolvedCitation
 from docent.text import detect_language
 from docent.types import (
@@ -101,6 +103,32 @@ def never_stated(locator: EvidenceLocator, text: str, sources: list[Source]) -> 
     return "; ".join(parts)
 
 
+_AUTHOR_LINE = re.compile(r"^\W*(?:论文)?作者(?!单位)[^:：]{0,4}[:：]|^\W*authors?\s*[:：]",
+                          re.IGNORECASE)
+
+
+def _title_page_authors(text: str, sources: list[Source], locator: EvidenceLocator
+                        ) -> str | None:
+    """The title of the paper whose authors an author line ("作者：A，B（单位）") names, every
+    one of them and nobody else, with affiliations its first page states; None otherwise."""
+    if not _AUTHOR_LINE.match(text):
+        return None
+    names = author_names(text)
+    affiliations = re.findall(r"[（(]([^（）()]+)[)）]", text)
+    for source in sources:
+        bib = source.bibliography
+        if not bib or len(bib.authors) < 1 or len(names) != len(bib.authors):
+            continue
+        known = {a.lower() for a in bib.authors}
+        first = squashed(_nfkc(" ".join(p.text for p in locator.store.passages(source.id)
+                                        if p.locator.page == 1)))
+        if {n.lower() for n in names} == known and all(
+                all(squashed(part) in first for part in re.split(r"[,，;；、]", a) if part.strip())
+                for a in affiliations):
+            return source.title
+    return None
+
+
 def _could_verify(judge: Judge | None, claim: str, hits: list[LocatedSentence]) -> bool:
     """Whether asking ``judge`` can end in "supported" for this claim: a judge without a
     calibration (a user's model, JSON verdicts), or a calibration that allows "supported" for
@@ -147,6 +175,9 @@ def judge_located(sentence: ReportSentence, resolved: list[ResolvedCitation],
         _nfkc(p.text) for s in sources for p in locator.store.passages(s.id)]
     if copied(_nfkc(sentence.text), texts):
         record.reason = "copied word for word from the source"
+        return Verdict.supported, findings
+    if (who := _title_page_authors(sentence.text, sources, locator)) is not None:
+        record.reason = f"the authors {who}'s title page names"
         return Verdict.supported, findings
 
     why = never_stated(locator, sentence.text, sources)
