@@ -428,11 +428,21 @@ def runs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         elif r.progress:
             p = r.progress
             validation = f"{p.get('stage')} {p.get('done')}/{p.get('total')}"
+        review = None
+        if r.validation and summary is not None:
+            from docent.review import summarize
+
+            decisions = store.reviews(r.id)
+            review = summarize(ValidationReport.model_validate_json(r.validation), decisions)
+            if review.to_review:
+                validation += (f"; reviewed {review.to_review - review.pending} of "
+                               f"{review.to_review}")
         first = r.assignment.strip().splitlines()[0] if r.assignment.strip() else ""
         rows.append([str(r.id), r.status + (f": {r.error}" if r.error else ""),
                      r.created_at[:19], length, validation, first[:60]])
         records.append({
             "id": r.id, "kind": r.kind, "status": r.status, "error": r.error,
+            "review": review.model_dump() if review is not None else None,
             "created_at": r.created_at, "updated_at": r.updated_at,
             "output": r.output, "options": r.options, "progress": r.progress,
             "assignment": r.assignment,
@@ -577,6 +587,12 @@ def check(
             judge = get_judge(settings, embedder=embedder)
         result = validate(markdown, store, judge, report_name=str(report), brief=brief,
                           retriever=retriever, embedder=embedder, progress=progress)
+    from docent.review import carry_over, save_check_run, strict_ok, summarize
+
+    run_id = save_check_run(store, report, markdown, result,
+                            brief.model_dump_json() if brief is not None else "")
+    carried = carry_over(store, run_id, result, report)
+    decisions = store.reviews(run_id)
     readable = validation_markdown(result)
     json_stdout = json_out is not None and str(json_out) == "-"
     if json_stdout:
@@ -605,11 +621,122 @@ def check(
     (err if json_stdout else out).print(
         f"{s.verified_line()}; {s.errors} errors, {s.warnings} warnings", highlight=False,
         soft_wrap=True)
-    if result.ok and not result.ok_strict:
+    if decisions:
+        err.print(f"run {run_id}: {carried} decisions of your earlier review carried over "
+                  f"({summarize(result, decisions).line()})", highlight=False, soft_wrap=True)
+    else:
+        err.print(f"run {run_id}: review it with `docent review {run_id}` (or in `docent "
+                  "serve`)", highlight=False, soft_wrap=True)
+    reviewed_ok = strict_ok(result, decisions) if decisions else None
+    if reviewed_ok is None and result.ok and not result.ok_strict:
         _unverified_note(result, md_out or ("the JSON on stdout" if json_stdout else None),
                          strict)
-    if not result.ok or (strict and not result.ok_strict):
+    if reviewed_ok is not None:  # the reader's decisions settle what they decided
+        if not reviewed_ok and (strict or not result.ok):
+            raise typer.Exit(1)
+    elif not result.ok or (strict and not result.ok_strict):
         raise typer.Exit(1)
+
+
+@app.command()
+def review(
+    run: Annotated[int, typer.Argument(help="The run to review (see docent runs).")],
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="Record a decision: ID=confirmed, ID=removed, ID=rewritten (with "
+        "--text), ID=recited (with --passage) or ID=undone; repeatable.")] = None,
+    text: Annotated[str | None, typer.Option(
+        "--text", help="The new text of a rewritten sentence.")] = None,
+    passage: Annotated[int | None, typer.Option(
+        "--passage", help="The passage a re-cited sentence cites (a passage_id of --json).")]
+    = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note kept with the decision.")]
+    = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="List decided sentences too (with their decision).")] = False,
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the corrected report here (a checked report: in its own "
+        "format, Markdown or Word; a written one: Markdown).")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 1 unless every cited sentence is verified by Docent or "
+        "decided by the reader and no error is left unsettled.")] = False,
+    as_json: JsonOpt = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Review a run: the sentences Docent could not verify or flagged, riskiest first, each
+    with its evidence; record what you decide; write the corrected report.
+
+    Example: docent review 3 --json
+
+    Decide: docent review 3 --set s12=confirmed --set s14=removed
+
+    Rewrite in place (the citation stays): docent review 3 --set s7=rewritten --text "作者提出了两种模型。"
+
+    Write the corrected report: docent review 3 --out corrected.docx
+    """
+    from docent.review import parse_set, strict_ok, summarize, to_review
+    from docent.store import Store
+    from docent.types import ValidationReport
+
+    store = Store.open(_settings(workspace).workspace)
+    record = store.run(run)
+    if record is None or not record.validation:
+        raise DocentError(f"run {run}: no such finished run in this workspace",
+                          fix="see docent runs")
+    validation = ValidationReport.model_validate_json(record.validation)
+    if set_:
+        ids = {s.id or f"s{s.index + 1}": s for s in validation.sentences}
+        decisions = [parse_set(value, set(ids), text, passage) for value in set_]
+        for d in decisions:
+            d.before, d.note = ids[d.sentence_id].text, note
+        store.add_reviews(run, decisions)  # all or none
+    decisions = store.reviews(run)
+    summary = summarize(validation, decisions)
+    if out_file is not None:
+        _write_corrected(store, record, validation, decisions, out_file)
+    items = to_review(validation, decisions, pending_only=not show_all)
+    if as_json:
+        _print_json({"run": run, "summary": summary.model_dump(), "line": summary.line(),
+                     "sentences": [i.model_dump(mode="json") for i in items]})
+    else:
+        rows = [[i.id, i.status if i.decision is None else i.decision.action.value,
+                 "" if i.score is None else f"{i.score:.2f}",
+                 ", ".join(x for x in ((i.evidence.source or "")[:30],
+                                       i.evidence.locator or "") if x) if i.evidence else "",
+                 i.text[:70]] for i in items]
+        if rows:
+            _print_table(["id", "status", "score", "evidence", "sentence"], rows)
+        err.print(f"run {run}: {summary.line()}", highlight=False, soft_wrap=True)
+    if strict and not strict_ok(validation, decisions):
+        raise typer.Exit(1)
+
+
+def _write_corrected(store, record, validation, decisions, path: Path) -> None:
+    from docent.review import corrected_docx, corrected_markdown
+
+    original = Path(record.output or "")
+    try:
+        if path.suffix.lower() == ".docx":
+            if record.kind != "check" or original.suffix.lower() != ".docx" \
+                    or not original.is_file():
+                raise DocentError(f"{path}: a Word copy needs the Word report that was checked"
+                                  f" ({original.name or 'none'})",
+                                  fix="write Markdown (--out corrected.md) instead")
+            path.write_bytes(corrected_docx(original, validation, decisions, store))
+        else:
+            text = store.run_report(record.id) if record.kind == "check" else None
+            if text is None:
+                from docent.render import render
+                from docent.types import Draft
+
+                if not record.draft:
+                    raise DocentError(f"run {record.id}: no report to correct")
+                text = render(Draft.model_validate_json(record.draft), "md").decode("utf-8")
+            path.write_text(corrected_markdown(text, validation, decisions, store),
+                            encoding="utf-8")
+    except OSError as exc:
+        raise DocentError(f"{path}: cannot write the corrected report ({exc.strerror})",
+                          fix="give a writable path") from exc
+    err.print(f"wrote {path}", highlight=False)
 
 
 def _unverified_note(v, where: Path | str | None, strict: bool) -> None:

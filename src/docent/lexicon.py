@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["NAMED", "ZH_EN", "english_forms", "glosses", "present"]
+__all__ = ["NAMED", "ZH_EN", "english_forms", "glosses", "present", "same_term"]
 
 #: Chinese term -> the English forms a paper uses for it (any one found counts).
 ZH_EN: dict[str, tuple[str, ...]] = {
@@ -188,6 +188,25 @@ NAMED: frozenset[str] = frozenset("""
     下一句预测 循环神经网络 卷积神经网络 分词器 字节对编码 困惑度 大语言模型 大模型 上下文学习
     思维链 幻觉 检索增强 向量数据库 情感分析 推荐系统 显卡 图形处理器 分布式表示
     """.split()) | {"层次 softmax", "分层 softmax"}
+
+
+@lru_cache(maxsize=1)
+def _by_form() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for forms in ZH_EN.values():
+        for form in forms:
+            out.setdefault(_squash(form), forms)
+    return out
+
+
+def same_term(english: str) -> tuple[str, ...]:
+    """Every English form of the listed term ``english`` is one of ("one-hot" -> "1-of-v",
+    ...); () for a word the lexicon lacks.
+
+    >>> "1-of-v" in same_term("One-hot")
+    True
+    """
+    return _by_form().get(_squash(english), ())
 
 
 def _squash(text: str) -> str:

@@ -196,4 +196,10 @@ def load_run(store: Store, run_id: int) -> tuple[Draft, ValidationReport | None]
     draft = Draft.model_validate_json(run["draft"])
     validation = (ValidationReport.model_validate_json(run["validation"])
                   if run.get("validation") else None)
+    decisions = store.reviews(run_id)
+    if decisions:  # the reader's review: their text, their word on each sentence
+        from docent.review import apply_to_draft, reviewed
+
+        draft = apply_to_draft(draft, decisions, store)
+        validation = reviewed(validation, decisions) if validation is not None else None
     return draft, validation

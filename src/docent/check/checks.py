@@ -193,12 +193,20 @@ def _bibliography(parsed: ParsedReport, papers: list[Source], store: Store | Non
             unseen = [w for w in named if w.lower() not in on_first_page.get(paper.id, "")]
             if unseen:
                 where = (f"; the paper is arXiv:{bib.arxiv_id}" if bib.arxiv_id else "")
+                pages = sorted({p.locator.page for p in (store.passages(paper.id) if store
+                                                         else [])
+                                if p.locator.page and unseen[0].lower() in p.text.lower()})
+                if pages:
+                    where += (f" ({unseen[0]} appears only on p. "
+                              f"{', '.join(map(str, pages[:3]))}, not as where this paper "
+                              "appeared)")
                 findings.append(Finding(
                     kind=FindingKind.bibliography, severity=Severity.error, section=s.section,
                     sentence_index=s.index, sentence=s.text,
                     message=f"the paper's first page names no venue {', '.join(unseen)}{where}",
                     source=paper.title,
-                    proposal="give the venue the paper's first page states, or leave it out"))
+                    proposal="leave the venue out" + (f", or give arXiv:{bib.arxiv_id}"
+                                                      if bib.arxiv_id else "")))
             if bib.year and re.search(r"发表|出版|published|年份|year", s.text, re.IGNORECASE):
                 years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", s.text)}
                 if years and bib.year not in years:
@@ -257,7 +265,10 @@ def _provenance(parsed: ParsedReport, sources: list[Source], brief: Brief | None
     findings: list[Finding] = []
     for s in parsed.sentences:
         # a sentence saying the recording is missing, or asking for it, credits it nothing
-        denies = re.search(r"没有|未提供|无法|请提供|如需|not provided|no (?:lecture|video)|cannot|"
+        # ("讲解视频先用例子说明传统表示无法刻画相似性" describes a video: its 无法 denies nothing)
+        denies = re.search(r"(?:没有|未|无|缺少|不)[^，。,.]{0,8}(?:视频|录像|讲座|字幕|录音)|"
+                           r"(?:视频|录像|讲座|字幕|录音)[^，。,.]{0,8}(?:没有|未提供|缺失|无法获取)|"
+                           r"请提供|如需|not provided|no (?:lecture|video)|cannot|"
                            r"please provide|provide the",
                            s.text, re.IGNORECASE)
         if _VIDEO_WORDS.search(s.text) and not denies:
@@ -315,6 +326,7 @@ def validate(
         if progress:
             progress("checking claims", i, len(parsed.sentences))
         record = CheckedSentence(index=sentence.index, id=sentence.id,
+                                 raw=sentence.raw if draft is None else None,
                                  section=sentence.section,
                                  paragraph=sentence.paragraph, text=sentence.text,
                                  citations=[c.raw for c in sentence.citations],
@@ -331,15 +343,18 @@ def validate(
                                   section=sentence.section, sentence_index=sentence.index,
                                   sentence=sentence.text,
                                   message="a factual sentence without a citation")
+                why = never_stated(locator, sentence.text, sources) if locator else None
                 if locator is not None and (hits := locator.locate(sentence.text, sources, k=2)):
                     # where the provided sources come closest: what to cite, if it is there
                     locate_into(record, hits)
                     finding.evidence, finding.locator = record.evidence, record.locator
                     finding.source = record.source
-                    finding.proposal = (f"cite the source that states it; the closest passage "
-                                        f"provided is {record.source}, {record.locator}")
+                    if not why:
+                        finding.proposal = (f"cite the source that states it; the closest "
+                                            f"passage provided is {record.source}, "
+                                            f"{record.locator}")
                 findings.append(finding)
-                if locator is not None and (why := never_stated(locator, sentence.text, sources)):
+                if why:
                     record.reason = why
                     findings.append(Finding(
                         kind=FindingKind.support, severity=Severity.error,

@@ -95,8 +95,8 @@ def never_stated(locator: EvidenceLocator, text: str, sources: list[Source]) -> 
     names = ", ".join(dict.fromkeys(s.title or s.path for s in sources))
     parts = []
     if unstated:
-        parts.append(f"{', '.join(unstated)} appear{'s' if len(unstated) == 1 else ''} "
-                     f"nowhere in {names}")
+        parts.append(f"{names} states no {', '.join(unstated)} (in any writing; reference "
+                     "numbers such as [12] are not counted)")
     if absent:
         parts.append(f"{', '.join(absent)} never appear{'s' if len(absent) == 1 else ''} "
                      f"in {names}")
@@ -165,11 +165,15 @@ def judge_located(sentence: ReportSentence, resolved: list[ResolvedCitation],
     for r in resolved:
         if r.problem and r.source is None and r.ref.style in ("long_context", "url",
                                                              "document"):
-            where = (f"; the provided sources state it closest at {best.source.title}, "
+            where = (f"; the closest passage in the provided sources is {best.source.title}, "
                      f"{best.passage.locator.label()}" if best is not None else "")
-            findings.append(_finding(sentence, FindingKind.citation, Severity.warning,
-                                     f"{r.problem}: it cannot be checked{where}",
-                                     proposal="cite a provided source, or provide this one"))
+            also = [c.source.title for c in cited]
+            findings.append(_finding(
+                sentence, FindingKind.citation, Severity.warning,
+                f"{r.problem}: it cannot be checked{where}",
+                proposal=(f"provide this source, or drop the citation (the sentence also cites "
+                          f"{also[0]})") if also else
+                "cite a provided source that states it, or provide this one"))
 
     texts = [_nfkc(p.text) for r in cited for p in r.passages] or [
         _nfkc(p.text) for s in sources for p in locator.store.passages(s.id)]

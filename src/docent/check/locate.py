@@ -37,7 +37,7 @@ import jieba
 import numpy as np
 
 from docent.index import Embedder, tokenize
-from docent.lexicon import NAMED, english_forms, glosses, present, squashed
+from docent.lexicon import NAMED, english_forms, glosses, present, same_term, squashed
 from docent.store import Store
 from docent.text import CJK_RE, number_values, numbers, sentence_spans, unstated_numbers
 from docent.types import Passage, PassageRole, Source
@@ -58,6 +58,8 @@ _GENERIC = frozenset("""vector vectors model models word words paper data the a 
     is for on by with from as at or x y vs etc e g i.e e.g ok""".split())
 _NEIGHBOUR = 0.1  # the share of the better neighbour's score a sentence takes
 _SHORT = 8  # a fragment of fewer words (a heading, a table cell run) counts in proportion
+_NUMBER_TERM = re.compile(r"\d+(?:\.\d+)?%?")
+_HEADING = 0.3  # a heading standing alone: a topic, no statement
 _FIGURE = 0.7  # the weight of a figure's or table's text (cells, captions) and of footnotes
 
 
@@ -154,6 +156,13 @@ def _is_evidence(text: str, passage: Passage) -> bool:
     return not (passage.role is PassageRole.front and _EMAIL.search(text))
 
 
+def _is_heading(text: str, passage: Passage) -> bool:
+    """A section heading standing as a line of its own ("2.2 Recurrent Neural Net Language
+    Model (RNNLM)"): it names a topic, it states nothing."""
+    heading = (passage.locator.section or "").rsplit(" > ", 1)[-1]
+    return bool(heading) and squashed(text).strip(".") == squashed(heading).strip(".")
+
+
 def _windows(text: str) -> list[str]:
     out: list[str] = []
     for s, e in sentence_spans(text):
@@ -181,8 +190,9 @@ class EvidenceLocator:
     def __init__(self, store: Store, embedder: Embedder | None = None, *,
                  dense_weight: float = 0.7, context_weight: float = 0.0,
                  gloss_weight: float = 0.5, pair_weight: float = 0.85,
-                 neighbour: float = _NEIGHBOUR) -> None:
+                 neighbour: float = _NEIGHBOUR, number_weight: float = 2.0) -> None:
         self.gloss_weight = gloss_weight
+        self.number_weight = number_weight
         self.pair_weight = pair_weight
         self.neighbour = neighbour
         self.store = store
@@ -224,6 +234,7 @@ class EvidenceLocator:
             min(1.0, len(s.text.split()) / _SHORT if not CJK_RE.search(s.text)
                 else len(s.text) / (2 * _SHORT))
             * (_FIGURE if s.passage.role in (PassageRole.figure, PassageRole.footnote) else 1.0)
+            * (_HEADING if _is_heading(s.text, s.passage) else 1.0)
             for s in sentences], dtype=np.float32)
         if self.embedder is not None and sentences:
             index.vectors = self._vectors([s.text for s in sentences])
@@ -287,7 +298,9 @@ class EvidenceLocator:
     def _scores(self, index: _SourceIndex, terms: set[str], query: np.ndarray | None,
                 weak: set[str] = frozenset()):
         n = len(index.sentences)
-        idf = {t: math.log(1 + (n + 1) / (index.df.get(t, 0) + 0.5)) for t in terms}
+        # a quantity the claim shares with a sentence ("65.6", "8869") is the strongest sign
+        idf = {t: (self.number_weight if _NUMBER_TERM.fullmatch(t) else 1.0)
+               * math.log(1 + (n + 1) / (index.df.get(t, 0) + 0.5)) for t in terms}
         # a dictionary gloss that the source uses counts, less than a word of the claim itself
         idf |= {t: self.gloss_weight * math.log(1 + (n + 1) / (index.df[t] + 0.5))
                 for t in weak if index.df.get(t)}
@@ -350,7 +363,8 @@ class EvidenceLocator:
                 low = term.lower().rstrip(".")
                 if len(low) < 2 or low in _GENERIC or re.fullmatch(r"[a-z]\d*|\d.*", low):
                     continue
-                if not _in(low, hay):
+                # "one-hot" in a paper that writes "1-of-V coding": any form of the term
+                if not _in(low, hay) and not present(same_term(low), hay):
                     missing.append(term)
             for zh, forms in english_forms(claim):
                 if zh in NAMED and not present(forms, hay) and squashed(zh) not in hay:

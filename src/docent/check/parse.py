@@ -497,4 +497,6 @@ def parse_report(markdown: str) -> ParsedReport:
     flush()
     body = "\n".join(body_lines)
     inherited = _inherit_paragraph_citations(sentences)
+    for s in sentences:  # ids a reader's decisions name: s1, s2, ... in reading order
+        s.id = f"s{s.index + 1}"
     return ParsedReport(title, headings, sentences, references, body, inherited)

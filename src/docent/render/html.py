@@ -67,7 +67,7 @@ from docent.types import (
 
 __all__ = ["VERDICTS", "citation_link", "render_html", "sentence_mark"]
 
-VERDICTS = ("supported", "unverified", "partial", "unsupported", "uncited", "none")
+VERDICTS = ("supported", "confirmed", "unverified", "partial", "unsupported", "uncited", "none")
 _CITE_RE = re.compile(r"\[(\d+(?:\s*[-–,，]\s*\d+)*)\](?!\()")
 class _Verdicts:
     """The validation's sentence records by the id of the draft sentence they are about."""
@@ -124,6 +124,8 @@ def sentence_mark(sentence: CheckedSentence | None, problems: list[Finding] | No
     """
     if sentence is None:
         return "none", None
+    if sentence.status == "confirmed":  # the reader's word, in its own style
+        return "confirmed", None
     problems = problems or []
     errors = [f for f in problems if f.severity == "error"]
     if errors:
@@ -156,6 +158,8 @@ _WORDS = {
         "findings": "Errors and warnings", "go": "go to sentence",
         "not_validated": "This report was not validated: its sentences are not marked.",
         "l_supported": "supported", "l_unverified": "not verified",
+        "l_confirmed": "confirmed by the reader",
+        "v_confirmed": "Not verified by Docent; the reader checked it against its evidence",
         "l_partial": "partly supported",
         "l_unsupported": "not supported", "l_uncited": "uncited claim",
         "v_supported": "Supported by the cited passage",
@@ -180,6 +184,7 @@ _WORDS = {
         "legend": "标记：", "show_marks": "显示标记", "findings": "错误与警告",
         "go": "查看句子", "not_validated": "本报告未经校验，句子没有标记。",
         "l_supported": "有据", "l_unverified": "未核实", "l_partial": "部分有据",
+        "l_confirmed": "读者已核对", "v_confirmed": "Docent 未能核实；读者已对照证据核对",
         "l_unsupported": "无据", "l_uncited": "未注出处",
         "v_supported": "引用的段落支持此句",
         "v_unverified": "未能核实：请对照引用段落自行核对", "v_error": "错误：{}",
@@ -235,6 +240,8 @@ text-align:left}
 .sent{text-decoration-line:none;text-underline-offset:.28em;text-decoration-thickness:1px}
 .marks-on .sent[data-verdict=supported],.legend .sent[data-verdict=supported]{
 text-decoration:underline dotted var(--ok)}
+.marks-on .sent[data-verdict=confirmed],.legend .sent[data-verdict=confirmed]{
+text-decoration:underline solid #3b6fb6}
 .marks-on .sent[data-verdict=unverified],.legend .sent[data-verdict=unverified]{
 text-decoration:underline dashed var(--unv)}
 .marks-on .sent[data-verdict=partial],.legend .sent[data-verdict=partial]{

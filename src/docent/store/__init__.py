@@ -1,5 +1,5 @@
 """The workspace: one SQLite database with append-only migrations, and a cache folder."""
 
-from docent.store.db import Run, Store, text_sha
+from docent.store.db import ReviewConflict, Run, Store, text_sha
 
-__all__ = ["Run", "Store", "text_sha"]
+__all__ = ["ReviewConflict", "Run", "Store", "text_sha"]

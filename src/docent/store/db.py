@@ -24,9 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from docent.errors import WorkspaceError
+from docent.errors import DocentError, WorkspaceError
 from docent.store.migrations import MIGRATIONS
 from docent.types import (
+    ReviewAction,
+    ReviewDecision,
     Bibliography,
     Locator,
     Passage,
@@ -36,7 +38,15 @@ from docent.types import (
     SourceKind,
 )
 
-__all__ = ["Run", "Store", "text_sha"]
+__all__ = ["ReviewConflict", "Run", "Store", "text_sha"]
+
+
+class ReviewConflict(DocentError):
+    """A review saved from a view another save has made stale (two tabs on one run)."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(f"run {run_id}: another review was saved since this view was loaded; "
+                         "nothing was saved", fix="reload the run and decide again")
 
 
 @dataclass(frozen=True)
@@ -455,6 +465,55 @@ class Store:
     def run_sections(self, run_id: int) -> dict[int, str]:
         rows = self.conn.execute("SELECT idx, data FROM run_sections WHERE run_id = ?", (run_id,))
         return {int(r[0]): r[1] for r in rows}
+
+    # -- the reader's review of a run ---------------------------------------------------------
+    def save_run_report(self, run_id: int, report: str) -> None:
+        """Keep the text of the report a check run checked (what a corrected one is made from)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE runs SET report = ?, updated_at = ? WHERE id = ?",
+                         (report, _now(), run_id))
+
+    def run_report(self, run_id: int) -> str | None:
+        row = self.conn.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return row[0] if row else None
+
+    def review_seq(self, run_id: int) -> int:
+        """The number of the run's latest decision (0 before any): what a reader saw, so a
+        save made from an older view is refused (:meth:`add_reviews`)."""
+        row = self.conn.execute("SELECT MAX(seq) FROM reviews WHERE run_id = ?",
+                                (run_id,)).fetchone()
+        return int(row[0] or 0)
+
+    def add_reviews(self, run_id: int, decisions: Iterable[ReviewDecision],
+                    seen: int | None = None) -> int:
+        """Record ``decisions`` all at once (all or none); with ``seen`` (the
+        :meth:`review_seq` the reader's view was made from), refuse them with
+        :class:`ReviewConflict` when another decision was saved since. Returns the new seq."""
+        with self.transaction() as conn:
+            if seen is not None:
+                row = conn.execute("SELECT MAX(seq) FROM reviews WHERE run_id = ?",
+                                   (run_id,)).fetchone()
+                if int(row[0] or 0) != seen:
+                    raise ReviewConflict(run_id)
+            now = _now()
+            for d in decisions:
+                conn.execute(
+                    "INSERT INTO reviews(run_id, sentence_id, action, before, text, passage_id,"
+                    " note, at) VALUES (?,?,?,?,?,?,?,?)",
+                    (run_id, d.sentence_id, d.action.value, d.before, d.text, d.passage_id,
+                     d.note, now))
+            row = conn.execute("SELECT MAX(seq) FROM reviews WHERE run_id = ?",
+                               (run_id,)).fetchone()
+            return int(row[0] or 0)
+
+    def reviews(self, run_id: int) -> list[ReviewDecision]:
+        """Every decision on the run, oldest first."""
+        rows = self.conn.execute(
+            "SELECT seq, sentence_id, action, before, text, passage_id, note, at FROM reviews"
+            " WHERE run_id = ? ORDER BY seq", (run_id,))
+        return [ReviewDecision(seq=r[0], sentence_id=r[1], action=ReviewAction(r[2]),
+                               before=r[3], text=r[4], passage_id=r[5], note=r[6], at=r[7])
+                for r in rows]
 
     def source_passage_ids(self, source_id: int) -> list[int]:
         return [r[0] for r in self.conn.execute(

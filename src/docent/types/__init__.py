@@ -47,6 +47,7 @@ from docent.types.sources import (
     format_timestamp,
     parse_timestamp,
 )
+from docent.types.review import ReviewAction, ReviewDecision, ReviewSummary
 from docent.types.validation import (
     CheckedSentence,
     LocatedEvidence,
@@ -82,6 +83,9 @@ __all__ = [
     "Finding",
     "CheckedSentence",
     "LocatedEvidence",
+    "ReviewAction",
+    "ReviewDecision",
+    "ReviewSummary",
     "Repair",
     "UnverifiedSentence",
     "ValidationSummary",

@@ -50,6 +50,7 @@ class FindingKind(Named):
 
 class SentenceStatus(Named):
     supported = "supported"
+    confirmed = "confirmed"  # the reader confirmed it in review (not the judge's "supported")
     unverified = "unverified"
     partial = "partial"
     unsupported = "unsupported"

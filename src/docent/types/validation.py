@@ -51,6 +51,7 @@ class CheckedSentence(BaseModel):
     section: str | None = None
     paragraph: int = 0
     text: str
+    raw: str | None = None  # as written, citations included (a report checked by docent check)
     citations: list[str] = Field(default_factory=list)  # as written, e.g. "[3]"
     verdict: Verdict | None = None
     score: float | None = None
