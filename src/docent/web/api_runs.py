@@ -153,5 +153,6 @@ def run_detail(project: Project, run_id: int, worker: Worker) -> dict:
                         "docx": f"{base}/report.docx",
                         "html_download": f"{base}/report.html?download=1",
                         "validation_json": f"{base}/validation.json?download=1",
-                        "validation_md": f"{base}/validation.md?download=1"}
+                        "validation_md": f"{base}/validation.md?download=1",
+                        "review": f"/review#/p/{project.slug}/r/{run_id}"}
     return out

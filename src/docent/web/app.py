@@ -20,6 +20,8 @@ Routes (``{p}`` a project slug, ``{r}`` a run id), in three routers included by
     POST /api/projects/{p}/runs/{r}/cancel
     GET  /api/projects/{p}/runs/{r}/report.{md|docx|html}[?download=1]
     GET  /api/projects/{p}/runs/{r}/validation.{json|md}
+    GET  /review  and  GET|POST /api/projects/{p}/runs/{r}/review ...   the reader's review
+                                                  (:mod:`~docent.web.api_review`)
 
 Errors are JSON ``{"error": message, "fix": ..., "file": ...}`` with a fitting status (400, 404,
 411, 413, 415, 422; 500 without a traceback). Requests must name a loopback host unless the
@@ -43,7 +45,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from docent import __version__
 from docent.config import Settings
 from docent.errors import DocentError
-from docent.web import api_projects, api_runs, api_sources
+from docent.web import api_projects, api_review, api_runs, api_sources
 from docent.web.projects import DEFAULT_MAX_UPLOAD, Projects, WebError
 from docent.web.links import router as links_router
 from docent.web.worker import Worker
@@ -95,6 +97,7 @@ def create_app(root: Path, settings: Settings | None = None, *,
     app.include_router(api_projects.router)
     app.include_router(api_sources.router)
     app.include_router(api_runs.router)
+    app.include_router(api_review.router)  # the review view and its API
     app.include_router(links_router)  # POST /api/projects/{p}/links: add sources by link
     return app
 

@@ -257,6 +257,7 @@ function renderResult(run) {
   const L = run.links;
   $("dl-md").href = L.md; $("dl-docx").href = L.docx; $("dl-html").href = L.html_download;
   $("dl-vjson").href = L.validation_json; $("dl-vmd").href = L.validation_md;
+  if ($("review-link")) $("review-link").href = L.review;
   const key = `${state.slug}/${run.id}`;
   if (state.shownReport !== key) {
     $("report-frame").src = L.html;
