@@ -397,7 +397,9 @@ def _hue(hex_colour: str) -> tuple[int, int, int]:
 def test_each_mark_has_its_own_colour_and_only_supported_is_green(built):
     html = built["html"]
     rules, variables = _css_rules(html), _css_vars(html)
-    assert set(rules) == {"supported", "unverified", "partial", "unsupported", "uncited"}
+    # "confirmed": the reader's word after a review, in a blue of its own
+    assert set(rules) == {"supported", "confirmed", "unverified", "partial", "unsupported",
+                          "uncited"}
     colours = {v: _colour(d, variables) for v, d in rules.items()}
     assert len(set(colours.values())) == len(colours), colours  # no two marks alike
     r, g, b = _hue(colours["supported"])

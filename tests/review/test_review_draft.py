@@ -59,6 +59,9 @@ def test_a_reviewed_run_renders_the_readers_text_and_renumbers_the_references(ru
     assert "两种模型都使用层次 softmax" in body and "负采样" not in body
     html = render(reviewed, "html", validation=validation, store=store).decode("utf-8")
     assert 'data-verdict="confirmed"' in html and "负采样" not in html
+    assert validation.summary.reviewed == ("verified by Docent 0, confirmed by the reader 1, "
+                                           "corrected 1, removed 1, not yet reviewed 0")
+    assert validation.summary.reviewed in html
 
 
 def test_a_save_from_a_stale_view_is_refused_and_nothing_is_written(run):

@@ -72,6 +72,7 @@ def to_markdown(v: ValidationReport) -> str:
         + (f"; not judged: {s.covered - s.claims_checked}" if s.covered > s.claims_checked
            else ""),
         f"- uncited factual sentences: {s.uncited}",
+        *([f"- after the reader's review: {s.reviewed}"] if s.reviewed else []),
         f"- errors: {s.errors}; warnings: {s.warnings}",
     ]
     if s.length is not None:

@@ -158,7 +158,7 @@ _WORDS = {
         "findings": "Errors and warnings", "go": "go to sentence",
         "not_validated": "This report was not validated: its sentences are not marked.",
         "l_supported": "supported", "l_unverified": "not verified",
-        "l_confirmed": "confirmed by the reader",
+        "l_confirmed": "confirmed by the reader", "reviewed": "after the reader's review",
         "v_confirmed": "Not verified by Docent; the reader checked it against its evidence",
         "l_partial": "partly supported",
         "l_unsupported": "not supported", "l_uncited": "uncited claim",
@@ -184,7 +184,7 @@ _WORDS = {
         "legend": "标记：", "show_marks": "显示标记", "findings": "错误与警告",
         "go": "查看句子", "not_validated": "本报告未经校验，句子没有标记。",
         "l_supported": "有据", "l_unverified": "未核实", "l_partial": "部分有据",
-        "l_confirmed": "读者已核对", "v_confirmed": "Docent 未能核实；读者已对照证据核对",
+        "l_confirmed": "读者已核对", "reviewed": "读者审阅后", "v_confirmed": "Docent 未能核实；读者已对照证据核对",
         "l_unsupported": "无据", "l_uncited": "未注出处",
         "v_supported": "引用的段落支持此句",
         "v_unverified": "未能核实：请对照引用段落自行核对", "v_error": "错误：{}",
@@ -209,7 +209,7 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline
 
 CSS = """
 :root{--ink:#1f2328;--muted:#6b7280;--line:#d0d7de;--ok:#2f855a;--part:#b7791f;--bad:#c53030;
---unc:#6b46c1;--unv:#8a8f98;--bg:#fff;--panel:#f6f8fa}
+--unc:#6b46c1;--unv:#8a8f98;--mine:#3b6fb6;--bg:#fff;--panel:#f6f8fa}
 *{box-sizing:border-box}[hidden]{display:none!important}
 body{margin:0;background:var(--bg);color:var(--ink);font-family:"Times New Roman",Georgia,
 "Noto Serif CJK SC","Source Han Serif SC","Songti SC",SimSun,serif;font-size:17px;line-height:1.75}
@@ -241,7 +241,7 @@ text-align:left}
 .marks-on .sent[data-verdict=supported],.legend .sent[data-verdict=supported]{
 text-decoration:underline dotted var(--ok)}
 .marks-on .sent[data-verdict=confirmed],.legend .sent[data-verdict=confirmed]{
-text-decoration:underline solid #3b6fb6}
+text-decoration:underline solid var(--mine)}
 .marks-on .sent[data-verdict=unverified],.legend .sent[data-verdict=unverified]{
 text-decoration:underline dashed var(--unv)}
 .marks-on .sent[data-verdict=partial],.legend .sent[data-verdict=partial]{
@@ -566,6 +566,7 @@ def _summary(draft: Draft, validation: ValidationReport | None, words: dict[str,
         verified += words["pct"].format(f"{s.verified_pct:g}")
     stats = [
         _stat("verified", words["cited"], verified),
+        *([_stat("reviewed", words["reviewed"], s.reviewed, "good")] if s.reviewed else []),
         _stat("unverified", words["unverified"], str(s.unverified), "unv" if s.unverified else ""),
         _stat("partially_supported", words["partial"], str(s.partially_supported),
               "warn" if s.partially_supported else ""),

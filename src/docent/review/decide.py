@@ -130,7 +130,9 @@ def reviewed(v: ValidationReport, decisions: list[ReviewDecision]) -> Validation
     out.sentences = keep
     settled = {s.index for s in v.sentences if _sid(s) in decided}
     out.findings = [f for f in out.findings if f.sentence_index not in settled]
-    return out.extended([], [])
+    out = out.extended([], [])
+    out.summary.reviewed = summarize(v, decisions).line()
+    return out
 
 
 def strict_ok(v: ValidationReport, decisions: list[ReviewDecision]) -> bool:

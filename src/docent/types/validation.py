@@ -111,6 +111,7 @@ class ValidationSummary(BaseModel):
     length: int | None = None
     length_range: str | None = None
     repairs: int = 0
+    reviewed: str | None = None  # after the reader's review: "verified by Docent 6, confirmed ..."
 
     @property
     def covered(self) -> int:
