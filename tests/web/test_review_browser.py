@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from appserver import serving
 from conftest import WORD2VEC, HashEmbedder
 
 from docent.check import validate
@@ -28,22 +25,12 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 REPORT = CORPUS / "reports" / "chatbot-report-w2v.md"
-SERVER = ("import sys; from pathlib import Path; from docent.config import Settings; "
-          "from docent.web import create_app, serve; "
-          "serve(create_app(Path(sys.argv[1]), Settings(embedder='none')), host='127.0.0.1', "
-          "port=int(sys.argv[2]))")
 
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is not installed (pip install playwright)")
 if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
     pytest.skip(f"{CHROMIUM} is missing (scripts/install.sh --test installs Debian's chromium)",
                 allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -57,29 +44,8 @@ def served(tmp_path_factory):
         text = REPORT.read_text(encoding="utf-8")
         validation = validate(text, store, None, embedder=HashEmbedder())
         run_id = save_check_run(store, REPORT, text, validation)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCENT_")}
-    log = (root.parent / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(root), str(port)],
-                            cwd=root.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("the server did not start: " + (root.parent / "server.log").read_text())
-    yield url, project.slug, run_id, root.parent
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serving(root, root.parent, settings="embedder='none'") as url:
+        yield url, project.slug, run_id, root.parent
 
 
 def _wait_progress(page, done: int) -> None:

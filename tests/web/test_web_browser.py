@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from appserver import serving
 from conftest import ALCE, LECTURE_SRT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -21,22 +17,12 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 ASSIGNMENT = ("Write a 200-300 word report on the ALCE paper with sections (1) Summary "
               "(2) Key techniques; cite sources.")
-SERVER = ("import sys; from pathlib import Path; from docent.config import Settings; "
-          "from docent.web import create_app, serve; "
-          "serve(create_app(Path(sys.argv[1]), Settings()), host='127.0.0.1', "
-          "port=int(sys.argv[2]))")
 
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is not installed (pip install playwright)")
 if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
     pytest.skip(f"{CHROMIUM} is missing (scripts/install.sh --test installs Debian's chromium)",
                 allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -46,30 +32,8 @@ def server(tmp_path):
     The report is validated but not repaired (``DOCENT_REPAIR_ROUNDS=0``): on two shared cores
     a repair round adds ten minutes, and repairing is tested in tests/write.
     """
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCENT_")}
-    env["DOCENT_REPAIR_ROUNDS"] = "0"
-    log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(tmp_path / "projects"), str(port)],
-                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("the server did not start: " + (tmp_path / "server.log").read_text())
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serving(tmp_path / "projects", tmp_path, env={"DOCENT_REPAIR_ROUNDS": "0"}) as url:
+        yield url
 
 
 def check_screenshot(path: Path) -> None:
