@@ -77,6 +77,9 @@ def test_review_api_refuses_bad_requests_and_other_projects_runs(served):
     assert httpx.get(f"{api}/passages/999999").status_code == 404
     assert httpx.get(f"{url}/api/projects/{slug}/runs/999/review").status_code == 404
     assert httpx.get(f"{api}/review").json()["seq"] == state["seq"]  # nothing was saved
+    # the project page lists the checked report with its review link
+    checks = httpx.get(f"{url}/api/projects/{slug}").json()["checks"]
+    assert [c["review"] for c in checks] == [f"/review#/p/{slug}/r/{run_id}"]
 
 
 def test_a_whole_report_reviewed_with_the_keyboard_and_kept_across_a_reload(served):

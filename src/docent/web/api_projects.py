@@ -64,4 +64,8 @@ def get_project(slug: str, projects: ProjectsDep) -> dict:
         runs = store.runs()
         return {**project.to_json(), "sources": sources_json(store),
                 "uploads": [upload_json(r) for r in runs if r.kind == "ingest"],
-                "runs": [run_summary(r) for r in runs if r.kind == "write"]}
+                "runs": [run_summary(r) for r in runs if r.kind == "write"],
+                # reports checked into this project (docent check -w <project folder>): each
+                # opens in the review view
+                "checks": [dict(run_summary(r), review=f"/review#/p/{project.slug}/r/{r.id}")
+                           for r in runs if r.kind == "check"]}

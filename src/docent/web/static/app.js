@@ -130,7 +130,14 @@ function renderRuns(p) {
     if (r.error) li.append(el("div", r.error, "error"));
     list.append(li);
   }
-  $("no-runs").hidden = p.runs.length > 0;
+  for (const c of p.checks || []) {  // reports checked with docent check: review them
+    const li = el("li");
+    const a = el("a", `Check ${c.id}: ${c.title}`);
+    a.href = c.review;
+    li.append(a, el("span", " "), badge("review"));
+    list.append(li);
+  }
+  $("no-runs").hidden = p.runs.length + (p.checks || []).length > 0;
 }
 
 async function uploadFiles(event) {

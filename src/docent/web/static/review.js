@@ -20,6 +20,7 @@ const WORDS = {
       recited: "you re-cited it" },
     editHint: "Ctrl+Enter saves, Esc cancels; the citation stays.",
     notePh: "a note (Enter saves)", noRunner: "no runner-up", score: "score",
+    moment: "open the recording at",
     done: "Review finished", back: "Back to the project", none: "Nothing to review: Docent verified every cited sentence.",
   },
   zh: {
@@ -32,6 +33,7 @@ const WORDS = {
     decided: { confirmed: "已确认有据", removed: "已删除", rewritten: "已改写", recited: "已改引" },
     editHint: "Ctrl+Enter 保存，Esc 取消；引用保持不变。",
     notePh: "备注（回车保存）", noRunner: "没有次选证据", score: "得分",
+    moment: "打开录像：",
     done: "审阅完成", back: "返回项目", none: "无需审阅：所有引用句均已由 Docent 核实。",
   },
 };
@@ -178,6 +180,17 @@ async function showEvidence() {
         box.textContent = p.text;
       }
       box.hidden = false;
+      if (p.url && p.start != null) {  // a lecture given by link: open the moment
+        const link = document.createElement("a");
+        const sep = p.url.includes("?") ? "&" : "?";
+        link.href = `${p.url}${sep}t=${Math.floor(p.start)}`;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        link.textContent = `${W.moment} ${ev.locator || ""}`;
+        const line = document.createElement("p");
+        line.append(link);
+        box.append(line);
+      }
     } catch (e) { showError(e.message); }
   }
 }
