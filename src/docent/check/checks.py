@@ -431,6 +431,11 @@ def _settled(findings: list[Finding], checked: list[CheckedSentence],
     status say so (``verdicts`` is updated in place)."""
     wrong = {f.sentence_index for f in findings if f.severity is Severity.error
              and f.kind in (FindingKind.bibliography, FindingKind.provenance)}
+    invented = {f.sentence_index for f in findings if f.kind is FindingKind.provenance}
+    for f in findings:  # what was never provided cannot be cited: the fix is to take it out
+        if f.sentence_index in invented and f.kind in (FindingKind.citation,
+                                                        FindingKind.uncited):
+            f.proposal = "remove it: no recording or transcript was provided"
     for record in checked:
         if record.index in wrong and record.verdict is Verdict.unverified:
             verdicts.remove(Verdict.unverified)

@@ -171,8 +171,8 @@ def judge_located(sentence: ReportSentence, resolved: list[ResolvedCitation],
             findings.append(_finding(
                 sentence, FindingKind.citation, Severity.warning,
                 f"{r.problem}: it cannot be checked{where}",
-                proposal=(f"provide this source, or drop the citation (the sentence also cites "
-                          f"{also[0]})") if also else
+                proposal=(f"provide this source; without it the sentence rests on {also[0]} "
+                          "alone, and is checked against it") if also else
                 "cite a provided source that states it, or provide this one"))
 
     texts = [_nfkc(p.text) for r in cited for p in r.passages] or [
@@ -218,10 +218,14 @@ def judge_located(sentence: ReportSentence, resolved: list[ResolvedCitation],
             return Verdict.not_supported, findings + [f]
     if why:
         record.reason = why
+        where = (f" (the closest passage: {best.source.title}, {best.passage.locator.label()})"
+                 if best is not None else "")
         f = _finding(sentence, FindingKind.support, Severity.error,
                      f"not supported: {record.reason}", verdict=Verdict.not_supported,
-                     proposal="remove it, or cite the source that states it")
+                     proposal=f"correct it against what the source says{where}, or remove it")
         _attach(f, best)
+        if best is not None:  # the sentence after it often holds the value the source gives
+            f.evidence = locator.with_next(best)
         return Verdict.not_supported, findings + [f]
 
     if _could_verify(judge, sentence.text, hits):

@@ -337,6 +337,19 @@ class EvidenceLocator:
         neighbour = np.maximum(left * same_left, right * same_right)
         return own + self.neighbour * neighbour, lexical, dense
 
+    def with_next(self, hit: LocatedSentence) -> str:
+        """A located sentence and the one after it on the same page (where a number the claim
+        changed is often given: "We chose starting learning rate 0.025 ...")."""
+        index = self.index(hit.source)
+        at = next((i for i, s in enumerate(index.sentences)
+                   if s.text == hit.text and s.passage.id == hit.passage.id), None)
+        if at is None or at + 1 >= len(index.sentences):
+            return hit.text
+        after = index.sentences[at + 1]
+        if after.passage.locator.page != hit.passage.locator.page:
+            return hit.text
+        return f"{hit.text} {after.text}"
+
     # -- what a source never states --------------------------------------------------------------
 
     def absent(self, claim: str, sources: list[Source]) -> list[str]:
