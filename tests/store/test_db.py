@@ -9,7 +9,7 @@ from docent.types import Locator, Passage, Source, SourceKind
 
 
 MIGRATIONS = ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs",
-              "m005_run_results"]
+              "m005_run_results", "m006_reviews"]
 
 
 def _source(path="/x/a.txt", sha="aa"):
@@ -28,7 +28,7 @@ def test_migrations_apply_once_and_reopen(tmp_path):
     with Store.open(tmp_path / "ws") as store:
         assert store.migrations() == MIGRATIONS
         tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
-        assert {"sources", "passages", "vectors", "meta", "_migrations"} <= tables
+        assert {"sources", "passages", "vectors", "meta", "_migrations", "reviews"} <= tables
 
 
 def test_not_a_database_is_a_clear_error(tmp_path):
