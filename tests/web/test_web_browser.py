@@ -93,6 +93,8 @@ def test_write_a_report_in_the_browser(server, tmp_path):
         expect(page.locator("#run-error")).to_be_hidden()
         expect(page.locator("#validation-box")).to_contain_text("cited sentences")
         expect(page.locator("#validation-box")).to_contain_text("verified")
+        # the run's review view is one click away
+        assert page.locator("#review-link").get_attribute("href").startswith("/review#/p/")
 
         report = page.frame_locator("#report-frame")
         expect(report.locator("#validation-summary")).to_be_attached(timeout=30_000)
