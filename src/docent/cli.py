@@ -331,7 +331,7 @@ def write(
     Gate a pipeline (exit 1 on errors or unverified sentences): docent write -a assignment.txt -s paper.pdf -o report.md --strict
     """
     from docent.index import get_embedder
-    from docent.pipeline import write_run
+    from docent.pipeline import load_run, write_run
     from docent.store import Store
 
     settings = _settings(workspace)
@@ -345,9 +345,14 @@ def write(
         result = write_run(settings, text, store=store, embedder=embedder, fast=fast, new=new,
                            repair=not no_repair, progress=progress,
                            brief_fallback=settings_fallback(settings))
-    written = _save_outputs(result.draft, result.validation, store, out_path, formats)
-    store.set_run_status(result.run_id, RunState.done, output=str(written[0].resolve()))
+    from docent.review import carry_over, strict_ok
+
     draft, v = result.draft, result.validation
+    carried = carry_over(store, result.run_id, v)  # the reader's review of this assignment
+    decisions = store.reviews(result.run_id)
+    shown_draft, shown_v = (load_run(store, result.run_id) if decisions else (draft, v))
+    written = _save_outputs(shown_draft, shown_v, store, out_path, formats)
+    store.set_run_status(result.run_id, RunState.done, output=str(written[0].resolve()))
     rng = draft.length_range
     within = "" if rng is None else (" (within range)" if rng.contains(draft.length)
                                      else f" (OUTSIDE {rng.label()})")
@@ -367,6 +372,14 @@ def write(
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(s.findings_by_kind.items()))
         err.print(f"[yellow]warning:[/yellow] {s.errors} errors remain after repair ({kinds}); "
                   f"see {vpath}", highlight=False, soft_wrap=True)
+    if decisions:
+        from docent.review import summarize
+
+        err.print(f"run {result.run_id}: {carried} decisions of your earlier review carried "
+                  f"over ({summarize(v, decisions).line()})", highlight=False, soft_wrap=True)
+        if strict and not strict_ok(v, decisions):
+            raise typer.Exit(1)
+        return
     if not v.ok_strict and v.ok:
         _unverified_note(v, vpath, strict)
     if strict and not v.ok_strict:

@@ -72,3 +72,26 @@ def test_a_save_from_a_stale_view_is_refused_and_nothing_is_written(run):
     with pytest.raises(ReviewConflict, match="another review was saved since"):
         store.add_reviews(run_id, [ReviewDecision(sentence_id=sid, action="removed")], seen=seen)
     assert [d.action.value for d in store.reviews(run_id)] == ["confirmed"]
+
+
+def test_writing_the_same_assignment_again_carries_the_review_over(run):
+    from docent.review import carry_over, strict_ok
+
+    store, run_id, draft = run
+    first, second, third = draft.sentences()
+    store.add_reviews(run_id, [
+        ReviewDecision(sentence_id=first.id, action="confirmed", before="模型使用层次 softmax。"),
+        ReviewDecision(sentence_id=second.id, action="removed", before="两种模型都采用负采样。")])
+    again = store.create_run("write", "assignment", "", {})  # the same assignment, written again
+    v = validate(draft, store, None)
+    store.save_run_result(again, draft=draft.model_dump_json(), validation=v.model_dump_json())
+    assert carry_over(store, again, v) == 2
+    decisions = store.reviews(again)
+    assert {d.sentence_id for d in decisions} == {first.id, second.id}
+    assert not strict_ok(v, decisions)  # the third sentence is not decided yet
+    store.add_reviews(again, [ReviewDecision(sentence_id=third.id, action="confirmed",
+                                             before="CBOW 根据上下文预测当前词。")])
+    assert strict_ok(v, store.reviews(again))
+    other = store.create_run("write", "another assignment", "", {})
+    store.save_run_result(other, draft=draft.model_dump_json(), validation=v.model_dump_json())
+    assert carry_over(store, other, v) == 0

@@ -1,7 +1,8 @@
 """Check runs: ``docent check`` keeps each report it checks as a run of the workspace (the
 report's text and its validation), so the reader can review it (``docent review RUN``, the
 web app) and a corrected report can be written back. Checking the same report again carries
-the reader's decisions over to the new run, sentence by sentence, where the text is unchanged.
+the reader's decisions over to the new run, sentence by sentence, where the text is unchanged;
+so does writing the same assignment again (``docent write``).
 """
 
 from __future__ import annotations
@@ -27,13 +28,20 @@ def save_check_run(store: Store, report: Path, text: str, validation: Validation
     return run_id
 
 
-def carry_over(store: Store, run_id: int, validation: ValidationReport, report: Path) -> int:
-    """Copy the latest earlier check run's decisions on the same report (by file name) to
-    ``run_id``, for each sentence whose id and text are unchanged; how many."""
+def carry_over(store: Store, run_id: int, validation: ValidationReport,
+               report: Path | None = None) -> int:
+    """Copy the latest earlier run's decisions on the same report to ``run_id``, for each
+    sentence whose id and text are unchanged; how many. The same report: a check run of the
+    same file name, or a write run of the same assignment (``report`` is not needed: the run
+    says which)."""
+    run = store.run(run_id)
+    if run is None:
+        return 0
     texts = {s.id or f"s{s.index + 1}": s.text for s in validation.sentences}
-    earlier = [r for r in store.runs("check") if r.id != run_id and r.assignment == report.name]
-    for run in earlier:  # newest first: the latest review of this report
-        decided = effective(store.reviews(run.id))
+    earlier = [r for r in store.runs(run.kind) if r.id < run_id
+               and r.assignment == run.assignment]
+    for other in earlier:  # newest first: the latest review of this report
+        decided = effective(store.reviews(other.id))
         if not decided:
             continue
         kept = [ReviewDecision(sentence_id=d.sentence_id, action=d.action, before=d.before,
