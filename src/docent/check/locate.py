@@ -238,7 +238,8 @@ class EvidenceLocator:
             for s in sentences], dtype=np.float32)
         if self.embedder is not None and sentences:
             index.vectors = self._vectors([s.text for s in sentences])
-            ids, matrix = self.store.passage_vectors(self.embedder.name)
+            ids, matrix = self.store.passage_vectors(self.embedder.name) \
+                if self.context_weight else ([], None)
             rows = {int(i): k for k, i in enumerate(ids)}
             if len(ids):  # a passage without a vector (a reference list) gets none
                 index.context = np.vstack([
