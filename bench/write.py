@@ -78,7 +78,7 @@ def run(number: int, out: Path | None) -> None:
         if ws.exists():
             shutil.rmtree(ws)
         settings = Settings(workspace=ws)
-        store = Store.open(settings.workspace)
+        store = Store.from_settings(settings)
         embedder = get_embedder(settings)
         t0 = time.perf_counter()
         ingest_and_index(sources, store, settings, embedder)

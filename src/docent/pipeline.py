@@ -1,7 +1,7 @@
 """The whole job behind ``docent write`` and the web app: brief -> draft -> validate and repair
 -> saved run. One function, so the CLI and the web worker run exactly the same code::
 
-    store = Store.open(settings.workspace)
+    store = Store.from_settings(settings)
     result = write_run(settings, assignment_text, store=store, embedder=get_embedder(settings))
     result.run_id, result.validation.summary.supported_pct
     draft, validation = load_run(store, result.run_id)   # later, e.g. `docent render RUN`

@@ -1,15 +1,25 @@
-import sqlite3
-
 import numpy as np
 import pytest
 
 from docent.errors import WorkspaceError
 from docent.store import Store, text_sha
 from docent.types import Locator, Passage, Source, SourceKind
+from tests.services import fresh_database
 
 
 MIGRATIONS = ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs",
               "m005_run_results", "m006_reviews"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def opener(request, tmp_path):
+    """``opener(folder)`` opens a workspace on each engine: the folder's SQLite file, or one
+    fresh PostgreSQL database (the same one on every call of a test, as a reopened file)."""
+    if request.param == "sqlite":
+        yield lambda root: Store.open(root)
+        return
+    with fresh_database() as url:
+        yield lambda root: Store.open(root, url)
 
 
 def _source(path="/x/a.txt", sha="aa"):
@@ -21,13 +31,15 @@ def _passages(n):
                     char_start=i * 7, char_end=i * 7 + 6) for i in range(n)]
 
 
-def test_migrations_apply_once_and_reopen(tmp_path):
-    with Store.open(tmp_path / "ws") as store:
+def test_migrations_apply_once_and_reopen(tmp_path, opener):
+    with opener(tmp_path / "ws") as store:
         assert store.migrations() == MIGRATIONS
         assert store.generation() == 0
-    with Store.open(tmp_path / "ws") as store:
+    with opener(tmp_path / "ws") as store:
         assert store.migrations() == MIGRATIONS
-        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        sql = ("SELECT name FROM sqlite_master" if store.dialect == "sqlite" else
+               "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        tables = {r[0] for r in store.conn.execute(sql)}
         assert {"sources", "passages", "vectors", "meta", "_migrations", "reviews"} <= tables
 
 
@@ -38,8 +50,8 @@ def test_not_a_database_is_a_clear_error(tmp_path):
         Store.open(tmp_path / "ws")
 
 
-def test_save_replaces_by_path_and_bumps_generation(tmp_path):
-    store = Store.open(tmp_path / "ws")
+def test_save_replaces_by_path_and_bumps_generation(tmp_path, opener):
+    store = opener(tmp_path / "ws")
     ps = _passages(3)
     first = store.save_source(_source(), "x" * 30, ps, [text_sha(p.text) for p in ps])
     assert first.passage_count == 3 and store.generation() == 1
@@ -50,8 +62,8 @@ def test_save_replaces_by_path_and_bumps_generation(tmp_path):
     assert store.passages(second.id)[1].locator.chunk == 2
 
 
-def test_failed_save_leaves_nothing_half_written(tmp_path):
-    store = Store.open(tmp_path / "ws")
+def test_failed_save_leaves_nothing_half_written(tmp_path, opener):
+    store = opener(tmp_path / "ws")
     ps = _passages(3)
     store.save_source(_source(), "x" * 30, ps, [text_sha(p.text) for p in ps])
     with pytest.raises(ValueError):  # one sha short: the insert of passages fails midway
@@ -62,8 +74,8 @@ def test_failed_save_leaves_nothing_half_written(tmp_path):
     assert store.generation() == 1
 
 
-def test_vectors_round_trip_and_join(tmp_path):
-    store = Store.open(tmp_path / "ws")
+def test_vectors_round_trip_and_join(tmp_path, opener):
+    store = opener(tmp_path / "ws")
     ps = _passages(2)
     shas = [text_sha(p.text) for p in ps]
     store.save_source(_source(), "x" * 30, ps, shas)
@@ -76,11 +88,10 @@ def test_vectors_round_trip_and_join(tmp_path):
     assert [r[0] for r in store.texts_missing_vectors("m")] == [shas[1]]
     assert store.texts_missing_vectors("m")[0][3] == "body"
     assert store.passage_vectors("other")[0].size == 0
-    assert isinstance(store.conn, sqlite3.Connection)
 
 
-def test_a_run_keeps_its_result_and_progress(tmp_path):
-    store = Store.open(tmp_path / "ws")
+def test_a_run_keeps_its_result_and_progress(tmp_path, opener):
+    store = opener(tmp_path / "ws")
     old = store.create_run("write", "assignment A", "{}", {"model": "m"})
     run = store.create_run("write", "assignment B", "{}", {"model": "m"})
     assert store.run(run)["draft"] is None and store.run(run)["progress"] is None
@@ -88,17 +99,17 @@ def test_a_run_keeps_its_result_and_progress(tmp_path):
     store.save_run_result(run, draft='{"title": "t"}', validation='{"report": "r"}')
     store.save_run_result(run, validation='{"report": "r2"}')  # the draft is kept
     store.close()
-    store = Store.open(tmp_path / "ws")  # survives a restart
+    store = opener(tmp_path / "ws")  # survives a restart
     r = store.run(run)
     assert r["progress"] == {"stage": "sections", "done": 1, "total": 4}
     assert r["draft"] == '{"title": "t"}' and r["validation"] == '{"report": "r2"}'
     assert [x["id"] for x in store.runs("write")] == [run, old] and store.runs("ingest") == []
 
 
-def test_runs_are_typed_records(tmp_path):
+def test_runs_are_typed_records(tmp_path, opener):
     from docent.store import Run
 
-    store = Store.open(tmp_path / "ws")
+    store = opener(tmp_path / "ws")
     run_id = store.create_run("ingest", "paper.pdf", "{}", {"file": "paper.pdf"})
     store.set_run_brief(run_id, '{"sections": []}')
     run = store.run(run_id)
@@ -110,3 +121,21 @@ def test_runs_are_typed_records(tmp_path):
     with pytest.raises(KeyError):
         run["nope"]
     assert run.to_json()["options"] == {"file": "paper.pdf"}
+
+
+def test_a_bad_database_url_is_one_clear_line(tmp_path):
+    with pytest.raises(WorkspaceError, match="cannot use the database") as caught:
+        Store.open(tmp_path / "ws", "postgresql://postgres@127.0.0.1:1/nowhere")
+    assert "\n" not in str(caught.value)
+    with pytest.raises(WorkspaceError, match="not a database Docent can use"):
+        Store.open(tmp_path / "ws", "mongodb://x/y")
+
+
+def test_postgres_schemas_keep_workspaces_apart(tmp_path):
+    with fresh_database() as url:
+        a = Store.open(tmp_path / "a", url, schema="p_a")
+        b = Store.open(tmp_path / "b", f"{url}?schema=p_b")
+        ps = _passages(2)
+        a.save_source(_source(), "x" * 30, ps, [text_sha(p.text) for p in ps])
+        assert a.passage_count() == 2 and b.passage_count() == 0 and b.sources() == []
+        a.close(), b.close()

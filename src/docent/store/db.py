@@ -15,16 +15,17 @@ search indexes cached on disk that they are stale.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from docent.errors import DocentError, WorkspaceError
+from docent.store.engine import describe, make_engine, migrate, sqlite_url, unreachable
 from docent.store.migrations import MIGRATIONS
 from docent.types import (
     ReviewAction,
@@ -121,33 +122,48 @@ def _row_to_passage(row: Sequence) -> Passage:
 
 
 class Store:
-    """A workspace folder: ``docent.db`` (SQLite, migrated) and ``cache/``."""
+    """A workspace: its database (SQLite in the folder, or PostgreSQL), migrated, and the
+    folder's ``cache/`` of derived search indexes."""
 
-    def __init__(self, root: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, root: Path, engine, where: str = "") -> None:
         self.root = root
-        self.conn = conn
+        self.engine = engine
+        self.where = where
+        #: Reads outside a transaction: ``store.conn.execute(sql, args).fetchall()``.
+        self.conn = _Reader(engine)
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
-    def open(cls, root: Path) -> Store:
+    def open(cls, root: Path, database: str | None = None, *, schema: str | None = None) -> Store:
+        """The workspace at ``root``: its own SQLite file, or the ``database`` URL
+        (``postgresql://user@host/db``, optionally in ``schema``) with ``root`` holding only
+        the derived search indexes (``cache/``)."""
         root = Path(root)
         try:
             (root / "cache").mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(root / "docent.db", timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             raise WorkspaceError(
-                f"{root / 'docent.db'}: cannot open the workspace database ({exc})",
+                f"{root}: cannot make the workspace folder ({exc.strerror})",
                 fix="choose another folder with --workspace or DOCENT_WORKSPACE",
             ) from exc
-        store = cls(root, conn)
-        store._migrate()
-        return store
+        url = database or sqlite_url(root / "docent.db")
+        where = str(root / "docent.db") if database is None else describe(url)
+        try:
+            engine = make_engine(url, schema=schema)
+        except WorkspaceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bad URL or a missing driver is one line
+            raise unreachable(url, exc) from exc
+        migrate(engine, MIGRATIONS, where)
+        return cls(root, engine, where)
+
+    @classmethod
+    def from_settings(cls, settings) -> Store:
+        """The workspace the settings name (``DOCENT_DATABASE_URL`` when set)."""
+        return cls.open(settings.workspace, settings.database_url)
 
     def close(self) -> None:
-        self.conn.close()
+        self.engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -159,36 +175,25 @@ class Store:
     def cache_dir(self) -> Path:
         return self.root / "cache"
 
-    def _migrate(self) -> None:
-        try:
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
-            )
-            done = {r[0] for r in self.conn.execute("SELECT name FROM _migrations")}
-            for name, sql in MIGRATIONS:
-                if name in done:
-                    continue
-                with self.conn:
-                    for statement in _split_sql(sql):
-                        self.conn.execute(statement)
-                    self.conn.execute(
-                        "INSERT INTO _migrations(name, applied_at) VALUES (?, ?)",
-                        (name, _now()),
-                    )
-        except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(
-                f"{self.root / 'docent.db'}: not a usable Docent database ({exc})",
-                fix="move it away or use another --workspace",
-            ) from exc
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
+    def keeps_files(self) -> bool:
+        """True when sources' files live in the database (a shared server: a worker on another
+        machine reads them from there), False for a workspace folder on this machine."""
+        return self.dialect != "sqlite"
 
     def migrations(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[_Conn]:
         """One atomic unit: everything inside commits together or not at all."""
-        with self.conn:
-            yield self.conn
+        with self.engine.begin() as conn:
+            yield _Conn(conn)
 
     # -- sources ---------------------------------------------------------------------------
     def sources(self) -> list[Source]:
@@ -226,11 +231,11 @@ class Store:
             conn.execute("DELETE FROM sources WHERE path = ?", (source.path,))
             cur = conn.execute(
                 "INSERT INTO sources(path, kind, title, sha256, size, pages, duration, language,"
-                " bibliography, text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " bibliography, text, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                 (source.path, source.kind.value, source.title, source.sha256, source.size,
                  source.pages, source.duration, source.language, bib, text, _now()),
             )
-            source_id = cur.lastrowid
+            source_id = cur.scalar_one()
             conn.executemany(
                 "INSERT INTO passages(source_id, ordinal, text, text_sha, char_start, char_end,"
                 " page, section, t_start, t_end, chunk, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -299,7 +304,8 @@ class Store:
         """Store vectors (committed at once, so an interrupted ingest keeps what it embedded)."""
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO vectors(model, text_sha, dim, vector) VALUES (?,?,?,?)",
+                "INSERT INTO vectors(model, text_sha, dim, vector) VALUES (?,?,?,?) ON CONFLICT"
+                " (model, text_sha) DO UPDATE SET dim = excluded.dim, vector = excluded.vector",
                 [(model, sha, int(v.shape[0]), np.asarray(v, dtype="<f4").tobytes())
                  for sha, v in items],
             )
@@ -346,7 +352,10 @@ class Store:
     ) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO transcript_windows VALUES (?,?,?,?,?,?)",
+                "INSERT INTO transcript_windows(media_sha, model, window_start, window_end, language,"
+                " segments) VALUES (?,?,?,?,?,?) ON CONFLICT (media_sha, model, window_start)"
+                " DO UPDATE SET window_end = excluded.window_end, language = excluded.language,"
+                " segments = excluded.segments",
                 (media_sha, model, start, end, language, json.dumps(segments, ensure_ascii=False)),
             )
 
@@ -360,12 +369,12 @@ class Store:
             cur = conn.execute(
                 "INSERT INTO llm_calls(run_id, stage, model, messages, options, output,"
                 " prompt_tokens, completion_tokens, seconds, created_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
                 (run_id, stage, model, json.dumps(messages, ensure_ascii=False),
                  json.dumps(options, ensure_ascii=False, default=str), output, prompt_tokens,
                  completion_tokens, seconds, _now()),
             )
-            return int(cur.lastrowid)
+            return int(cur.scalar_one())
 
     def llm_calls(self, run_id: int | None = None) -> list[dict]:
         sql = ("SELECT id, run_id, stage, model, messages, options, output, prompt_tokens,"
@@ -387,11 +396,11 @@ class Store:
         with self.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO runs(kind, assignment, brief, options, status, created_at,"
-                " updated_at) VALUES (?,?,?,?,?,?,?)",
+                " updated_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
                 (kind, assignment, brief, json.dumps(options, sort_keys=True), RunState.running.value,
                  _now(), _now()),
             )
-            return int(cur.lastrowid)
+            return int(cur.scalar_one())
 
     _RUN_KEYS = ("id", "kind", "assignment", "brief", "options", "status", "output", "error",
                  "created_at", "updated_at", "draft", "validation", "progress")
@@ -458,7 +467,8 @@ class Store:
 
     def save_run_section(self, run_id: int, idx: int, data: str) -> None:
         with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO run_sections(run_id, idx, data) VALUES (?,?,?)",
+            conn.execute("INSERT INTO run_sections(run_id, idx, data) VALUES (?,?,?)"
+                         " ON CONFLICT (run_id, idx) DO UPDATE SET data = excluded.data",
                          (run_id, idx, data))
             conn.execute("UPDATE runs SET updated_at = ? WHERE id = ?", (_now(), run_id))
 
@@ -523,15 +533,67 @@ class Store:
     def generation(self) -> int:
         return int(self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
 
-    def _bump(self, conn: sqlite3.Connection) -> None:
-        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
-
-
-def _split_sql(sql: str) -> list[str]:
-    """Statements of a migration (``--`` comments dropped; migrations keep ';' out of strings)."""
-    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    def _bump(self, conn: _Conn) -> None:
+        conn.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+                     " WHERE key = 'generation'")
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _bind(sql: str, args) -> tuple[object, object]:
+    """``?`` placeholders as SQLAlchemy binds: ``(text, {"p0": ..})`` (a list of rows: many)."""
+    parts = sql.split("?")
+    named = parts[0] + "".join(f":p{i}{rest}" for i, rest in enumerate(parts[1:]))
+    return _text(named), args
+
+
+@lru_cache(maxsize=512)
+def _text(sql: str):
+    from sqlalchemy import text
+
+    return text(sql)
+
+
+def _params(args: Sequence) -> dict:
+    return {f"p{i}": (bytes(v) if isinstance(v, memoryview) else v) for i, v in enumerate(args)}
+
+
+class _Result(list):
+    """Rows read at once (the connection is back in the pool before they are used)."""
+
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self) -> list:
+        return list(self)
+
+
+class _Conn:
+    """One connection inside a transaction, with the ``execute(sql, args)`` of DB-API."""
+
+    def __init__(self, conn) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, args: Sequence = ()):
+        clause, _ = _bind(sql, args)
+        return self._conn.execute(clause, _params(args))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+        rows = [_params(r) for r in rows]
+        if rows:
+            clause, _ = _bind(sql, ())
+            self._conn.execute(clause, rows)
+
+
+class _Reader:
+    """Reads, each on a pooled connection of its own, rows fetched before it is returned."""
+
+    def __init__(self, engine) -> None:
+        self._engine = engine
+
+    def execute(self, sql: str, args: Sequence = ()) -> _Result:
+        clause, _ = _bind(sql, args)
+        with self._engine.connect() as conn:
+            return _Result(tuple(r) for r in conn.execute(clause, _params(args)))
