@@ -141,7 +141,7 @@ def ingest(
     if not paths:
         raise DocentError("nothing to ingest", fix="give files, folders or links, or --links "
                           "FILE with one link a line")
-    store = Store.open(settings.workspace)
+    store = Store.from_settings(settings)
     embedder = get_embedder(settings)
     with _progress() as progress:
         results = ingest_and_index(paths, store, settings, embedder, progress,
@@ -172,7 +172,7 @@ def sources(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
 
     from docent.store import Store
 
-    found = Store.open(_settings(workspace).workspace).sources()
+    found = Store.from_settings(_settings(workspace)).sources()
     if as_json:
         _print_json([s.model_dump(mode="json") for s in found])
         return
@@ -207,7 +207,7 @@ def search(
     from docent.store import Store
 
     settings = _settings(workspace)
-    store = Store.open(settings.workspace)
+    store = Store.from_settings(settings)
     if store.passage_count() == 0:
         raise DocentError(f"{settings.workspace}: no sources ingested yet",
                           fix="run `docent ingest PATH` first")
@@ -337,7 +337,7 @@ def write(
     settings = _settings(workspace)
     text = _read_assignment(assignment)
     formats = _formats(fmt, out_path)
-    store = Store.open(settings.workspace)
+    store = Store.from_settings(settings)
     embedder = get_embedder(settings)
     with _progress() as progress:
         if source:
@@ -404,7 +404,7 @@ def render(
 
     settings = _settings(workspace)
     formats = _formats(fmt, out_path)
-    store = Store.open(settings.workspace)
+    store = Store.from_settings(settings)
     if run is None:
         done = [r for r in store.runs("write") if r.draft]
         if not done:
@@ -427,7 +427,7 @@ def runs(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     from docent.types import ValidationReport
     from docent.store import Store
 
-    store = Store.open(_settings(workspace).workspace)
+    store = Store.from_settings(_settings(workspace))
     rows: list[list[str]] = []
     records: list[dict] = []
     for r in store.runs():
@@ -528,130 +528,6 @@ def _ingest_or_exit(paths: list[str], store, settings: Settings, embedder, progr
 
 
 @app.command()
-def check(
-    report: Annotated[Path, typer.Argument(help="The report to check: Markdown, text, Word "
-                                           "(.docx) or HTML.")],
-    source: Annotated[list[str] | None, typer.Option(
-        "--source", "-s", help="A source to ingest first (file, folder or URL); repeatable.")]
-    = None,
-    assignment: Annotated[str | None, typer.Option(
-        "--assignment", "-a", help="The assignment (text or .txt/.md file): adds the "
-        "structure and length checks.")] = None,
-    json_out: Annotated[Path | None, typer.Option(
-        "--json", help="Write the validation report as JSON here; - prints it to stdout "
-        "(then stdout holds only the JSON and the summary goes to stderr).")] = None,
-    md_out: Annotated[Path | None, typer.Option(
-        "--md", help="Write the readable validation report here (default: print it).")] = None,
-    html_out: Annotated[Path | None, typer.Option(
-        "--html", help="Write the checked report as an HTML page here: every sentence marked, "
-        "with its located evidence a click away.")] = None,
-    no_judge: Annotated[bool, typer.Option(
-        "--no-judge", help="Skip the model's support verdicts (structure, citations, "
-        "bibliography and provenance only).")] = False,
-    strict: Annotated[bool, typer.Option(
-        "--strict", help="Also exit 1 when any cited sentence is unverified (the judge could "
-        "not establish that its passage supports it); without it only errors fail.")] = False,
-    workspace: WorkspaceOpt = None,
-) -> None:
-    """Check a report written by anyone against its sources; exit 1 if errors remain.
-
-    Prints "verified N of M cited sentences (U unverified, P partly, X not supported)"; a
-    sentence the judge could not verify is unverified, never supported: check those yourself
-    (they are listed in the validation report).
-
-    Example: docent check report.md -s examples/sources/papers/alce-2305.14627.pdf -a examples/assignments/reading-report-zh.txt --json validation.json
-
-    A chatbot's report handed in as Word, with a page to read it by: docent check submission.docx -s word2vec.pdf --html checked.html
-
-    Every sentence gets the place in the sources that states it (page and quote, the runner-up
-    too); a sentence is red only with a reason you can check (a number or a term the source
-    never states), otherwise verified or unverified.
-
-    For scripts (the validation report as JSON on stdout): docent check report.md --json - | jq .summary
-
-    Strict gate (exit 1 on errors or on any unverified sentence): docent check report.md -s paper.pdf --strict
-    """
-    from docent.brief import parse_brief
-    from docent.check import to_markdown as validation_markdown
-    from docent.check import validate
-    from docent.index import Retriever, get_embedder
-    from docent.store import Store
-
-    from docent.check.report_file import read_report
-
-    settings = _settings(workspace)
-    markdown = read_report(report)
-    brief = parse_brief(_read_assignment(assignment), fallback=settings_fallback(settings)) \
-        if assignment else None
-    store = Store.open(settings.workspace)
-    embedder = get_embedder(settings)
-    with _progress() as progress:
-        if source:
-            _ingest_or_exit(list(source), store, settings, embedder, progress)
-        if store.passage_count() == 0:
-            raise DocentError(f"{settings.workspace}: no sources to check against",
-                              fix="give them with --source PATH")
-        retriever = Retriever(store, settings, embedder)
-        retriever.ensure(progress)
-        judge = None
-        if not no_judge:
-            from docent.check.judge import get_judge
-
-            judge = get_judge(settings, embedder=embedder)
-        result = validate(markdown, store, judge, report_name=str(report), brief=brief,
-                          retriever=retriever, embedder=embedder, progress=progress)
-    from docent.review import carry_over, save_check_run, strict_ok, summarize
-
-    run_id = save_check_run(store, report, markdown, result,
-                            brief.model_dump_json() if brief is not None else "")
-    carried = carry_over(store, run_id, result, report)
-    decisions = store.reviews(run_id)
-    readable = validation_markdown(result)
-    json_stdout = json_out is not None and str(json_out) == "-"
-    if json_stdout:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-        sys.stdout.flush()
-    elif json_out:
-        try:
-            json_out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
-        except OSError as exc:
-            raise DocentError(f"{json_out}: cannot write the validation report "
-                              f"({exc.strerror})", fix="give a writable path, or - for stdout"
-                              ) from exc
-    if html_out:
-        from docent.render.checked import render_checked
-
-        try:
-            html_out.write_text(render_checked(result, title=report.name), encoding="utf-8")
-        except OSError as exc:
-            raise DocentError(f"{html_out}: cannot write the page ({exc.strerror})",
-                              fix="give a writable path") from exc
-    if md_out:
-        md_out.write_text(readable, encoding="utf-8")
-    elif not json_stdout:
-        out.print(readable, markup=False, highlight=False, soft_wrap=True)
-    s = result.summary
-    (err if json_stdout else out).print(
-        f"{s.verified_line()}; {s.errors} errors, {s.warnings} warnings", highlight=False,
-        soft_wrap=True)
-    if decisions:
-        err.print(f"run {run_id}: {carried} decisions of your earlier review carried over "
-                  f"({summarize(result, decisions).line()})", highlight=False, soft_wrap=True)
-    else:
-        err.print(f"run {run_id}: review it with `docent review {run_id}` (or in `docent "
-                  "serve`)", highlight=False, soft_wrap=True)
-    reviewed_ok = strict_ok(result, decisions) if decisions else None
-    if reviewed_ok is None and result.ok and not result.ok_strict:
-        _unverified_note(result, md_out or ("the JSON on stdout" if json_stdout else None),
-                         strict)
-    if reviewed_ok is not None:  # the reader's decisions settle what they decided
-        if not reviewed_ok and (strict or not result.ok):
-            raise typer.Exit(1)
-    elif not result.ok or (strict and not result.ok_strict):
-        raise typer.Exit(1)
-
-
-@app.command()
 def review(
     run: Annotated[int, typer.Argument(help="The run to review (see docent runs).")],
     set_: Annotated[list[str] | None, typer.Option(
@@ -690,7 +566,7 @@ def review(
     from docent.store import Store
     from docent.types import ValidationReport
 
-    store = Store.open(_settings(workspace).workspace)
+    store = Store.from_settings(_settings(workspace))
     record = store.run(run)
     if record is None or not record.validation:
         raise DocentError(f"run {run}: no such finished run in this workspace",
@@ -795,6 +671,62 @@ def serve(
                f"(projects in {root}; Ctrl-C stops, unfinished runs resume at the next start)")
 
 
+@app.command("model-server", context_settings={"allow_extra_args": True,
+                                               "ignore_unknown_options": True})
+def model_server(
+    ctx: typer.Context,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="An embedded model name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b) "
+        "or a GGUF path (default: DOCENT_LLM_MODEL).", show_default=False)] = None,
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on (0.0.0.0: every interface, for other "
+        "machines).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+    = 8600,
+    threads: Annotated[int | None, typer.Option(
+        "--threads", min=1, help="CPU threads (default: DOCENT_LLM_THREADS or all cores).",
+        show_default=False)] = None,
+    ctx_tokens: Annotated[int | None, typer.Option(
+        "--ctx", min=512, help="Context window in tokens (default: DOCENT_LLM_CTX).",
+        show_default=False)] = None,
+    logprobs: Annotated[bool, typer.Option(
+        "--logprobs/--no-logprobs", help="Keep every token's logits so the judge can read "
+        "P(Yes) (--no-logprobs: faster, for a server only writers use).")] = True,
+    api_key: Annotated[str | None, typer.Option(
+        "--api-key", envvar="DOCENT_MODEL_SERVER_API_KEY", show_default=False,
+        help="Require this key of every request (workers: DOCENT_LLM_API_KEY).")] = None,
+) -> None:
+    """Serve one model to many workers (llama.cpp's OpenAI-compatible server).
+
+    Prints the settings each worker needs. Arguments after -- go to llama_cpp.server.
+
+    Example: docent model-server --model qwen2.5-coder-1.5b --host 0.0.0.0 --port 8600
+    """
+    from docent.llm.server import check_port_free, check_server_installed, run_server, \
+        server_argv, worker_settings
+
+    settings = Settings()
+    check_server_installed()
+    check_port_free(host, port)
+    argv = server_argv(model or settings.llm_model, settings, host=host, port=port,
+                       threads=threads, ctx=ctx_tokens, logprobs=logprobs, extra=ctx.args)
+    name = argv[argv.index("--model_alias") + 1]
+    gguf = argv[argv.index("--model") + 1]
+    n_threads, n_ctx = argv[argv.index("--n_threads") + 1], argv[argv.index("--n_ctx") + 1]
+    workers = worker_settings(argv, api_key=bool(api_key))
+    err.print(f"model server: {name} ({gguf}), {n_threads} threads, context {n_ctx} tokens",
+              highlight=False, soft_wrap=True, markup=False)
+    err.print(f"workers: {workers}", highlight=False, soft_wrap=True, markup=False)
+    judge = worker_settings(argv, api_key=bool(api_key), judge=True)
+    err.print(f"or as the judge only: {judge}" + ("" if logprobs else
+              " (without --logprobs the judge asks for a JSON verdict)"),
+              highlight=False, soft_wrap=True, markup=False)
+    if not api_key and host not in ("127.0.0.1", "localhost", "::1", "[::1]"):
+        err.print(f"note: anyone who can reach port {port} can use the model; --api-key "
+                  "requires a key", highlight=False, soft_wrap=True, markup=False)
+    run_server(argv, api_key=api_key)
+
+
 def _read_assignment(value: str) -> str:
     path = Path(value)
     if len(value) < 4096 and path.suffix.lower() in (".txt", ".md") :
@@ -825,5 +757,9 @@ def main() -> None:
         sys.exit(2)
 
 
-if __name__ == "__main__":
-    main()
+from docent import cli_jobs as _cli_jobs  # noqa: E402,F401 - registers check and worker
+
+if __name__ == "__main__":  # `python -m docent.cli`: the module whose app has every command
+    from docent.cli import main as _main
+
+    _main()

@@ -27,6 +27,12 @@ class Settings(BaseSettings):
 
     workspace: Path = Field(Path("docent-workspace"), description="workspace folder")
     debug: bool = Field(False, description="show tracebacks instead of one-line errors")
+    database_url: str | None = Field(
+        None, description="the workspace in a database server (postgresql://user@host/db); "
+        "default: docent.db (SQLite) in the workspace folder")
+    queue_url: str | None = Field(
+        None, description="the job queue's broker (redis://host:6379/0 or amqp://host): jobs go "
+        "to `docent worker` processes; default: run them in this process")
 
     # --- dense embeddings -------------------------------------------------------------------
     embedder: str = Field(
@@ -88,6 +94,18 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL (.../v1)")
     llm_api_key: SecretStr | None = Field(None)
     llm_timeout: float = Field(300.0)
+    # the support judge (`docent check`, validation in `docent write`) may be another model,
+    # e.g. a course's strongest one on its own server; each unset one is the writer's setting
+    # (the API key only while the judge talks to the writer's endpoint)
+    judge_llm: str | None = Field(None, description="provider of the judge (default DOCENT_LLM)")
+    judge_model: str | None = Field(None, description="the judge's model (default "
+                                    "DOCENT_LLM_MODEL): an embedded name, a GGUF path, or the "
+                                    "model name at its endpoint")
+    judge_base_url: str | None = Field(None, description="the judge's OpenAI-compatible base "
+                                       "URL (default DOCENT_LLM_BASE_URL)")
+    judge_api_key: SecretStr | None = Field(None, description="API key for the judge's "
+                                            "endpoint (default DOCENT_LLM_API_KEY at the "
+                                            "writer's endpoint)")
 
     # --- chunking and retrieval -------------------------------------------------------------
     search_top: int = Field(10, ge=1, le=200)

@@ -8,7 +8,7 @@ from tests.services import fresh_database
 
 
 MIGRATIONS = ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs",
-              "m005_run_results", "m006_reviews"]
+              "m005_run_results", "m006_reviews", "m007_jobs"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -139,3 +139,28 @@ def test_postgres_schemas_keep_workspaces_apart(tmp_path):
         a.save_source(_source(), "x" * 30, ps, [text_sha(p.text) for p in ps])
         assert a.passage_count() == 2 and b.passage_count() == 0 and b.sources() == []
         a.close(), b.close()
+
+
+def test_a_run_is_claimed_once_and_again_when_its_worker_dies(tmp_path, opener):
+    store = opener(tmp_path / "ws")
+    run = store.create_run("check", "a.md", "", {})
+    store.set_run_status(run, "queued")
+    assert store.claim_run(run, "w1") == "claimed"
+    assert store.claim_run(run, "w2") == "busy"  # w1 is alive
+    assert store.heartbeat(run, "w1") and not store.heartbeat(run, "w2")
+    assert store.orphaned_runs(["check"], stale=30) == []
+    # w1 falls silent: after `stale` seconds the run is orphaned and w2 takes it over
+    assert store.orphaned_runs(["check"], stale=-1) == [run]
+    assert store.claim_run(run, "w2", stale=-1) == "claimed"
+    assert not store.heartbeat(run, "w1") and store.run_attempts(run) == 2
+    store.set_run_status(run, "done")
+    assert store.claim_run(run, "w3", stale=-1) == "settled"
+    assert store.claim_run(run + 100, "w3") == "settled"
+
+
+def test_files_are_kept_by_hash(tmp_path, opener):
+    store = opener(tmp_path / "ws")
+    data = bytes(range(256)) * 10
+    store.put_file("ab", "paper.pdf", data)
+    store.put_file("ab", "again.pdf", data)  # the same content is kept once
+    assert store.file("ab") == data and store.file("cd") is None
