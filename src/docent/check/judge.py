@@ -31,8 +31,11 @@ No packaged NLI model runs offline here, so the judge is built from what does ru
    quantity (:func:`docent.text.lost_qualifiers`: "about", "increase", "less"), is at best
    unverified.
 
-Any other provider (an OpenAI-compatible endpoint, a user's stronger model) is asked for
-constrained JSON output instead (``{"verdict": ...}``), so every provider works.
+An OpenAI-compatible endpoint that returns ``top_logprobs`` (``docent model-server``, vLLM)
+gives ``P(Yes)`` but not the claim tokens' probabilities: a calibration that weighs their gains
+then never says "supported" (:attr:`Features.gains_measured`; one weighing P(Yes) alone is
+unaffected). Any other provider (an endpoint without logprobs, a user's stronger model) is
+asked for constrained JSON output instead (``{"verdict": ...}``), so every provider works.
 
 Usage::
 
@@ -179,6 +182,19 @@ class Calibration:
     def score(self, f: Features) -> float:
         return self._weighed(feature_vector(f, self.mean_cov))
 
+    def weighs_gains(self) -> bool:
+        """Whether the score depends on the claim tokens' gains (their log-probabilities)."""
+        return any(self.w.get(name) for name in ("min_gain", "low2_gain", "mean_gain"))
+
+    def best_case(self, f: Features) -> float:
+        """The highest score ``f`` could have whatever its unmeasured gains: the least gain at
+        most :data:`GAIN_CEILING`; any other gain weighed is unbounded (1.0)."""
+        if self.w.get("low2_gain") or self.w.get("mean_gain") or self.w.get("min_gain", 0) < 0:
+            return 1.0
+        x = feature_vector(f, self.mean_cov)
+        x["min_gain"] = GAIN_CEILING
+        return self._weighed(x)
+
     def _weighed(self, x: dict[str, float]) -> float:
         z = sum(w * x.get(name, 0.0) for name, w in self.w.items())
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
@@ -188,6 +204,15 @@ class Calibration:
         number the passages never state is not supported; a Latin-script name the passages
         never mention, or the authors credited with what a lecture, a document or the related
         work says, is at best unverified."""
+        if not f.gains_measured and self.weighs_gains():
+            # the model gave no probabilities of the claim's tokens (an OpenAI-compatible
+            # endpoint): "supported" cannot be established; the score is the most any gain
+            # could make it, and "not supported" only when even that falls short
+            score = self.best_case(f)
+            if unstated_numbers(claim, passages):
+                return Verdict.not_supported, min(score, 0.1)
+            return (Verdict.not_supported if score < self.unverified_at
+                    else Verdict.unverified), score
         score = self.score(f)
         if unstated_numbers(claim, passages):
             return Verdict.not_supported, min(score, 0.1)
@@ -498,6 +523,9 @@ class Features:
     credits_speaker: bool = False
     roles: list[str] = field(default_factory=list)
     others_work: bool = False  # the best evidence credits someone else (et al., a citation)
+    # False when the model gave P(Yes) but no probabilities of the claim's tokens (an
+    # OpenAI-compatible endpoint): lp_ev/lp_base are empty, the gains unknown, not zero
+    gains_measured: bool = True
     # across languages: the claim translated into the evidence's language by the judge model,
     # and the word coverage above measured on that translation
     translation: str | None = None
@@ -586,15 +614,17 @@ class ModelJudge:
         f = Features(
             p_parts=p, p_full=p,
             cov_best=None if cross else cov_best, cov_all=None if cross else cov_all,
-            lp_ev=scores.span if scores else [],
+            lp_ev=(scores.span or []) if scores else [],
             missing_numbers=len(unstated_numbers(claim, passages)),
             missing_terms=len(missing_terms(claim, passages)),
             latin_terms=len(latin_terms(claim)),
             credits_authors=bool(_AUTHORS.search(claim)),
             credits_speaker=bool(_SPEAKER.search(claim)),
             roles=roles, others_work=bool(_OTHERS.search(best_text)), best=best,
+            gains_measured=scores is None or scores.span is not None,
         )
-        if base is True or callable(base) and base(f):
+        # without the claim tokens' probabilities the baseline pass would measure nothing
+        if f.gains_measured and (base is True or callable(base) and base(f)):
             baseline = self.model.token_scores(_messages(claim, [], words), span=claim)
             f.lp_base = baseline.span if baseline else []
         if cross and self.translate_claims:
@@ -674,8 +704,8 @@ def _calibration_for(name: str) -> Calibrations:
 
 def get_judge(settings: Settings, embedder: Embedder | None = None, *,
               role: str = "judge") -> Judge:
-    """The configured judge model (``role="judge"``, or ``"small"`` for quick runs) with
-    evidence alignment."""
+    """The configured judge model (``role="judge"``: the ``DOCENT_JUDGE_*`` settings where set,
+    else the writer's; or ``"small"`` for quick runs) with evidence alignment."""
     from docent.llm import get_model
 
     return ModelJudge(get_model(settings, role=role), embedder)

@@ -64,6 +64,7 @@ def make_app(queue_url: str):
         # finds a dead worker's run much sooner, the claim keeps a live one's from running twice.
         broker_transport_options={"visibility_timeout": 3600},
         worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,
         worker_send_task_events=False,
         worker_cancel_long_running_tasks_on_connection_loss=False,
     )

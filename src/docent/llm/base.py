@@ -33,7 +33,9 @@ class Message:
 class TokenScores:
     """What :meth:`ChatModel.token_scores` read from one forward pass."""
 
-    span: list[float]  # log-probability of each token of the span
+    # log-probability of each token of the span; None when the provider cannot read the
+    # prompt's own tokens (an OpenAI-compatible endpoint gives only the reply's)
+    span: list[float] | None
     answers: list[float]  # probability of each answer, summing to 1
 
 
@@ -92,8 +94,9 @@ class ChatModel(ABC):
         * ``answers``: the probability of each answer as the reply's first token, normalised
           over the answers (each answer: its spellings, e.g. ``["Yes", "yes"]``).
 
-        None when the provider exposes no token probabilities (an OpenAI-compatible endpoint):
-        the judge then asks for a JSON verdict instead.
+        None when the provider exposes no token probabilities: the judge then asks for a JSON
+        verdict instead. An OpenAI-compatible endpoint that returns ``top_logprobs`` answers
+        ``answers`` only, with ``span`` None (not measured).
         """
         return None
 

@@ -5,6 +5,10 @@ Usage::
 
     register_provider("scripted", lambda settings, role: MyScriptedModel())
     get_model(Settings(llm="scripted"))
+
+The judge may be another model, elsewhere (``DOCENT_JUDGE_LLM``, ``DOCENT_JUDGE_MODEL``,
+``DOCENT_JUDGE_BASE_URL``, ``DOCENT_JUDGE_API_KEY``): for ``role="judge"`` every provider is
+handed settings whose ``llm*`` fields are the judge's (:func:`settings_for`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from docent.registry import Registry
 if TYPE_CHECKING:
     from docent.config import Settings
 
-__all__ = ["PROVIDERS", "register_provider", "get_model", "providers"]
+__all__ = ["PROVIDERS", "get_model", "providers", "register_provider", "settings_for"]
 
 ModelFactory = Callable[["Settings", str], ChatModel]
 
@@ -41,5 +45,36 @@ def providers() -> list[str]:
     return PROVIDERS.names()
 
 
+def settings_for(settings: Settings, role: str) -> Settings:
+    """``settings`` as the model of ``role`` sees them: for the judge, ``llm``, ``llm_model``,
+    ``llm_base_url`` and ``llm_api_key`` replaced by the ``judge_*`` settings that are set.
+    The writer's API key goes with the judge only to the writer's endpoint.
+
+    >>> from docent.config import Settings
+    >>> s = Settings(llm="openai", llm_base_url="http://gpu:8600/v1", llm_model="small",
+    ...              llm_api_key="k", judge_model="big", judge_base_url="http://gpu:8601/v1")
+    >>> j = settings_for(s, "judge")
+    >>> j.llm, j.llm_model, j.llm_base_url, j.llm_api_key
+    ('openai', 'big', 'http://gpu:8601/v1', None)
+    >>> settings_for(s, "writer") is s, settings_for(Settings(llm_model="m"), "judge").llm_model
+    (True, 'm')
+    """
+    if role != "judge":
+        return settings
+    update: dict = {}
+    if settings.judge_llm:
+        update["llm"] = settings.judge_llm
+    if settings.judge_model:
+        update["llm_model"] = settings.judge_model
+    if settings.judge_base_url and settings.judge_base_url != settings.llm_base_url:
+        update["llm_base_url"] = settings.judge_base_url
+        update["llm_api_key"] = settings.judge_api_key
+    elif settings.judge_api_key:
+        update["llm_api_key"] = settings.judge_api_key
+    return settings.model_copy(update=update) if update else settings
+
+
 def get_model(settings: Settings, role: str = "writer") -> ChatModel:
+    """The model for ``role`` ("writer", "judge" or "small") from its provider."""
+    settings = settings_for(settings, role)
     return PROVIDERS.get(settings.llm)(settings, role)
