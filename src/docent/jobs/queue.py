@@ -38,6 +38,8 @@ TASK = "docent.run_job"
 JOB_KINDS = ("check", "write")
 #: A worker silent this long (no heartbeat) is taken for dead: its run is claimed again.
 STALE_SECONDS = float(os.environ.get("DOCENT_JOB_STALE", "30"))
+#: A run queued this long with no worker on it: its message may be lost (a broker restarted).
+REQUEUE_SECONDS = float(os.environ.get("DOCENT_JOB_REQUEUE", "60"))
 _BEAT_SECONDS = max(1.0, STALE_SECONDS / 6)
 _SWEEP_SECONDS = max(2.0, STALE_SECONDS / 2)
 
@@ -127,13 +129,20 @@ def open_job_store(settings: Settings, schema: str | None):
 
 def execute(settings: Settings, run_id: int, schema: str | None = None, *, models=None,
             log=print) -> str:
-    """Run one job here: ``"done"``, ``"failed"``, ``"settled"`` (nothing to do) or ``"busy"``
-    (a live worker holds it). ``models`` caches the embedder and judge across jobs."""
+    """Run one job here: ``"done"``, ``"failed"``, ``"settled"`` (nothing to do), ``"busy"``
+    (a live worker holds it) or ``"retry"`` (the database went away: run it again soon).
+    ``models`` caches the embedder and judge across jobs."""
+    from sqlalchemy.exc import DBAPIError
+
     from docent.types import RunState
 
     models = models if models is not None else {}
     worker = worker_name()
-    store = open_job_store(settings, schema)
+    try:
+        store = open_job_store(settings, schema)
+    except WorkspaceError as exc:
+        log(f"run {run_id}: {exc}; trying again")
+        return "retry"
     try:
         state = store.claim_run(run_id, worker, stale=STALE_SECONDS)
         if state != "claimed":
@@ -159,6 +168,14 @@ def execute(settings: Settings, run_id: int, schema: str | None = None, *, model
             except JobLost:
                 log(f"run {run_id}: no longer this worker's (cancelled or taken over)")
                 return "settled"
+            except DBAPIError as exc:
+                if exc.connection_invalidated or _is_disconnect(exc):
+                    log(f"run {run_id}: lost the database ({_first_line(exc)}); trying again")
+                    return "retry"
+                store.set_run_status(run_id, RunState.failed,
+                                     error=f"database error: {_first_line(exc)}")
+                log(f"run {run_id}: failed: {_first_line(exc)}")
+                return "failed"
             except DocentError as exc:
                 store.set_run_status(run_id, RunState.failed, error=" ".join(str(exc).split()))
                 log(f"run {run_id}: failed: {exc}")
@@ -172,8 +189,21 @@ def execute(settings: Settings, run_id: int, schema: str | None = None, *, model
                 return "failed"
         log(f"run {run_id}: done in {time.monotonic() - started:.1f} s")
         return "done"
+    except DBAPIError as exc:  # claiming or marking failed: the database is away
+        log(f"run {run_id}: lost the database ({_first_line(exc)}); trying again")
+        return "retry"
     finally:
         store.close()
+
+
+def _is_disconnect(exc) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
 
 
 def _embedder(settings: Settings, models: dict):
@@ -209,7 +239,7 @@ def _write(settings: Settings, store, run, models: dict, progress) -> None:
 
 
 def sweep(app, settings: Settings, schemas: list[str | None] | None = None, *,
-          queued_for: float = 60.0, stale: float = STALE_SECONDS) -> list[int]:
+          queued_for: float = REQUEUE_SECONDS, stale: float = STALE_SECONDS) -> list[int]:
     """Send again the jobs of runs a broker lost or a dead worker held; their ids."""
     sent = []
     for schema in schemas or [None]:
@@ -238,6 +268,8 @@ def worker_main(settings: Settings, *, concurrency: int = 1, log=print) -> None:
         state = execute(settings, run_id, schema, models=models, log=log)
         if state == "busy":  # held by a worker that may have died: look again once it is stale
             raise self.retry(countdown=STALE_SECONDS, max_retries=None)
+        if state == "retry":  # the database went away a moment: the job runs again
+            raise self.retry(countdown=3, max_retries=None)
         return state
 
     stop = threading.Event()

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from docent.errors import DocentError, WorkspaceError
+from docent.store.accounts import AccountsMixin
 from docent.store.engine import describe, make_engine, migrate, sqlite_url, unreachable
 from docent.store.migrations import MIGRATIONS
 from docent.types import (
@@ -121,7 +122,7 @@ def _row_to_passage(row: Sequence) -> Passage:
     )
 
 
-class Store:
+class Store(AccountsMixin):
     """A workspace: its database (SQLite in the folder, or PostgreSQL), migrated, and the
     folder's ``cache/`` of derived search indexes."""
 
@@ -480,16 +481,17 @@ class Store:
     def claim_run(self, run_id: int, worker: str, *, stale: float = 30.0) -> str:
         """Take ``run_id`` for ``worker``, atomically: ``"claimed"`` when it was queued, or
         running under a worker silent for ``stale`` seconds (it died: the job runs again);
-        ``"busy"`` when a live worker holds it; ``"settled"`` when it is done, failed or
+        ``"busy"`` when another live worker holds it (the same worker takes it back: a job
+        retried after a lost database connection); ``"settled"`` when it is done, failed or
         cancelled, or missing (a job delivered twice does nothing the second time)."""
         now = _now()
         cutoff = _ago(stale)
         with self.transaction() as conn:
             row = conn.execute(
                 "UPDATE runs SET status = 'running', worker = ?, heartbeat = ?, updated_at = ?,"
-                " attempts = attempts + 1 WHERE id = ? AND (status = 'queued' OR"
-                " (status = 'running' AND (heartbeat IS NULL OR heartbeat < ?))) RETURNING id",
-                (worker, now, now, run_id, cutoff)).fetchone()
+                " attempts = attempts + 1 WHERE id = ? AND (status = 'queued' OR (status = 'running'"
+                " AND (heartbeat IS NULL OR heartbeat < ? OR worker = ?))) RETURNING id",
+                (worker, now, now, run_id, cutoff, worker)).fetchone()
             if row is not None:
                 return "claimed"
             state = conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
