@@ -646,8 +646,12 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
     = 8765,
     allow_remote: Annotated[bool, typer.Option(
-        "--allow-remote", help="Allow a non-loopback --host (the app has no login: anyone who "
-        "can reach it can read and change the projects).")] = False,
+        "--allow-remote", help="Allow a non-loopback --host (needs --accounts: anyone who can "
+        "reach the app must log in).")] = False,
+    accounts: Annotated[bool, typer.Option(
+        "--accounts", help="People log in: a teacher makes a course, students join it with its "
+        "code and see only their own projects (needed with --allow-remote or "
+        "DOCENT_DATABASE_URL).")] = False,
     max_upload_mb: Annotated[int, typer.Option(
         "--max-upload-mb", min=1, help="Largest accepted upload, in MB.")] = 500,
     workspace: WorkspaceOpt = None,
@@ -661,14 +665,26 @@ def serve(
 
     if not is_loopback(host) and not allow_remote:
         raise DocentError(f"--host {host}: not a loopback address",
-                          fix="the app has no login; add --allow-remote to serve it anyway")
+                          fix="the app has no login; add --allow-remote --accounts to serve it "
+                          "anyway, with accounts")
     settings = _settings(workspace)
+    if not accounts and (allow_remote or settings.database_url):
+        why = "--allow-remote" if allow_remote else "a database server (DOCENT_DATABASE_URL)"
+        raise DocentError(f"{why} needs --accounts: the app would have no login",
+                          fix="add --accounts: a teacher signs up first, students join with "
+                          "the course code")
     root = settings.workspace / "projects"
     web_app = create_app(root, settings, max_upload=max_upload_mb * MB,
-                         allow_remote=allow_remote)
+                         allow_remote=allow_remote, accounts=accounts)
     shown = f"[{host.strip('[]')}]" if ":" in host else host
-    run_server(web_app, host=host, port=port, banner=f"Docent: http://{shown}:{port}/  "
-               f"(projects in {root}; Ctrl-C stops, unfinished runs resume at the next start)")
+    banner = (f"Docent: http://{shown}:{port}/  (projects in {root}; Ctrl-C stops, unfinished "
+              "runs resume at the next start)")
+    if accounts:
+        people = web_app.state.accounts
+        banner += ("\naccounts: " + (f"{people.store.user_count()} so far" if
+                                     people.store.user_count() else "none yet")
+                   + f"; a teacher signs up with the invite {people.invite()} (7 days)")
+    run_server(web_app, host=host, port=port, banner=banner)
 
 
 @app.command("model-server", context_settings={"allow_extra_args": True,

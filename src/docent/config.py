@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     queue_url: str | None = Field(
         None, description="the job queue's broker (redis://host:6379/0 or amqp://host): jobs go "
         "to `docent worker` processes; default: run them in this process")
+    secret_key: SecretStr | None = Field(
+        None, description="signs the web app's session cookies and teacher invites (docent "
+        "serve --accounts); default: a random key kept in the workspace folder's secret.key")
 
     # --- dense embeddings -------------------------------------------------------------------
     embedder: str = Field(

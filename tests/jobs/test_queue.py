@@ -44,7 +44,7 @@ def _reports(folder: Path, n: int, paragraphs_each: int = 2) -> list[Path]:
 
 def _env(tmp: Path, db: str, queue: str, name: str) -> dict:
     env = dict(os.environ, DOCENT_DATABASE_URL=db, DOCENT_QUEUE_URL=queue,
-               DOCENT_WORKSPACE=str(tmp / name), DOCENT_JOB_STALE="6", DOCENT_JOB_REQUEUE="4",
+               DOCENT_WORKSPACE=str(tmp / name), DOCENT_JOB_STALE="10", DOCENT_JOB_REQUEUE="4",
                PYTHONUNBUFFERED="1")
     env.pop("DOCENT_DEBUG", None)
     return env

@@ -8,7 +8,7 @@ from tests.services import fresh_database
 
 
 MIGRATIONS = ["m001_initial", "m002_transcripts", "m003_llm_calls", "m004_runs",
-              "m005_run_results", "m006_reviews", "m007_jobs"]
+              "m005_run_results", "m006_reviews", "m007_jobs", "m008_accounts"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -164,3 +164,60 @@ def test_files_are_kept_by_hash(tmp_path, opener):
     store.put_file("ab", "paper.pdf", data)
     store.put_file("ab", "again.pdf", data)  # the same content is kept once
     assert store.file("ab") == data and store.file("cd") is None
+
+
+def test_accounts_courses_and_who_sees_which_project(tmp_path, opener):
+    from docent.store import AccountExists
+
+    store = opener(tmp_path / "ws")
+    assert store.user_count() == 0
+    teacher = store.create_user("t@uni.edu", "T", "hash-t", "teacher")
+    ann = store.create_user("ann@uni.edu", "Ann", "hash-a", "student")
+    bob = store.create_user("bob@uni.edu", "Bob", "hash-b", "student")
+    other = store.create_user("o@uni.edu", "O", "hash-o", "teacher")
+    with pytest.raises(AccountExists):
+        store.create_user("ann@uni.edu", "Ann 2", "h", "student")
+    assert store.user_count() == 4 and store.user_by_email("ann@uni.edu") == ann
+    assert "hash-a" not in repr(ann)  # the hash is kept out of logs
+    course = store.create_course("Reading", "ABCD2345", teacher.id, "Write a report")
+    with pytest.raises(AccountExists):
+        store.create_course("Again", "ABCD2345", teacher.id)
+    assert store.course_by_code("ABCD2345") == course and store.course_by_code("X") is None
+    store.join_course(course.id, ann.id)
+    store.join_course(course.id, ann.id)  # joining twice changes nothing
+    store.join_course(course.id, bob.id)
+    assert [u.name for u in store.course_members(course.id)] == ["Ann", "Bob"]
+    assert store.courses_joined(ann.id) == [course] == store.courses_taught(teacher.id)
+    store.set_project_owner("u2-ann", ann.id, course.id)
+    store.set_project_owner("u3-bob", bob.id)  # no course: still the course teacher's to read
+    store.set_project_owner("u1-sources", teacher.id, course.id)  # the course's sources
+    store.set_project_owner("u4-own", other.id)
+    seen = lambda user: {(a.slug, a.writable) for a in store.visible_projects(user.id)}  # noqa
+    assert seen(ann) == {("u2-ann", True), ("u1-sources", False)}
+    assert seen(bob) == {("u3-bob", True), ("u1-sources", False)}
+    assert seen(teacher) == {("u1-sources", True), ("u2-ann", False), ("u3-bob", False)}
+    assert seen(other) == {("u4-own", True)}
+    assert store.project_access(bob.id, "u2-ann") is None
+    assert store.project_access(ann.id, "nope") is None
+    access = store.project_access(teacher.id, "u2-ann")
+    assert (access.owner_name, access.course_id, access.writable) == ("Ann", course.id, False)
+    assert store.owned_projects(ann.id) == ["u2-ann"] and store.project_owner("u3-bob") == bob.id
+
+
+def test_sessions_end_and_login_failures_are_counted(tmp_path, opener):
+    store = opener(tmp_path / "ws")
+    user = store.create_user("a@b.cd", "A", "h1", "student")
+    assert user.session_epoch == 0
+    store.end_sessions(user.id)
+    store.set_password_hash(user.id, "h2")
+    again = store.user(user.id)
+    assert again.session_epoch == 1 and again.password_hash == "h2"
+    assert store.login_failures("k", 900) == (0, None)
+    for _ in range(3):
+        store.add_login_failure("k")
+    store.add_login_failure("other")
+    count, oldest = store.login_failures("k", 900)
+    assert count == 3 and oldest is not None
+    assert store.login_failures("k", -1)[0] == 0  # outside the window
+    store.clear_login_failures("k")
+    assert store.login_failures("k", 900)[0] == 0 and store.login_failures("other", 900)[0] == 1

@@ -240,18 +240,43 @@ def _write(settings: Settings, store, run, models: dict, progress) -> None:
 
 def sweep(app, settings: Settings, schemas: list[str | None] | None = None, *,
           queued_for: float = REQUEUE_SECONDS, stale: float = STALE_SECONDS) -> list[int]:
-    """Send again the jobs of runs a broker lost or a dead worker held; their ids."""
+    """Send again the jobs of runs a dead worker held, and of runs queued for ``queued_for``
+    seconds while the broker's queue is empty (it lost their messages: a restart); their ids.
+    Runs waiting their turn behind messages the broker holds are left alone."""
     sent = []
+    empty = None
     for schema in schemas or [None]:
         store = open_job_store(settings, schema)
         try:
             for run_id in store.orphaned_runs(JOB_KINDS, queued_for=queued_for, stale=stale):
+                run = store.run(run_id)
+                if run is not None and run.status == "queued":
+                    if empty is None:
+                        empty = queue_depth(app) == 0
+                    if not empty:
+                        continue
                 store.touch_run(run_id)
                 send(app, run_id, schema)
                 sent.append(run_id)
         finally:
             store.close()
     return sent
+
+
+def queue_depth(app, name: str = "docent") -> int:
+    """Messages waiting in the broker's queue (not those a worker holds); 0 when the broker
+    has no such queue (a restarted Redis keeps not even the queue's declaration)."""
+    from kombu.exceptions import ChannelError
+
+    with app.connection_for_write() as conn:
+        try:
+            return int(conn.default_channel.queue_declare(queue=name, passive=True).message_count)
+        except ChannelError:
+            return 0
+        except Exception as exc:  # noqa: BLE001 - amqp's NotFound (404) is not a ChannelError
+            if "NOT_FOUND" in str(exc) or type(exc).__name__ == "NotFound":
+                return 0
+            raise
 
 
 def worker_main(settings: Settings, *, concurrency: int = 1, log=print) -> None:

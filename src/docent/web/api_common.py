@@ -12,7 +12,9 @@ Usage::
 :func:`docent.web.app.create_app` keeps the projects, the worker, the settings and the upload
 limit in ``app.state``; a router reads them through these dependencies, so the routers
 (:mod:`~docent.web.api_projects`, :mod:`~docent.web.api_sources`, :mod:`~docent.web.api_runs`)
-hold no state of their own and ``create_app`` only includes them.
+hold no state of their own and ``create_app`` only includes them. With accounts
+(``create_app(..., accounts=True)``) ``ProjectsDep`` is the current user's view of the projects
+and ``WorkerDep`` holds them to their job limit (:mod:`docent.web.auth`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi import Path as PathParam
 
 from docent.config import Settings
 from docent.store import Run
@@ -31,10 +34,13 @@ from docent.web.worker import Worker
 from docent.types import RunState
 
 __all__ = [
+    "MAX_ID",
     "MaxUploadDep",
     "ProjectsDep",
+    "RowId",
     "SettingsDep",
     "WorkerDep",
+    "admit",
     "attachment",
     "finished_run",
     "load_run_row",
@@ -46,11 +52,38 @@ __all__ = [
 
 
 def _projects(request: Request) -> Projects:
-    return request.app.state.projects
+    """The app's projects; with accounts, the current user's view of them
+    (:class:`docent.web.auth.UserProjects`: another user's project is a 404)."""
+    projects = request.app.state.projects
+    accounts = getattr(request.app.state, "accounts", None)
+    if accounts is None:
+        return projects
+    from docent.web.auth import SAFE_METHODS, Unauthorized, UserProjects
+
+    user = getattr(request.state, "user", None)
+    if user is None:
+        raise Unauthorized("log in first")
+    return UserProjects(projects, accounts, user, write=request.method not in SAFE_METHODS)
 
 
 def _worker(request: Request) -> Worker:
-    return request.app.state.worker
+    """The app's worker; with accounts and a user, one that holds them to their job limit."""
+    worker = request.app.state.worker
+    if getattr(request.app.state, "accounts", None) is None or \
+            getattr(request.state, "user", None) is None:
+        return worker
+    from docent.web.auth import UserWorker
+
+    return UserWorker(worker, _projects(request))
+
+
+def admit(worker, kind: str = "ingest", count: int = 1) -> None:
+    """Refuse (429) ``count`` more jobs of ``kind`` the user may not queue now; nothing without
+    accounts."""
+    from docent.web.auth import UserWorker
+
+    if isinstance(worker, UserWorker):
+        worker.admit(kind, count)
 
 
 def _settings(request: Request) -> Settings:
@@ -60,6 +93,11 @@ def _settings(request: Request) -> Settings:
 def _max_upload(request: Request) -> int:
     return request.app.state.max_upload
 
+
+#: A run's or a passage's id in a path: what a database column holds (a larger number is a 422,
+#: never a driver's overflow).
+MAX_ID = 2**63 - 1
+RowId = Annotated[int, PathParam(ge=0, le=MAX_ID)]
 
 ProjectsDep = Annotated[Projects, Depends(_projects)]
 WorkerDep = Annotated[Worker, Depends(_worker)]

@@ -4,6 +4,9 @@
     GET  /api/projects             POST {name}   list / create projects
     GET  /api/projects/{p}                       the project, its sources, uploads and runs
 
+With accounts, the list holds the projects the user may see, each with its owner, course and
+``mine`` (whether the user may change it), and ``POST {name, course}`` makes one in a course.
+
 Usage::
 
     from docent.web.api_projects import router
@@ -25,7 +28,7 @@ from docent.web.api_common import (
     sources_json,
     upload_json,
 )
-from docent.web.projects import allowed_suffixes
+from docent.web.projects import BadRequest, Projects, allowed_suffixes
 
 __all__ = ["NewProject", "router"]
 
@@ -34,6 +37,8 @@ router = APIRouter()
 
 class NewProject(BaseModel):
     name: str = Field(min_length=1, max_length=200)
+    course: int | None = Field(default=None, description="with accounts: the id of a course "
+                               "of the user's that the project belongs to")
 
 
 @router.get("/api/health")
@@ -54,7 +59,12 @@ def list_projects(projects: ProjectsDep) -> dict:
 
 @router.post("/api/projects", status_code=201)
 def create_project(body: NewProject, projects: ProjectsDep) -> dict:
-    return projects.create(body.name).to_json()
+    if body.course is None:
+        return projects.create(body.name).to_json()
+    if isinstance(projects, Projects):
+        raise BadRequest("courses exist only on a server with accounts",
+                         fix="leave out course, or serve with --accounts")
+    return projects.create(body.name, course=body.course).to_json()
 
 
 @router.get("/api/projects/{slug}")

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from docent.review import summarize, to_review
 from docent.store import ReviewConflict
 from docent.types import ReviewAction, ReviewDecision, SourceKind, ValidationReport
-from docent.web.api_common import ProjectsDep
+from docent.web.api_common import MAX_ID, ProjectsDep, RowId
 from docent.web.projects import BadRequest, NotFound, WebError
 
 __all__ = ["router"]
@@ -39,7 +39,7 @@ class Decision(BaseModel):
     id: str = Field(min_length=1, max_length=40)
     action: Literal["confirmed", "removed", "rewritten", "recited", "undone"]
     text: str | None = Field(default=None, max_length=4000)
-    passage_id: int | None = None
+    passage_id: int | None = Field(default=None, ge=0, le=MAX_ID)
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -91,13 +91,13 @@ def _state(store, run_id: int) -> dict:
 
 
 @router.get("/api/projects/{slug}/runs/{run_id}/review")
-def get_review(slug: str, run_id: int, projects: ProjectsDep) -> dict:
+def get_review(slug: str, run_id: RowId, projects: ProjectsDep) -> dict:
     with projects.get(slug).open_store() as store:
         return _state(store, run_id)
 
 
 @router.post("/api/projects/{slug}/runs/{run_id}/review")
-def post_review(slug: str, run_id: int, body: Decisions, projects: ProjectsDep) -> dict:
+def post_review(slug: str, run_id: RowId, body: Decisions, projects: ProjectsDep) -> dict:
     with projects.get(slug).open_store() as store:
         _, v = _validation(store, run_id)
         texts = {s.id or f"s{s.index + 1}": s.text for s in v.sentences}
@@ -130,7 +130,7 @@ def _passage(store, run_id: int, passage_id: int):
 
 
 @router.get("/api/projects/{slug}/runs/{run_id}/passages/{passage_id}")
-def get_passage(slug: str, run_id: int, passage_id: int, projects: ProjectsDep) -> dict:
+def get_passage(slug: str, run_id: RowId, passage_id: RowId, projects: ProjectsDep) -> dict:
     with projects.get(slug).open_store() as store:
         passage, source = _passage(store, run_id, passage_id)
         return {"id": passage_id, "text": passage.text, "locator": passage.locator.label(),
@@ -141,7 +141,7 @@ def get_passage(slug: str, run_id: int, passage_id: int, projects: ProjectsDep) 
 
 
 @router.get("/api/projects/{slug}/runs/{run_id}/passages/{passage_id}/page.png")
-def page_png(slug: str, run_id: int, passage_id: int, projects: ProjectsDep,
+def page_png(slug: str, run_id: RowId, passage_id: RowId, projects: ProjectsDep,
              q: str = "") -> Response:
     import pymupdf
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from docent.web.api_common import (
     ProjectsDep,
+    RowId,
     WorkerDep,
     attachment,
     finished_run,
@@ -77,19 +78,19 @@ def list_runs(slug: str, projects: ProjectsDep) -> dict:
 
 
 @router.get("/api/projects/{slug}/runs/{run_id}")
-def get_run(slug: str, run_id: int, projects: ProjectsDep, worker: WorkerDep) -> dict:
+def get_run(slug: str, run_id: RowId, projects: ProjectsDep, worker: WorkerDep) -> dict:
     return run_detail(projects.get(slug), run_id, worker)
 
 
 @router.post("/api/projects/{slug}/runs/{run_id}/cancel")
-def cancel_run(slug: str, run_id: int, projects: ProjectsDep, worker: WorkerDep) -> dict:
+def cancel_run(slug: str, run_id: RowId, projects: ProjectsDep, worker: WorkerDep) -> dict:
     project = projects.get(slug)
     load_run_row(project, run_id)
     return {"status": worker.cancel(project, run_id)}
 
 
 @router.get("/api/projects/{slug}/runs/{run_id}/report.{fmt}")
-def report(slug: str, run_id: int, fmt: Literal["md", "docx", "html"], projects: ProjectsDep,
+def report(slug: str, run_id: RowId, fmt: Literal["md", "docx", "html"], projects: ProjectsDep,
            download: bool = False) -> Response:
     from docent.pipeline import load_run
 
@@ -112,7 +113,7 @@ def report(slug: str, run_id: int, fmt: Literal["md", "docx", "html"], projects:
 
 
 @router.get("/api/projects/{slug}/runs/{run_id}/validation.{fmt}")
-def validation(slug: str, run_id: int, fmt: Literal["json", "md"], projects: ProjectsDep,
+def validation(slug: str, run_id: RowId, fmt: Literal["json", "md"], projects: ProjectsDep,
                download: bool = False) -> Response:
     from docent.check import to_markdown
     from docent.pipeline import load_run

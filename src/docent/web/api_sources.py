@@ -24,6 +24,7 @@ from docent.web.api_common import (
     MaxUploadDep,
     ProjectsDep,
     WorkerDep,
+    admit,
     sources_json,
     upload_json,
 )
@@ -46,7 +47,8 @@ def list_sources(slug: str, projects: ProjectsDep) -> dict:
 @router.post("/api/projects/{slug}/sources", status_code=202)
 async def upload(slug: str, request: Request, projects: ProjectsDep, worker: WorkerDep,
                  max_upload: MaxUploadDep) -> dict:
-    project = projects.get(slug)
+    project = await run_in_threadpool(projects.get, slug)
+    await run_in_threadpool(admit, worker, "ingest")  # a user over their job limit: 429
     hinted = safe_filename(request.query_params.get("filename", "")) if \
         request.query_params.get("filename") else "the upload"
     length = request.headers.get("content-length")

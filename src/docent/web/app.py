@@ -23,10 +23,18 @@ Routes (``{p}`` a project slug, ``{r}`` a run id), in three routers included by
     GET  /review  and  GET|POST /api/projects/{p}/runs/{r}/review ...   the reader's review
                                                   (:mod:`~docent.web.api_review`)
 
-Errors are JSON ``{"error": message, "fix": ..., "file": ...}`` with a fitting status (400, 404,
-411, 413, 415, 422; 500 without a traceback). Requests must name a loopback host unless the
-app was made with ``allow_remote`` (DNS rebinding), and a state-changing request from another
-origin is refused (403).
+With ``accounts`` (``docent serve --accounts``), :mod:`~docent.web.api_accounts` adds::
+
+    POST /api/signup | /api/login | /api/logout   GET /api/me   POST /api/invites
+    GET  /api/courses              POST {name, assignment}   POST /api/courses/join {code}
+
+and every other ``/api`` route but health and config needs a session (401), a state-changing
+one its CSRF token in ``X-CSRF-Token`` (403); a project that is not the user's is a 404.
+
+Errors are JSON ``{"error": message, "fix": ..., "file": ...}`` with a fitting status (400, 401,
+403, 404, 409, 411, 413, 415, 422, 429; 500 without a traceback). Requests must name a loopback
+host unless the app was made with ``allow_remote`` (DNS rebinding), and a state-changing request
+from another origin is refused (403).
 """
 
 from __future__ import annotations
@@ -45,7 +53,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from docent import __version__
 from docent.config import Settings
 from docent.errors import DocentError
-from docent.web import api_projects, api_review, api_runs, api_sources
+from docent.web import api_accounts, api_projects, api_review, api_runs, api_sources
+from docent.web.auth import Accounts
+from docent.web.auth import install as install_accounts
 from docent.web.projects import DEFAULT_MAX_UPLOAD, Projects, WebError
 from docent.web.links import router as links_router
 from docent.web.worker import Worker
@@ -61,8 +71,12 @@ _UI_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'se
 def create_app(root: Path, settings: Settings | None = None, *,
                max_upload: int = DEFAULT_MAX_UPLOAD, allow_remote: bool = False,
                start_worker: bool = True, worker: Worker | None = None,
-               log=None) -> FastAPI:
+               log=None, accounts: bool | Accounts = False) -> FastAPI:
     """The app for the projects under ``root``; its worker starts with the app (lifespan).
+
+    ``accounts``: people log in, and each sees only their own projects (and a teacher those
+    of their courses): :mod:`docent.web.auth`, kept in the workspace's store (or the given
+    :class:`~docent.web.auth.Accounts`). Without, the one-person app of a loopback address.
 
     The routes live in routers (:mod:`~docent.web.api_projects`, :mod:`~docent.web.api_sources`,
     :mod:`~docent.web.api_runs`), included here; they read the projects, the worker, the
@@ -71,6 +85,8 @@ def create_app(root: Path, settings: Settings | None = None, *,
     settings = settings or Settings()
     projects = Projects(root)
     worker = worker or Worker(projects, settings, log=log)
+    people = (accounts if isinstance(accounts, Accounts) else
+              Accounts(settings) if accounts else None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -78,11 +94,16 @@ def create_app(root: Path, settings: Settings | None = None, *,
             worker.start()
         yield
         await run_in_threadpool(worker.stop)
+        if people is not None:
+            people.close()
 
     app = FastAPI(title="Docent", version=__version__, lifespan=lifespan, docs_url=None,
                   redoc_url=None, openapi_url="/api/openapi.json")
     app.state.projects, app.state.worker, app.state.settings = projects, worker, settings
     app.state.max_upload = max_upload
+    app.state.accounts, app.state.allow_remote = people, allow_remote
+    if people is not None:
+        install_accounts(app, people)  # inside the guard: the host is checked first
     _guard(app, allow_remote)
     _error_handlers(app)
 
@@ -99,6 +120,8 @@ def create_app(root: Path, settings: Settings | None = None, *,
     app.include_router(api_runs.router)
     app.include_router(api_review.router)  # the review view and its API
     app.include_router(links_router)  # POST /api/projects/{p}/links: add sources by link
+    if people is not None:
+        app.include_router(api_accounts.router)  # signup, login, courses
     return app
 
 
@@ -128,7 +151,9 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError):
-        return _error(exc.status, exc.message, fix=exc.fix, file=exc.file)
+        response = _error(exc.status, exc.message, fix=exc.fix, file=exc.file)
+        response.headers.update(getattr(exc, "headers", None) or {})  # e.g. Retry-After
+        return response
 
     @app.exception_handler(DocentError)
     async def _docent_error(request: Request, exc: DocentError):

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from docent.errors import SourceError
+from docent.web.api_common import ProjectsDep, WorkerDep, admit
 from docent.web.projects import BadRequest, Project
 from docent.types import RunState
 
@@ -62,9 +63,12 @@ def _checked(text: str) -> list[str]:
 
 
 @router.post("/api/projects/{slug}/links", status_code=202)
-async def add_links(slug: str, body: NewLinks, request: Request) -> dict:
-    project = request.app.state.projects.get(slug)
+async def add_links(slug: str, body: NewLinks, request: Request, projects: ProjectsDep,
+                    worker: WorkerDep) -> dict:
+    # with accounts: the user's own project, or a 404
+    project = await run_in_threadpool(projects.get, slug)
     links = _checked(body.links)
+    await run_in_threadpool(admit, worker, "ingest", len(links))
     jobs = []
     for url in links:
         run_id = await run_in_threadpool(enqueue_link, project, url)

@@ -1,16 +1,25 @@
 // Docent's local web app: one page, vanilla JS, talks to the JSON API under /api.
 // Views by location hash: #/ (welcome), #/p/<slug> (project), #/p/<slug>/r/<id> (run).
 // Everything the server sends is put in the page as text (textContent), never as HTML.
+// A server with accounts (docent serve --accounts): /api/me answers 401 until one logs in (the
+// login form is shown), and every state-changing request sends the session's CSRF token.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const FINAL = new Set(["done", "failed", "cancelled", "interrupted"]);
-const state = { config: null, slug: null, runId: null, timer: null, shownReport: null };
+const state = { config: null, slug: null, runId: null, timer: null, shownReport: null,
+  me: null, csrf: null, accounts: false };
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { headers: { Accept: "application/json" }, ...options });
+  const headers = { Accept: "application/json", ...(options.headers || {}) };
+  const method = (options.method || "GET").toUpperCase();
+  if (state.csrf && !["GET", "HEAD", "OPTIONS"].includes(method)) {
+    headers["X-CSRF-Token"] = state.csrf;
+  }
+  const response = await fetch(path, { ...options, headers });
   let body = null;
   try { body = await response.json(); } catch (e) { body = null; }
+  if (response.status === 401 && state.accounts) showLogin();
   if (!response.ok) {
     const message = body && body.error ? body.error + (body.fix ? ` (${body.fix})` : "")
       : `${response.status} ${response.statusText}`;
@@ -63,6 +72,7 @@ async function loadProjects() {
     const a = el("a", p.name);
     a.href = `#/p/${encodeURIComponent(p.slug)}`;
     li.append(a);
+    if (p.owner && !p.mine) li.append(el("span", ` · ${p.owner}`, "muted"));
     if (p.slug === state.slug) li.classList.add("active");
     list.append(li);
   }
@@ -280,10 +290,89 @@ async function cancelRun() {
   route();
 }
 
+// --- people (a server with accounts) -------------------------------------------------------
+
+function showLogin() {
+  clearTimer();
+  state.me = null; state.csrf = null;
+  $("login-view").hidden = false; $("app-main").hidden = true; $("user-box").hidden = true;
+}
+
+function showMe(me) {
+  state.me = me; state.csrf = me.csrf; state.accounts = true;
+  $("login-view").hidden = true; $("app-main").hidden = false; $("user-box").hidden = false;
+  $("user-name").textContent = `${me.name} (${me.role})`;
+  $("courses-pane").hidden = false;
+  $("course-form").hidden = me.role !== "teacher";
+  $("join-form").hidden = me.role !== "student";
+  const list = $("course-list");
+  list.replaceChildren();
+  for (const c of me.courses) {
+    const li = el("li");
+    li.append(el("strong", c.name));
+    if (c.students) li.append(el("span", ` · code ${c.code} · ${c.students.length} students`, "muted"));
+    else if (c.teacher) li.append(el("span", ` · ${c.teacher}`, "muted"));
+    if (c.assignment) li.append(el("div", c.assignment, "assignment-text"));
+    list.append(li);
+  }
+}
+
+async function loadMe() {  // true when the app can be shown
+  let response;
+  try { response = await fetch("/api/me", { headers: { Accept: "application/json" } }); }
+  catch (e) { return true; }
+  if (response.status === 404) return true;  // the one-person app: no accounts
+  state.accounts = true;
+  if (!response.ok) { showLogin(); return false; }
+  showMe(await response.json());
+  return true;
+}
+
+async function enter(path, body) {
+  showError("login-error", "");
+  try {
+    showMe(await api(path, { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) }));
+    route();
+  } catch (e) { showError("login-error", e.message); }
+}
+
+function login(event) {
+  event.preventDefault();
+  enter("/api/login", { email: $("login-email").value, password: $("login-password").value });
+}
+
+function signup(event) {
+  event.preventDefault();
+  const code = $("signup-code").value.trim(), invite = $("signup-invite").value.trim();
+  enter("/api/signup", { name: $("signup-name").value, email: $("signup-email").value,
+    password: $("signup-password").value, role: code && !invite ? "student" : "teacher",
+    code: code || null, invite: invite || null });
+}
+
+async function logout() {
+  try { await api("/api/logout", { method: "POST" }); } catch (e) { /* shown below anyway */ }
+  location.hash = "#/";
+  showLogin();
+}
+
+async function courseAction(event, path, body) {
+  event.preventDefault();
+  showError("course-error", "");
+  try {
+    await api(path, { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) });
+    event.target.reset();
+    await loadMe();
+    await loadProjects();
+  } catch (e) { showError("course-error", e.message); }
+}
+
 // --- routing -----------------------------------------------------------------------------
 
 async function route() {
   clearTimer();
+  if (state.accounts && !state.me) return;  // the login form is showing
   const m = location.hash.match(/^#\/p\/([^/]+)(?:\/r\/(\d+))?/);
   const slug = m ? decodeURIComponent(m[1]) : null;
   const runId = m && m[2] ? Number(m[2]) : null;
@@ -307,6 +396,13 @@ async function init() {
   $("link-form").addEventListener("submit", addLinks);
   $("run-form").addEventListener("submit", startRun);
   $("cancel-run").addEventListener("click", cancelRun);
+  $("login-form").addEventListener("submit", login);
+  $("signup-form").addEventListener("submit", signup);
+  $("logout").addEventListener("click", logout);
+  $("course-form").addEventListener("submit", (e) => courseAction(e, "/api/courses",
+    { name: $("course-name").value, assignment: $("course-assignment").value }));
+  $("join-form").addEventListener("submit", (e) => courseAction(e, "/api/courses/join",
+    { code: $("join-code").value }));
   window.addEventListener("hashchange", route);
   $("assignment").addEventListener("input", (e) => { e.target.lang = langOf(e.target.value); });
   try {
@@ -317,7 +413,7 @@ async function init() {
     const h = await api("/api/health");
     $("health").textContent = `v${h.version} · model ${state.config.llm}`;
   } catch (e) { $("health").textContent = "server not reachable"; }
-  route();
+  if (await loadMe()) route();
 }
 
 document.addEventListener("DOMContentLoaded", init);

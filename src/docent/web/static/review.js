@@ -6,7 +6,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const S = { slug: null, run: null, data: null, pos: 0, tab: "best", busy: false };
+const S = { slug: null, run: null, data: null, pos: 0, tab: "best", busy: false, csrf: null };
 
 const WORDS = {
   en: {
@@ -44,8 +44,9 @@ function base() {
 }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { headers: { Accept: "application/json",
-    "Content-Type": "application/json" }, ...options });
+  const headers = { Accept: "application/json", "Content-Type": "application/json" };
+  if (S.csrf && options.method && options.method !== "GET") headers["X-CSRF-Token"] = S.csrf;
+  const response = await fetch(path, { headers, ...options });
   let body = null;
   try { body = await response.json(); } catch (e) { body = null; }
   if (!response.ok) {
@@ -79,6 +80,10 @@ async function load() {
   if (!m) { showError("no run: open /review#/p/<project>/r/<run>"); return; }
   S.slug = decodeURIComponent(m[1]);
   S.run = Number(m[2]);
+  try {  // a server with accounts: the session's CSRF token goes with every decision
+    const me = await fetch("/api/me", { headers: { Accept: "application/json" } });
+    if (me.ok) S.csrf = (await me.json()).csrf;
+  } catch (e) { S.csrf = null; }
   try {
     S.data = await api(`${base()}/review`);
   } catch (e) { showError(e.message); return; }
