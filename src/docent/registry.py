@@ -33,7 +33,29 @@ from typing import Generic, TypeVar
 
 from docent.errors import ConfigError
 
-__all__ = ["Registry"]
+__all__ = ["Registry", "load_plugins"]
+
+_plugins_loaded = False
+
+
+def load_plugins() -> None:
+    """Import the modules ``DOCENT_PLUGINS`` names (comma-separated), once: each registers its
+    providers, embedders or parsers on import, in every process that reads the setting (a
+    ``docent worker`` on another machine included). A module that cannot be imported is a
+    one-line :class:`ConfigError`."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    import importlib
+    import os
+
+    for name in filter(None, (n.strip() for n in os.environ.get("DOCENT_PLUGINS", "").split(","))):
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise ConfigError(f"DOCENT_PLUGINS: cannot import {name!r} ({exc})",
+                              fix="install the plugin, or remove it from DOCENT_PLUGINS") from exc
 
 T = TypeVar("T")
 
@@ -74,6 +96,7 @@ class Registry(Generic[T]):
             self._loading = True  # the loader registers through this registry
             try:
                 self._builtins()  # type: ignore[misc]
+                load_plugins()
                 self._loaded = True
             finally:
                 self._loading = False

@@ -149,6 +149,10 @@ def test_a_class_check_survives_a_worker_killed_mid_job(course):
         (summary["supported"], summary["unverified"], summary["errors"])
 
 
+def _sentences(section_json: str) -> list[str]:
+    return [s["text"] for p in json.loads(section_json)["paragraphs"] for s in p["sentences"]]
+
+
 def _worker_of(db: str, tmp: Path, run_id: int) -> str:
     with Store.open(tmp / "reader", db) as store:
         row = store.conn.execute("SELECT worker FROM runs WHERE id = ?", (run_id,)).fetchone()
@@ -211,5 +215,69 @@ def test_thirty_jobs_on_two_workers_over_rabbitmq(tmp_path):
                 assert {store.run_attempts(r.id) for r in runs} == {1}
             by = {name: workers.log(name).count(": done in") for name in ("a", "b")}
             assert sum(by.values()) == 30 and min(by.values()) > 0, by
+        finally:
+            workers.stop()
+
+
+def test_a_write_job_resumes_from_its_saved_sections_after_sigkill(tmp_path):
+    """A write job (the real pipeline, a scripted slow writer from a DOCENT_PLUGINS module)
+    whose worker is SIGKILLed after its first section: another worker takes it over, keeps the
+    saved sections, and the run finishes once."""
+    from docent.brief import parse_brief
+    from docent.jobs.queue import make_app, send
+    from docent.types import RunState
+    from tests.conftest import ALCE, ROOT
+
+    with fresh_database() as db, fresh_redis_db() as queue:
+        plugin = {"DOCENT_PLUGINS": "tests.plugins.docent_scripted", "DOCENT_LLM": "scripted-slow",
+                  "PYTHONPATH": str(ROOT), "DOCENT_TEST_MODEL_DELAY": "0.4"}
+        env = dict(_env(tmp_path, db, queue, "teacher"), **plugin)
+        done = subprocess.run([*DOCENT, "ingest", str(ALCE)], env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        brief = parse_brief("Write a 300-500 word report with sections (1) Summary (2) Method "
+                            "(3) Results (4) Limitations; cite sources.")
+        with Store.open(tmp_path / "reader", db) as store:
+            run_id = store.create_run("write", brief.assignment, brief.model_dump_json(),
+                                      {"fast": False, "via": "test"})
+            store.set_run_status(run_id, RunState.queued)
+        workers = Workers(tmp_path, db, queue)
+        try:
+            for name in ("a", "b"):
+                log = open(tmp_path / f"{name}.log", "w")
+                workers.procs[name] = subprocess.Popen(
+                    [*DOCENT, "worker"], env=dict(_env(tmp_path, db, queue, name), **plugin),
+                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            time.sleep(3)
+            send(make_app(queue), run_id)
+
+            def first_section_saved():
+                with Store.open(tmp_path / "reader", db) as store:
+                    holder = _worker_of(db, tmp_path, run_id)
+                    return holder if store.run_sections(run_id) else None
+
+            holder = _wait(first_section_saved, 180, "the first saved section")
+            victim = next(n for n, p in workers.procs.items() if holder.endswith(f":{p.pid}"))
+            with Store.open(tmp_path / "reader", db) as store:
+                saved = store.run_sections(run_id)
+            os.killpg(workers.procs[victim].pid, signal.SIGKILL)
+            other = "b" if victim == "a" else "a"
+
+            def finished():
+                with Store.open(tmp_path / "reader", db) as store:
+                    return store.run(run_id).status in (RunState.done, RunState.failed)
+
+            _wait(finished, 300, "the write job to finish on the other worker")
+            with Store.open(tmp_path / "reader", db) as store:
+                run = store.run(run_id)
+                assert run.status == RunState.done, (run.error, workers.log(other))
+                assert store.run_attempts(run_id) == 2
+                assert [r.id for r in store.runs("write")] == [run_id]  # no second run
+                after = store.run_sections(run_id)
+                for i, data in saved.items():  # kept, not written again (top-ups may add)
+                    before, now = _sentences(data), _sentences(after[i])
+                    assert before and now[:len(before)] == before
+                assert run.draft and len(after) >= 4
+            assert f"run {run_id} (write" in workers.log(other)
         finally:
             workers.stop()
