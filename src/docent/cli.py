@@ -679,6 +679,11 @@ def serve(
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     banner = (f"Docent: http://{shown}:{port}/  (projects in {root}; Ctrl-C stops, unfinished "
               "runs resume at the next start)")
+    if web_app.state.worker.queue_mode:
+        from docent.store.engine import describe
+
+        banner += (f"\njobs: checks and reports go to {describe(settings.queue_url)} for "
+                   "`docent worker` processes (uploads are ingested here)")
     if accounts:
         people = web_app.state.accounts
         banner += ("\naccounts: " + (f"{people.store.user_count()} so far" if

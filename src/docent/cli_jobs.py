@@ -17,8 +17,10 @@ from docent.brief import settings_fallback
 from docent.cli import WorkspaceOpt, _ingest_or_exit, _progress, _read_assignment, _settings, \
     _unverified_note, app, err, out
 from docent.errors import DocentError
+from docent.jobs.classes import class_rows
+from docent.jobs.classes import validation_of as _validation
 
-__all__ = ["check", "worker"]
+__all__ = ["check", "class_rows", "worker"]
 
 DatabaseOpt = Annotated[str | None, typer.Option(
     "--database", envvar="DOCENT_DATABASE_URL", show_default=False,
@@ -152,15 +154,6 @@ def _wait_for_workers(store, settings, runs: list[int], progress) -> None:
         time.sleep(1.0)
 
 
-def _validation(store, run_id: int):
-    from docent.types import RunState, ValidationReport
-
-    run = store.run(run_id)
-    if run.status != RunState.done or not run.validation:
-        return run, None
-    return run, ValidationReport.model_validate_json(run.validation)
-
-
 def _write(path: Path, text: str, what: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
@@ -216,29 +209,6 @@ def _one_report(store, run_id: int, report: Path, json_out, md_out, html_out,
         raise typer.Exit(1)
 
 
-def class_rows(store, runs: list[int], reports: list[Path]) -> list[dict]:
-    """One row per report: its run, the counts, and its worst findings."""
-    from docent.review import summarize
-
-    rows = []
-    for run_id, report in zip(runs, reports):
-        run, result = _validation(store, run_id)
-        row = {"report": str(report), "run": run_id, "status": str(run.status)}
-        if result is None:
-            row["error"] = run.error or "not checked"
-            rows.append(row)
-            continue
-        s = result.summary
-        decided = summarize(result, store.reviews(run_id))
-        red = [f for f in result.findings if f.severity.value == "error"]
-        row.update(cited=s.covered, verified=s.supported, unverified=s.unverified,
-                   red=s.not_supported, errors=s.errors, warnings=s.warnings, confirmed=decided.confirmed,
-                   ok=result.ok, worst=[" ".join(f.message.split())[:160] for f in red[:3]],
-                   summary=s.model_dump(), validation=json.loads(result.model_dump_json()))
-        rows.append(row)
-    return rows
-
-
 def _class(store, runs: list[int], reports: list[Path], json_out, md_out, html_out,
            strict: bool) -> None:
     from docent.check import to_markdown as validation_markdown
@@ -270,15 +240,16 @@ def _class(store, runs: list[int], reports: list[Path], json_out, md_out, html_o
         _write(json_out, json.dumps(rows, ensure_ascii=False, indent=2), "results")
     shown = err if json_stdout else out
     for row in rows:
-        if "error" in row:
-            shown.print(f"{row['report']}\trun {row['run']}\tnot checked: {row['error']}",
+        if "verified" not in row:
+            shown.print(f"{row['report']}\trun {row['run']}\tnot checked: "
+                        f"{row.get('error') or row['status']}",
                         highlight=False, soft_wrap=True, markup=False)
             continue
         worst = f"\t{row['worst'][0]}" if row["worst"] else ""
         shown.print(f"{row['report']}\trun {row['run']}\tverified {row['verified']} of "
                     f"{row['cited']}\t{row['unverified']} unverified\t{row['errors']} errors"
                     f"{worst}", highlight=False, soft_wrap=True, markup=False)
-    failed = [r for r in rows if "error" in r or not r["ok"]
+    failed = [r for r in rows if not r.get("ok")
               or (strict and r["unverified"] > r["confirmed"])]
     err.print(f"{len(rows)} reports: {len(rows) - len(failed)} pass, {len(failed)} do not "
               "(review one with `docent review RUN`)", highlight=False, soft_wrap=True)

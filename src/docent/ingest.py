@@ -13,7 +13,8 @@ like a file, under its canonical address: a paper as a PDF, a web page as HTML, 
 subtitles (or its audio). Ingesting the same link again downloads nothing.
 
 Ingest is idempotent by content hash: the same file twice does nothing the second time; a
-changed file replaces its passages in one transaction. Embeddings are cached by text hash and
+changed file replaces its passages in one transaction. With a database server the file's bytes
+are kept in the database as well (:meth:`Store.put_file`, up to :data:`KEEP_FILE_MAX`). Embeddings are cached by text hash and
 committed batch by batch, so an interrupted ingest resumes without embedding again, and never
 leaves a half-written source. One bad file does not stop the others: its error is returned.
 """
@@ -39,8 +40,12 @@ from docent.types import Bibliography, PassageRole, Source
 
 __all__ = [
     "IngestStatus", "IngestResult", "ingest", "ingest_and_index", "ingest_url", "expand_paths",
-    "file_sha256",
+    "file_sha256", "KEEP_FILE_MAX",
 ]
+
+#: With a database server (``store.keeps_files``) each source's file is kept in the database
+#: too, up to this size (a longer video stays only on the machine that ingested it).
+KEEP_FILE_MAX = 256 * 2**20
 
 
 class IngestStatus(str, Enum):
@@ -162,6 +167,10 @@ def ingest_file(
         bibliography=doc.bibliography,
     )
     saved = store.save_source(source, doc.text, doc.passages, shas)
+    if store.keeps_files and source.size <= KEEP_FILE_MAX:
+        # a database server: the file goes with the source (the review view's PDF pages on a
+        # machine that does not have it)
+        store.put_file(sha, path.name, path.read_bytes())
     status = IngestStatus.updated if existing else IngestStatus.added
     return IngestResult(key, status, source=saved)
 

@@ -139,6 +139,10 @@ def test_postgres_schemas_keep_workspaces_apart(tmp_path):
         a.save_source(_source(), "x" * 30, ps, [text_sha(p.text) for p in ps])
         assert a.passage_count() == 2 and b.passage_count() == 0 and b.sources() == []
         a.close(), b.close()
+        Store.open(tmp_path / "c", url, schema="other").close()  # not a project's
+        assert Store.project_schemas(url) == ["p_a", "p_b"]  # what the workers sweep
+        assert Store.project_schemas(f"{url}?schema=p_a") == ["p_a", "p_b"]
+    assert Store.project_schemas(None) == [] and Store.project_schemas("sqlite:///x.db") == []
 
 
 def test_a_run_is_claimed_once_and_again_when_its_worker_dies(tmp_path, opener):

@@ -23,12 +23,15 @@ __all__ = ["create_check_run", "run_check"]
 
 
 def create_check_run(store: Store, report: Path, text: str, *, brief_json: str = "",
-                     no_judge: bool = False, queued: bool = False) -> int:
+                     no_judge: bool = False, queued: bool = False,
+                     options: dict | None = None) -> int:
     """A run of kind ``check`` holding ``text`` (the report as read), ``running`` (this
-    process checks it now) or ``queued`` (for a worker)."""
+    process checks it now) or ``queued`` (for a worker). ``options`` go with the run's own
+    (the web app's class checks: ``{"batch": id, "remote": True}``, the report being a name
+    only)."""
     run_id = store.create_run("check", report.name, brief_json,
                               {"report": str(report), "format": report.suffix.lower() or ".md",
-                               "no_judge": bool(no_judge)})
+                               "no_judge": bool(no_judge), **(options or {})})
     store.save_run_report(run_id, text)
     if queued:
         store.set_run_status(run_id, RunState.queued)
@@ -66,6 +69,9 @@ def run_check(store: Store, settings: Settings, run_id: int, *, embedder=None, j
     report = str(run.options.get("report") or run.assignment)
     result = validate(text, store, judge, report_name=report, brief=brief,
                       retriever=retriever, embedder=embedder, progress=progress)
+    latest = store.run(run_id)
+    if latest is not None and latest.status == RunState.cancelled:
+        return result  # cancelled while it was checked (a queue's job): the cancel stands
     store.save_run_result(run_id, validation=result.model_dump_json())
     carry_over(store, run_id, result, Path(report))
     store.set_run_progress(run_id, {"stage": "done", "done": 1, "total": 1})

@@ -26,7 +26,15 @@ import numpy as np
 
 from docent.errors import DocentError, WorkspaceError
 from docent.store.accounts import AccountsMixin
-from docent.store.engine import describe, make_engine, migrate, sqlite_url, unreachable
+from docent.store.engine import (
+    describe,
+    engine_url,
+    make_engine,
+    migrate,
+    split_schema,
+    sqlite_url,
+    unreachable,
+)
 from docent.store.migrations import MIGRATIONS
 from docent.types import (
     ReviewAction,
@@ -157,6 +165,27 @@ class Store(AccountsMixin):
             raise unreachable(url, exc) from exc
         migrate(engine, MIGRATIONS, where)
         return cls(root, engine, where)
+
+    @classmethod
+    def project_schemas(cls, url: str | None) -> list[str]:
+        """The schemas of the web app's projects in the PostgreSQL database at ``url``
+        (``p_...``, one per project: :class:`docent.web.projects.Project`), sorted; none for
+        SQLite or no URL. What the queue's workers sweep besides the default workspace."""
+        if not url or not engine_url(split_schema(url)[0]).startswith("postgresql"):
+            return []
+        from sqlalchemy import text
+
+        engine = make_engine(split_schema(url)[0])
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(text(
+                    "SELECT schema_name FROM information_schema.schemata"
+                    " WHERE schema_name LIKE 'p\\_%' ORDER BY schema_name")).fetchall()
+        except Exception as exc:  # noqa: BLE001 - any driver error is one line
+            raise unreachable(url, exc) from exc
+        finally:
+            engine.dispose()
+        return [r[0] for r in rows]
 
     @classmethod
     def from_settings(cls, settings) -> Store:

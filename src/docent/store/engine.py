@@ -109,12 +109,16 @@ def make_engine(url: str, *, schema: str | None = None):
                            max_overflow=10)
     if schema:
         from sqlalchemy import text
+        from sqlalchemy.pool import NullPool
 
+        maker = create_engine(full, connect_args={"connect_timeout": 10}, poolclass=NullPool)
         try:
-            with create_engine(full, connect_args={"connect_timeout": 10}).begin() as conn:
+            with maker.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         except Exception as exc:  # noqa: BLE001 - any driver error is one line
             raise unreachable(url, exc) from exc
+        finally:
+            maker.dispose()  # its connection is closed now, not whenever it is collected
     return engine
 
 

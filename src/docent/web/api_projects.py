@@ -76,6 +76,6 @@ def get_project(slug: str, projects: ProjectsDep) -> dict:
                 "uploads": [upload_json(r) for r in runs if r.kind == "ingest"],
                 "runs": [run_summary(r) for r in runs if r.kind == "write"],
                 # reports checked into this project (docent check -w <project folder>): each
-                # opens in the review view
+                # opens in the review view (a class check's are in its own table)
                 "checks": [dict(run_summary(r), review=f"/review#/p/{project.slug}/r/{r.id}")
-                           for r in runs if r.kind == "check"]}
+                           for r in runs if r.kind == "check" and "batch" not in r.options]}

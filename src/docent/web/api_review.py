@@ -10,7 +10,9 @@ evidence; the reader's decisions; a cited PDF page rendered with the evidence hi
                                                                         highlighted
 
 A project's store holds only its own runs and passages, so a run or passage id of another
-project is a 404 here. The decisions are those of ``docent review`` (the same store calls).
+project is a 404 here. The decisions are those of ``docent review`` (the same store calls). A
+PDF that is not on this machine (a project in a database server, ingested elsewhere) is read
+from the database (:meth:`docent.store.Store.file`).
 """
 
 from __future__ import annotations
@@ -150,9 +152,11 @@ def page_png(slug: str, run_id: RowId, passage_id: RowId, projects: ProjectsDep,
         if source is None or source.kind is not SourceKind.pdf or not passage.locator.page:
             raise NotFound(f"passage {passage_id} is not on a PDF page")
         path = Path(source.path)
-        if not path.is_file():
+        data = None if path.is_file() else store.file(source.sha256)  # kept in the database
+        if data is None and not path.is_file():
             raise NotFound(f"{path.name}: the PDF is no longer in the project")
-    with pymupdf.open(path) as doc:
+    opened = pymupdf.open(path) if data is None else pymupdf.open(stream=data, filetype="pdf")
+    with opened as doc:
         page = doc[passage.locator.page - 1]
         for rect in _quote_rects(page, q):
             annot = page.add_highlight_annot(rect)

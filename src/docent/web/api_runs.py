@@ -41,6 +41,10 @@ from docent.types import RunState
 
 __all__ = ["NewRun", "REPORT_CSP", "TYPES", "router"]
 
+
+class Conflict(WebError):
+    status = 409
+
 router = APIRouter()
 
 # The rendered report is a self-contained page (inline style and script, no network).
@@ -67,6 +71,9 @@ def start_run(slug: str, body: NewRun, projects: ProjectsDep, worker: WorkerDep)
         pending = any(r.status in (RunState.queued, RunState.running) for r in store.runs("ingest"))
         if store.passage_count() == 0 and not pending:
             raise BadRequest("this project has no sources yet", fix="upload some first")
+    if pending and getattr(worker, "queue_mode", False):  # a worker would not wait for them
+        raise Conflict("the project's sources are still being ingested",
+                       fix="start the run once they are done")
     run_id = worker.enqueue_write(project, body.assignment, fast=body.fast)
     return run_detail(project, run_id, worker)
 

@@ -22,6 +22,9 @@ Routes (``{p}`` a project slug, ``{r}`` a run id), in three routers included by
     GET  /api/projects/{p}/runs/{r}/validation.{json|md}
     GET  /review  and  GET|POST /api/projects/{p}/runs/{r}/review ...   the reader's review
                                                   (:mod:`~docent.web.api_review`)
+    POST /api/projects/{p}/class-checks          a class's reports (files or a .zip); 202
+    GET  /api/projects/{p}/class-checks[/{b}[.csv]]   the class checks; one as a table, as CSV
+                                                  (:mod:`~docent.web.api_class`)
 
 With ``accounts`` (``docent serve --accounts``), :mod:`~docent.web.api_accounts` adds::
 
@@ -53,7 +56,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from docent import __version__
 from docent.config import Settings
 from docent.errors import DocentError
-from docent.web import api_accounts, api_projects, api_review, api_runs, api_sources
+from docent.web import api_accounts, api_class, api_projects, api_review, api_runs, \
+    api_sources
 from docent.web.auth import Accounts
 from docent.web.auth import install as install_accounts
 from docent.web.projects import DEFAULT_MAX_UPLOAD, Projects, WebError
@@ -81,9 +85,13 @@ def create_app(root: Path, settings: Settings | None = None, *,
     The routes live in routers (:mod:`~docent.web.api_projects`, :mod:`~docent.web.api_sources`,
     :mod:`~docent.web.api_runs`), included here; they read the projects, the worker, the
     settings and the upload limit from ``app.state`` (:mod:`docent.web.api_common`).
+
+    ``settings.database_url``: each project's workspace is a schema of that database
+    (:class:`~docent.web.projects.Projects`); with ``settings.queue_url`` as well, checks and
+    writes are jobs of the queue, run by ``docent worker`` processes (:mod:`docent.web.worker`).
     """
     settings = settings or Settings()
-    projects = Projects(root)
+    projects = Projects(root, settings.database_url)
     worker = worker or Worker(projects, settings, log=log)
     people = (accounts if isinstance(accounts, Accounts) else
               Accounts(settings) if accounts else None)
@@ -120,6 +128,7 @@ def create_app(root: Path, settings: Settings | None = None, *,
     app.include_router(api_runs.router)
     app.include_router(api_review.router)  # the review view and its API
     app.include_router(links_router)  # POST /api/projects/{p}/links: add sources by link
+    app.include_router(api_class.router)  # class checks: many reports, one table
     if people is not None:
         app.include_router(api_accounts.router)  # signup, login, courses
     return app

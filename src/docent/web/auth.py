@@ -19,7 +19,8 @@ Usage::
   ``Retry-After``, right password or not.
 * :class:`UserProjects` is what the routers get as ``ProjectsDep``: only the projects the
   user may see (:meth:`docent.store.Store.project_access`); any other slug is the same 404 as a
-  missing project. :class:`UserWorker` holds the user to a few queued or running jobs (429).
+  missing project. :class:`UserWorker` holds the user to a few queued or running jobs (429; a
+  class check of many reports is one).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import math
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -368,24 +369,32 @@ class UserProjects:
 
     # -- jobs -------------------------------------------------------------------------------
     def active_jobs(self) -> dict[str, int]:
-        """The user's queued and running jobs: ``{"write": n, "ingest": m}``."""
-        counts = {"write": 0, "ingest": 0}
+        """The user's queued and running jobs: ``{"write": n, "ingest": m, "check": k}``; a
+        class check (a batch of reports, :mod:`docent.web.api_class`) counts once."""
+        counts = {"write": 0, "ingest": 0, "check": 0}
         for slug in self.accounts.store.owned_projects(self.user.id):
             try:
                 project = self.base.get(slug)
             except NotFound:
                 continue
+            batches = set()
             with project.open_store() as store:
                 for run in store.runs():
-                    if run.kind in counts and run.status in ("queued", "running"):
+                    if run.kind not in counts or run.status not in ("queued", "running"):
+                        continue
+                    batch = run.options.get("batch") if run.kind == "check" else None
+                    if batch is None:
                         counts[run.kind] += 1
+                    elif batch not in batches:
+                        batches.add(batch)
+                        counts["check"] += 1
         return counts
 
 
 def _owned(project: Project, access) -> OwnedProject:
-    return OwnedProject(slug=project.slug, name=project.name, path=project.path,
-                        created_at=project.created_at, owner=access.owner_name,
-                        course=access.course_id, writable=access.writable)
+    base = {f.name: getattr(project, f.name) for f in fields(Project)}
+    return OwnedProject(**base, owner=access.owner_name, course=access.course_id,
+                        writable=access.writable)
 
 
 class UserWorker:
@@ -399,11 +408,17 @@ class UserWorker:
         return getattr(self._worker, name)
 
     def admit(self, kind: str = "ingest", count: int = 1) -> None:
-        limit = (self._projects.accounts.max_runs if kind == "write"
-                 else self._projects.accounts.max_ingests)
-        active = self._projects.active_jobs()[kind]
+        """Refuse (429) ``count`` more jobs of ``kind``: ``"write"`` (a report) and ``"check"``
+        (a class check, however many reports it holds) share the reports' limit."""
+        jobs = self._projects.active_jobs()
+        if kind in ("write", "check"):
+            limit = self._projects.accounts.max_runs
+            active = jobs["write"] + jobs["check"]
+            what = "reports or class checks"
+        else:
+            limit, active = self._projects.accounts.max_ingests, jobs[kind]
+            what = "uploads and links"
         if active + count > limit:
-            what = "reports" if kind == "write" else "uploads and links"
             raise TooMany(f"you have {active} {what} queued or running; at most {limit} at once",
                           fix="wait until one finishes, or cancel one")
 
@@ -414,3 +429,7 @@ class UserWorker:
     def enqueue_ingest(self, project, filename: str) -> int:
         self.admit("ingest")
         return self._worker.enqueue_ingest(project, filename)
+
+    def enqueue_checks(self, project, reports, **options) -> list[int]:
+        self.admit("check")  # a class is one job, however many reports it holds
+        return self._worker.enqueue_checks(project, reports, **options)

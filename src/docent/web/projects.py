@@ -5,6 +5,12 @@ A project is a folder under the serve root holding its own Docent workspace (``d
 
     docent-workspace/projects/<slug>/{docent.db, cache/, uploads/, project.json}
 
+With a database server (``Projects(root, database_url="postgresql://...")``, what ``docent
+serve`` does when ``DOCENT_DATABASE_URL`` is set) a project's workspace is a schema of that
+database of its own (``p_<slug letters>_<hash>``, kept in ``project.json``; the queue's workers
+find them with :meth:`docent.store.Store.project_schemas`), and the folder keeps only
+``project.json``, the uploads and the search indexes' ``cache/``.
+
 Usage::
 
     projects = Projects(Path("docent-workspace/projects"))
@@ -21,6 +27,7 @@ accepted only when its content matches its extension (:func:`check_content`; oth
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -29,7 +36,7 @@ import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -50,6 +57,7 @@ __all__ = [
     "WebError",
     "allowed_suffixes",
     "check_content",
+    "project_schema",
     "safe_filename",
     "save_upload",
     "slugify",
@@ -58,6 +66,7 @@ __all__ = [
 MB = 1024 * 1024
 DEFAULT_MAX_UPLOAD = 500 * MB
 _SLUG_RE = re.compile(r"^[\w][\w-]{0,63}$")
+_SCHEMA_RE = re.compile(r"^p_[a-z0-9_]{1,60}$")
 _CHUNK = 1024 * 1024
 
 
@@ -102,6 +111,18 @@ def slugify(name: str) -> str:
         raise BadRequest("the project name has no letters or digits",
                          fix="give a name such as 'transformer-report'")
     return text
+
+
+def project_schema(slug: str) -> str:
+    """The PostgreSQL schema of a project: ``p_``, the slug's ASCII letters and digits, and a
+    hash of the whole slug (so two slugs never meet, whatever their script).
+
+    >>> project_schema("u3-reading-报告")
+    'p_u3_reading_23d32dcc8e'
+    """
+    ascii_part = re.sub(r"[^a-z0-9]+", "_", slug.lower()).strip("_")[:24].strip("_")
+    digest = hashlib.sha256(slug.encode("utf-8")).hexdigest()[:10]
+    return f"p_{ascii_part}_{digest}" if ascii_part else f"p_{digest}"
 
 
 def safe_filename(name: str) -> str:
@@ -222,6 +243,10 @@ class Project:
     name: str
     path: Path
     created_at: str
+    #: The database server the workspace is in (None: ``docent.db`` in the folder), and its
+    #: schema there.
+    database_url: str | None = field(default=None, repr=False, compare=False)
+    schema: str | None = None
 
     @property
     def uploads(self) -> Path:
@@ -231,10 +256,17 @@ class Project:
         """``base`` with this project's folder as the workspace."""
         return base.model_copy(update={"workspace": self.path})
 
+    def store(self) -> Store:
+        """The project's workspace, opened (the caller closes it): its folder's SQLite file, or
+        its schema of the database server."""
+        if self.database_url:
+            return Store.open(self.path, self.database_url, schema=self.schema)
+        return Store.open(self.path)
+
     @contextmanager
     def open_store(self) -> Iterator[Store]:
-        """A Store for the calling thread (one sqlite connection each), closed afterwards."""
-        store = Store.open(self.path)
+        """A Store for the calling thread (its own connections), closed afterwards."""
+        store = self.store()
         try:
             yield store
         finally:
@@ -254,11 +286,13 @@ class Project:
 
 
 class Projects:
-    """The projects under a serve root (created on first use)."""
+    """The projects under a serve root (created on first use); with ``database_url``, their
+    workspaces are schemas of that database."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, database_url: str | None = None) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
+        self.database_url = database_url or None
 
     def list(self) -> list[Project]:
         found = []
@@ -277,9 +311,12 @@ class Projects:
         (path / "uploads").mkdir(parents=True, exist_ok=True)
         meta = {"name": name, "created_at": datetime.now(timezone.utc).isoformat(
             timespec="seconds")}
+        if self.database_url:
+            meta["schema"] = project_schema(slug)
         (path / "project.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        Store.open(path).close()  # create and migrate the workspace now
-        return self._load(path)
+        project = self._load(path)
+        project.store().close()  # create and migrate the workspace now
+        return project
 
     def get(self, slug: str) -> Project:
         if not isinstance(slug, str) or not _SLUG_RE.match(slug):
@@ -294,8 +331,14 @@ class Projects:
             meta = json.loads((path / "project.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             meta = {}
+        schema = None
+        if self.database_url:
+            schema = str(meta.get("schema") or "")
+            if not _SCHEMA_RE.match(schema):
+                schema = project_schema(path.name)
         return Project(slug=path.name, name=str(meta.get("name") or path.name), path=path,
-                       created_at=str(meta.get("created_at") or ""))
+                       created_at=str(meta.get("created_at") or ""),
+                       database_url=self.database_url, schema=schema)
 
 
 def save_upload(project: Project, filename: str, chunks: Iterable[bytes], *,

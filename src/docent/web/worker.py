@@ -1,10 +1,18 @@
 """The background worker of ``docent serve``: one thread runs queued jobs one at a time.
 
 Jobs are rows of each project's ``runs`` table, so they survive a page reload and a server
-restart: ``kind="write"`` (a report: :func:`docent.pipeline.write_run`) and ``kind="ingest"``
-(an uploaded file: :func:`docent.ingest.ingest_and_index`, as ``docent ingest`` runs it). A
-job is created ``queued``; the worker takes the oldest queued job of any project, marks it
-``running`` and ends it ``done``, ``failed`` (with the one-line error) or ``cancelled``.
+restart: ``kind="write"`` (a report: :func:`docent.pipeline.write_run`), ``kind="ingest"``
+(an uploaded file: :func:`docent.ingest.ingest_and_index`, as ``docent ingest`` runs it) and
+``kind="check"`` (one report of a class check, :mod:`docent.web.api_class`:
+:func:`docent.jobs.check_job.run_check`, as ``docent check`` runs it). A job is created
+``queued``; the worker takes the oldest queued job of any project, marks it ``running`` and
+ends it ``done``, ``failed`` (with the one-line error) or ``cancelled``.
+
+With a job queue (``settings.queue_url``, and the projects in ``settings.database_url``) the
+checks and writes go to the queue instead (:func:`docent.jobs.queue.send`, with the project's
+schema) and ``docent worker`` processes run them; only the ingest jobs of uploads run here (the
+uploaded file is on this machine; its bytes are kept in the database for the review view).
+Cancelling such a job marks its run cancelled: the worker's heartbeat sees it and stops.
 
 Usage::
 
@@ -24,6 +32,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from docent.brief import settings_fallback
 from docent.config import Settings
@@ -32,11 +41,13 @@ from docent.store import Run, Store
 from docent.web.projects import Project, Projects
 from docent.types import RunState
 
-__all__ = ["JOB_KINDS", "REPAIR", "Worker"]
+__all__ = ["JOB_KINDS", "QUEUE_KINDS", "REPAIR", "Worker"]
 
 #: Repair unsupported sentences after validation (``write_run(repair=...)``).
 REPAIR = True
-JOB_KINDS = ("ingest", "write")
+JOB_KINDS = ("ingest", "write", "check")
+#: The kinds a job queue runs (``docent worker``); ingest jobs always run in the web process.
+QUEUE_KINDS = ("write", "check")
 _POLL_SECONDS = 30.0  # jobs are enqueued here and wake the worker; this is a safety net
 
 
@@ -66,6 +77,20 @@ class Worker:
         self._cancel: set[tuple[str, int]] = set()
         self._live: dict[tuple[str, int], dict[str, dict]] = {}
         self._embedders: dict[str, object] = {}
+        self._judges: dict[str, object] = {}
+        self._queue_app = None
+
+    @property
+    def queue_mode(self) -> bool:
+        """Checks and writes go to the job queue (``docent worker``), not this thread."""
+        return bool(self.settings.queue_url and self.settings.database_url)
+
+    def _here(self, run: Run) -> bool:
+        """A job this thread runs: ingest always, checks and writes unless a queue runs them;
+        a check only when it is the web app's (a class check), not a ``docent check``'s."""
+        if run.kind not in JOB_KINDS or (self.queue_mode and run.kind in QUEUE_KINDS):
+            return False
+        return run.kind != "check" or run.options.get("batch") is not None
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
@@ -92,7 +117,7 @@ class Worker:
         for project in self.projects.list():
             with project.open_store() as store:
                 for run in store.runs():
-                    if run.kind in JOB_KINDS and run.status == RunState.running:
+                    if self._here(run) and run.status == RunState.running:
                         store.set_run_status(run.id, RunState.queued)
                         count += 1
         return count
@@ -113,8 +138,39 @@ class Worker:
                                       {"fast": bool(fast), "via": "web"})
             store.set_run_status(run_id, RunState.queued)
             store.set_run_progress(run_id, {"stage": "queued", "done": 0, "total": 1})
-        self.wake()
+        self._dispatch(project, [run_id])
         return run_id
+
+    def enqueue_checks(self, project: Project, reports: list[tuple[str, str]], *, batch: str,
+                       no_judge: bool = False) -> list[int]:
+        """Queue one check run per ``(file name, report text)`` of a class check, each with
+        ``options["batch"]``; their ids, in order."""
+        from docent.jobs.check_job import create_check_run
+
+        with project.open_store() as store:
+            ids = [create_check_run(store, Path(name), text, no_judge=no_judge, queued=True,
+                                    options={"batch": batch, "remote": True, "via": "web"})
+                   for name, text in reports]
+        self._dispatch(project, ids)
+        return ids
+
+    def _dispatch(self, project: Project, run_ids: list[int]) -> None:
+        """Hand queued checks or writes to the job queue, or wake this thread. A message the
+        broker does not take is logged: the run stays queued in the database, and the workers'
+        sweep sends it again."""
+        if not self.queue_mode:
+            self.wake()
+            return
+        from docent.jobs.queue import make_app, send
+
+        if self._queue_app is None:
+            self._queue_app = make_app(self.settings.queue_url)
+        for run_id in run_ids:
+            try:
+                send(self._queue_app, run_id, project.schema)
+            except DocentError as exc:
+                self.log(f"worker: {project.slug} run {run_id}: {exc}; the workers' sweep "
+                         "sends it again")
 
     def enqueue_ingest(self, project: Project, filename: str) -> int:
         with project.open_store() as store:
@@ -124,12 +180,15 @@ class Worker:
         return run_id
 
     def cancel(self, project: Project, run_id: int) -> str:
-        """Cancel a queued job at once, a running one at its next step; returns the status."""
+        """Cancel a queued job at once, a running one at its next step; returns the status.
+        A job of the queue is marked cancelled in the database: a worker does not claim it,
+        or, running it, stops at its next heartbeat."""
         with project.open_store() as store:
             run = store.run(run_id)
             if run is None:
                 return "missing"
-            if run.status == RunState.queued:
+            if run.status == RunState.queued or (
+                    run.status == RunState.running and not self._here(run)):
                 store.set_run_status(run_id, RunState.cancelled, error="cancelled by the user")
                 return "cancelled"
             if run.status == RunState.running:
@@ -168,8 +227,8 @@ class Worker:
         for project in self.projects.list():
             try:
                 with project.open_store() as store:
-                    queued = [r for r in store.runs() if r.kind in JOB_KINDS
-                              and r.status == RunState.queued]
+                    queued = [r for r in store.runs() if r.status == RunState.queued
+                              and self._here(r)]
             except DocentError:
                 continue
             for run in queued:
@@ -184,16 +243,19 @@ class Worker:
         with self._lock:
             self._current = key
             self._live[key] = {}
-        store = Store.open(project.path)
+        store = project.store()
         try:
             latest = store.run(run.id)
             if latest is None or latest.status != RunState.queued:  # cancelled meanwhile
                 return
             store.set_run_status(run.id, RunState.running)
             store.set_run_progress(run.id, {"stage": "starting", "done": 0, "total": 1})
-            progress = self._progress(store, key, track=run.kind == "ingest")
+            # write_run keeps its own progress in the row; the others' is kept here
+            progress = self._progress(store, key, track=run.kind != "write")
             if run.kind == "write":
                 self._write(settings, store, run, progress)
+            elif run.kind == "check":
+                self._check(settings, store, run, progress)
             else:
                 self._ingest(project, settings, store, run, progress)
         except _Stop as stop:
@@ -223,7 +285,7 @@ class Worker:
                 raise _Stop("shutdown")
             if cancelled:
                 raise _Stop("cancelled")
-            if track:  # write_run keeps its own progress in the row
+            if track:
                 store.set_run_progress(key[1], {"stage": stage, "done": done, "total": total})
 
         return update
@@ -234,6 +296,22 @@ class Worker:
         if settings.embedder not in self._embedders:
             self._embedders[settings.embedder] = get_embedder(settings)
         return self._embedders[settings.embedder]
+
+    def _judge(self, settings: Settings, embedder):
+        from docent.check.judge import get_judge
+
+        if settings.embedder not in self._judges:
+            self._judges[settings.embedder] = get_judge(settings, embedder=embedder)
+        return self._judges[settings.embedder]
+
+    def _check(self, settings: Settings, store: Store, run: Run, progress) -> None:
+        from docent.jobs.check_job import run_check
+
+        embedder = self._embedder(settings)
+        judge = None if run.options.get("no_judge") else self._judge(settings, embedder)
+        result = run_check(store, settings, run.id, embedder=embedder, judge=judge,
+                           progress=progress)
+        self.log(f"check {run.id} ({run.assignment}): {result.summary.verified_line()}")
 
     def _write(self, settings: Settings, store: Store, run: Run, progress) -> None:
         from docent.pipeline import write_run

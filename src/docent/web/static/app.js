@@ -1,5 +1,6 @@
 // Docent's local web app: one page, vanilla JS, talks to the JSON API under /api.
-// Views by location hash: #/ (welcome), #/p/<slug> (project), #/p/<slug>/r/<id> (run).
+// Views by location hash: #/ (welcome), #/p/<slug> (project, with its class checks),
+// #/p/<slug>/r/<id> (run).
 // Everything the server sends is put in the page as text (textContent), never as HTML.
 // A server with accounts (docent serve --accounts): /api/me answers 401 until one logs in (the
 // login form is shown), and every state-changing request sends the session's CSRF token.
@@ -8,7 +9,7 @@
 const $ = (id) => document.getElementById(id);
 const FINAL = new Set(["done", "failed", "cancelled", "interrupted"]);
 const state = { config: null, slug: null, runId: null, timer: null, shownReport: null,
-  me: null, csrf: null, accounts: false };
+  me: null, csrf: null, accounts: false, batch: null };
 
 async function api(path, options = {}) {
   const headers = { Accept: "application/json", ...(options.headers || {}) };
@@ -98,7 +99,8 @@ async function showProject(slug) {
   $("project-title").lang = langOf(p.name);
   renderSources(p);
   renderRuns(p);
-  const busy = p.uploads.some((u) => !FINAL.has(u.status))
+  const checking = await loadClass(slug);
+  const busy = checking || p.uploads.some((u) => !FINAL.has(u.status))
     || p.runs.some((r) => !FINAL.has(r.status));
   clearTimer();
   if (busy) state.timer = setTimeout(() => route(), 1500);
@@ -202,6 +204,105 @@ async function startRun(event) {
     location.hash = `#/p/${encodeURIComponent(state.slug)}/r/${run.id}`;
   } catch (e) { showError("run-form-error", e.message); }
   finally { $("start-run").disabled = false; }
+}
+
+// --- a class check: many reports, one table ----------------------------------------------
+
+function classUrl(slug, batch) {
+  return `/api/projects/${encodeURIComponent(slug)}/class-checks${batch ? "/" + batch : ""}`;
+}
+
+async function loadClass(slug) {  // true while a report of the shown class is not checked yet
+  const { batches } = await api(classUrl(slug));
+  const list = $("class-batches");
+  list.replaceChildren();
+  if (!batches.some((b) => b.batch === state.batch)) {
+    state.batch = batches.length ? batches[0].batch : null;  // the newest
+  }
+  for (const b of batches) {
+    const li = el("li");
+    const pick = el("button", `${new Date(b.created_at).toLocaleString()} · ${b.reports} reports`,
+      "linkish");
+    pick.type = "button";
+    pick.addEventListener("click", () => { state.batch = b.batch; route(); });
+    li.append(pick, el("span", " "), badge(b.status));
+    if (b.batch === state.batch) li.classList.add("active");
+    list.append(li);
+  }
+  $("class-view").hidden = !state.batch;
+  if (!state.batch) return false;
+  const table = await api(classUrl(slug, state.batch));
+  renderClass(table);
+  return table.status !== "done";
+}
+
+function renderClass(table) {
+  $("class-title").textContent = `${table.reports} reports: ${table.done} checked`
+    + (table.failed + table.cancelled ? `, ${table.failed + table.cancelled} not` : "")
+    + (table.no_judge ? " (quick)" : "");
+  $("class-csv").href = table.csv;
+  $("class-cancel").hidden = table.status === "done";
+  const body = $("class-table").tBodies[0];
+  body.replaceChildren();
+  for (const r of table.rows) {
+    const tr = el("tr");
+    tr.append(el("td", r.student));
+    const status = el("td");
+    status.append(badge(r.status));
+    const p = r.progress;
+    if (r.status === "running" && p) {
+      status.append(el("span", ` ${p.stage} ${p.done}/${p.total}`, "muted"));
+    }
+    tr.append(status);
+    const counted = "verified" in r;
+    tr.append(el("td", counted ? `${r.verified} of ${r.cited}` : ""),
+      el("td", counted ? r.confirmed : ""), el("td", counted ? r.unverified : ""),
+      el("td", counted ? r.red : ""), el("td", counted ? r.errors : ""));
+    const worst = el("td");
+    if (r.error) worst.append(el("div", r.error, "error"));
+    const findings = el("ul", null, "worst");
+    for (const w of r.worst || []) findings.append(el("li", w));
+    if ((r.worst || []).length) worst.append(findings);
+    tr.append(worst);
+    const link = el("td");
+    if (r.review) {
+      const a = el("a", "Review");
+      a.href = r.review;
+      link.append(a);
+    }
+    tr.append(link);
+    body.append(tr);
+  }
+}
+
+async function checkClass(event) {
+  event.preventDefault();
+  showError("class-errors", "");
+  const junk = (f) => /^[.~]|^Thumbs\.db$|^desktop\.ini$/i.test(f.name);  // system files
+  const files = [...$("class-input").files, ...$("class-folder").files].filter((f) => !junk(f));
+  if (!files.length) {
+    showError("class-errors", "Choose the reports (files, a folder or a .zip) first.");
+    return;
+  }
+  const form = new FormData();
+  for (const f of files) form.append("files", f, f.name);
+  if ($("class-quick").checked) form.append("no_judge", "1");
+  $("class-button").disabled = true;
+  try {
+    const made = await api(classUrl(state.slug), { method: "POST", body: form });
+    state.batch = made.batch;
+    showError("class-errors", made.rejected.length
+      ? `Not checked:\n${made.rejected.join("\n")}` : "");
+    $("class-form").reset();
+  } catch (e) { showError("class-errors", e.message); }
+  $("class-button").disabled = false;
+  await route();
+}
+
+async function cancelClass() {
+  try { await api(`${classUrl(state.slug, state.batch)}/cancel`, { method: "POST" }); }
+  catch (e) { showError("class-errors", e.message); }
+  route();
 }
 
 // --- a run -------------------------------------------------------------------------------
@@ -396,6 +497,8 @@ async function init() {
   $("link-form").addEventListener("submit", addLinks);
   $("run-form").addEventListener("submit", startRun);
   $("cancel-run").addEventListener("click", cancelRun);
+  $("class-form").addEventListener("submit", checkClass);
+  $("class-cancel").addEventListener("click", cancelClass);
   $("login-form").addEventListener("submit", login);
   $("signup-form").addEventListener("submit", signup);
   $("logout").addEventListener("click", logout);
