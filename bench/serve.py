@@ -1,13 +1,14 @@
 """A course on one server, measured (prints figures; asserts nothing).
 
-    .venv/bin/python bench/serve.py [--checks 8] [--writes 2] [--workers 1,2] [--pollers 50]
+    .venv/bin/python bench/serve.py [--checks 8] [--writes N] [--workers 1,2] [--pollers 50]
                                     [--model qwen2.5-coder-1.5b] [--skip-writes]
 
 On a fresh PostgreSQL database (127.0.0.1:5432) and Redis (127.0.0.1:6379): ingests the word2vec
 paper, starts `docent model-server`, then for each worker count starts that many `docent worker`
 processes pointed at the model server and queues
 - ``--checks`` check jobs (reports cut from ../shared's chatbot report, judge on), and
-- ``--writes`` write jobs (the bundled Chinese reading-report assignment, ``fast``),
+- ``--writes`` write jobs (default: one per worker; the bundled Chinese reading-report
+  assignment, ``fast``),
 timing each batch from queueing to the last job done: jobs per hour. It reads every process's
 peak resident memory (VmHWM), then serves the web app (accounts off, the projects root with one
 project and a finished run) and polls it with ``--pollers`` concurrent clients for 15 s:
@@ -175,7 +176,8 @@ def _web_latency(tmp: Path, pollers: int) -> tuple[float, float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--checks", type=int, default=8)
-    ap.add_argument("--writes", type=int, default=2)
+    ap.add_argument("--writes", type=int, default=0,
+                    help="write jobs per batch (default: as many as workers)")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--pollers", type=int, default=50)
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
@@ -231,9 +233,9 @@ def main() -> None:
             secs = time.monotonic() - t
             print(f"{n} worker(s): {len(runs)} check jobs in {secs:.0f} s = "
                   f"{len(runs) * 3600 / secs:.0f} check jobs/hour {states}")
-            if not args.skip_writes and args.writes:
+            if not args.skip_writes:
                 t = time.monotonic()
-                runs = _queue_batch(env, tmp, "write", [ASSIGNMENT.read_text()] * args.writes)
+                runs = _queue_batch(env, tmp, "write", [ASSIGNMENT.read_text()] * (args.writes or n))
                 states = _wait(env, tmp, runs, 3600)
                 secs = time.monotonic() - t
                 print(f"{n} worker(s): {len(runs)} write jobs (fast) in {secs:.0f} s = "
