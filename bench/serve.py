@@ -56,6 +56,17 @@ def _peak_mb(pid: int) -> float:
     return 0.0
 
 
+def _tree_peak_mb(pid: int) -> float:
+    """Peak resident memory of a process and its children (the model server runs
+    llama_cpp.server as a child), MB."""
+    total = _peak_mb(pid)
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return total + sum(_tree_peak_mb(int(c)) for c in children)
+
+
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))] if values else 0.0
@@ -243,7 +254,7 @@ def main() -> None:
             mem = [_peak_mb(w.pid) for w in workers]
             print(f"{n} worker(s): peak memory per worker "
                   + ", ".join(f"{m:.0f} MB" for m in mem)
-                  + f"; model server {_peak_mb(server.pid):.0f} MB")
+                  + f"; model server {_tree_peak_mb(server.pid):.0f} MB")
             for w in workers:
                 os.killpg(w.pid, signal.SIGTERM)
             for w in workers:

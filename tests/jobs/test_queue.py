@@ -74,14 +74,18 @@ class Workers:
                 proc.wait(timeout=10)
 
 
+def _ingest(tmp: Path, db: str, queue: str, paper: Path, **extra) -> None:
+    env = dict(_env(tmp, db, queue, "teacher"), **extra)
+    done = subprocess.run([*DOCENT, "ingest", str(paper)], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.fixture
 def course(tmp_path):
     """A fresh PostgreSQL database holding the word2vec paper, a fresh Redis database."""
     with fresh_database() as db, fresh_redis_db() as redis_url:
-        env = _env(tmp_path, db, redis_url, "teacher")
-        done = subprocess.run([*DOCENT, "ingest", str(WORD2VEC)], env=env, capture_output=True,
-                              text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
+        _ingest(tmp_path, db, redis_url, WORD2VEC)
         workers = Workers(tmp_path, db, redis_url)
         try:
             yield tmp_path, db, redis_url, workers
@@ -199,10 +203,7 @@ def test_thirty_jobs_on_two_workers_over_rabbitmq(tmp_path):
     """30 jobs, 2 workers, RabbitMQ as the broker: every job done exactly once."""
     require("127.0.0.1", 5672, "RabbitMQ")
     with fresh_database() as db:
-        env = _env(tmp_path, db, AMQP_URL, "teacher")
-        done = subprocess.run([*DOCENT, "ingest", str(WORD2VEC)], env=env, capture_output=True,
-                              text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
+        _ingest(tmp_path, db, AMQP_URL, WORD2VEC)
         workers = Workers(tmp_path, db, AMQP_URL)
         try:
             workers.start("a"), workers.start("b")
@@ -231,10 +232,7 @@ def test_a_write_job_resumes_from_its_saved_sections_after_sigkill(tmp_path):
     with fresh_database() as db, fresh_redis_db() as queue:
         plugin = {"DOCENT_PLUGINS": "tests.plugins.docent_scripted", "DOCENT_LLM": "scripted-slow",
                   "PYTHONPATH": str(ROOT), "DOCENT_TEST_MODEL_DELAY": "0.4"}
-        env = dict(_env(tmp_path, db, queue, "teacher"), **plugin)
-        done = subprocess.run([*DOCENT, "ingest", str(ALCE)], env=env, capture_output=True,
-                              text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
+        _ingest(tmp_path, db, queue, ALCE, **plugin)
         brief = parse_brief("Write a 300-500 word report with sections (1) Summary (2) Method "
                             "(3) Results (4) Limitations; cite sources.")
         with Store.open(tmp_path / "reader", db) as store:

@@ -41,7 +41,7 @@ from starlette.concurrency import run_in_threadpool
 
 from docent.errors import DocentError
 from docent.web.api_common import MaxUploadDep, ProjectsDep, WorkerDep, admit
-from docent.web.projects import MB, BadRequest, LengthRequired, NotFound, Project, \
+from docent.web.projects import Conflict, MB, BadRequest, LengthRequired, NotFound, Project, \
     UploadTooLarge, WebError, check_content, safe_filename
 from docent.types import RunState
 
@@ -63,9 +63,6 @@ _HAND_IN = "hand in .md, .txt, .docx or .html files (or one .zip of them)"
 _JUNK = ("__MACOSX/", ".", "~$", "Thumbs.db", "desktop.ini")  # a zip's system files
 BatchId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{12}$")]
 
-
-class Conflict(WebError):
-    status = 409
 
 
 # --- the upload ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from docent.review import summarize, to_review
 from docent.store import ReviewConflict
 from docent.types import ReviewAction, ReviewDecision, SourceKind, ValidationReport
 from docent.web.api_common import MAX_ID, ProjectsDep, RowId
-from docent.web.projects import BadRequest, NotFound, WebError
+from docent.web.projects import Conflict, BadRequest, NotFound, WebError
 
 __all__ = ["router"]
 
@@ -49,9 +49,6 @@ class Decisions(BaseModel):
     seen: int  # the seq of the view the decisions were made on
     decisions: list[Decision] = Field(min_length=1, max_length=500)
 
-
-class Conflict(WebError):
-    status = 409
 
 
 @router.get("/review", include_in_schema=False)

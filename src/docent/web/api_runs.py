@@ -35,15 +35,12 @@ from docent.web.api_common import (
     run_summary,
     validation_summary,
 )
-from docent.web.projects import BadRequest, NotFound, Project, WebError
+from docent.web.projects import Conflict, BadRequest, NotFound, Project, WebError
 from docent.web.worker import Worker
 from docent.types import RunState
 
 __all__ = ["NewRun", "REPORT_CSP", "TYPES", "router"]
 
-
-class Conflict(WebError):
-    status = 409
 
 router = APIRouter()
 

@@ -42,7 +42,7 @@ from starlette.concurrency import run_in_threadpool
 
 from docent.config import Settings
 from docent.store import Store, User
-from docent.web.projects import NotFound, Project, Projects, WebError, slugify
+from docent.web.projects import Conflict, NotFound, Project, Projects, WebError, slugify
 
 __all__ = [
     "CSRF_HEADER",
@@ -75,9 +75,6 @@ class Unauthorized(WebError):
 class Forbidden(WebError):
     status = 403
 
-
-class Conflict(WebError):
-    status = 409
 
 
 class TooMany(WebError):

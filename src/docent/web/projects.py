@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_MAX_UPLOAD",
     "MB",
     "BadRequest",
+    "Conflict",
     "LengthRequired",
     "NotFound",
     "Project",
@@ -86,6 +87,10 @@ class BadRequest(WebError):
 
 class NotFound(WebError):
     status = 404
+
+
+class Conflict(WebError):
+    status = 409
 
 
 class LengthRequired(WebError):
