@@ -321,7 +321,4 @@ def _schemas(settings: Settings) -> list[str | None]:
     """The workspaces a course's database holds: the default one and each project's schema."""
     from docent.store import Store
 
-    try:
-        return [None, *Store.project_schemas(settings.database_url)]
-    except AttributeError:
-        return [None]
+    return [None, *Store.project_schemas(settings.database_url)]
