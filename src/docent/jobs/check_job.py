@@ -29,9 +29,12 @@ def create_check_run(store: Store, report: Path, text: str, *, brief_json: str =
     process checks it now) or ``queued`` (for a worker). ``options`` go with the run's own
     (the web app's class checks: ``{"batch": id, "remote": True}``, the report being a name
     only)."""
+    options = dict(options or {})
+    # where the report is, resolved here, on the machine that has it (a worker may have none)
+    where = report.name if options.get("remote") else str(report.resolve())
     run_id = store.create_run("check", report.name, brief_json,
                               {"report": str(report), "format": report.suffix.lower() or ".md",
-                               "no_judge": bool(no_judge), **(options or {})})
+                               "no_judge": bool(no_judge), "where": where, **options})
     store.save_run_report(run_id, text)
     if queued:
         store.set_run_status(run_id, RunState.queued)
@@ -75,6 +78,5 @@ def run_check(store: Store, settings: Settings, run_id: int, *, embedder=None, j
     store.save_run_result(run_id, validation=result.model_dump_json())
     carry_over(store, run_id, result, Path(report))
     store.set_run_progress(run_id, {"stage": "done", "done": 1, "total": 1})
-    output = str(Path(report).resolve()) if not run.options.get("remote") else report
-    store.set_run_status(run_id, RunState.done, output=output)
+    store.set_run_status(run_id, RunState.done, output=run.options.get("where", report))
     return result
