@@ -58,7 +58,7 @@ def _peak_mb(pid: int) -> float:
 
 def _tree_peak_mb(pid: int) -> float:
     """Peak resident memory of a process and its children (the model server runs
-    llama_cpp.server as a child), MB."""
+    llama-server as a child), MB."""
     total = _peak_mb(pid)
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()

@@ -1,9 +1,11 @@
-"""`docent write` on three scenarios with the default (1.5B) model: prints, for each, the length
+"""`docent write` on four scenarios with the default (1.5B) model: prints, for each, the length
 and its range, sections, citations, the share of cited sentences the judge verifies (and the
-unverified / partly / not supported counts), duplicate sentences, attribution problems, wall
-time, model calls, tokens/s and peak memory (asserts nothing).
+unverified / partly / not supported counts), duplicate sentences, attribution problems, and for
+a Chinese report the share of sentences with English words left in, magnitude slips ("7亿" for
+"7B") and sentences over 40 字; wall time, model calls, tokens/s and peak memory (asserts
+nothing).
 
-    .venv/bin/python bench/write.py                 # all three
+    .venv/bin/python bench/write.py                 # all four
     .venv/bin/python bench/write.py -s 1 --out /tmp/reports   # the first, reports kept
 
 1. the bundled Chinese assignment (2000-3000 字, four sections) on the ALCE paper with the
@@ -11,7 +13,11 @@ time, model calls, tokens/s and peak memory (asserts nothing).
 2. an English 800-1200 word summary of the word2vec paper with the Chinese knowledge base
    (../shared/corpus/kb-zh);
 3. the Chinese assignment on the word2vec paper alone: no video, so the video section must say
-   so and invent nothing.
+   so and invent nothing;
+4. material the writer was never tuned on: the Chinese assignment on the BERT paper with the
+   "Let's build the GPT Tokenizer" lecture transcript and a Chinese tutorial chapter on
+   pre-trained language models (../shared/corpus/kb-zh/pretrained-language-models.md). Use it to
+   measure, not to patch.
 
 Ingestion (embedding included) is done first and timed apart.
 """
@@ -34,8 +40,11 @@ from docent.check.parse import parse_report
 from docent.config import Settings
 from docent.index import get_embedder
 from docent.ingest import ingest_and_index
+from docent.magnitudes import magnitude_slips
 from docent.pipeline import write_run
 from docent.store import Store
+from docent.text import count_length, strip_markers
+from docent.types import LengthUnit
 from docent.write.points import content_words
 from docent.write.sentences import stray_words
 
@@ -53,6 +62,9 @@ SCENARIOS = {
         [SHARED / "papers/word2vec-1301.3781.pdf", SHARED / "kb-zh"]),
     3: ("Chinese reading report: word2vec, no video", ZH,
         [SHARED / "papers/word2vec-1301.3781.pdf"]),
+    4: ("Chinese reading report, untuned: BERT + tokenizer lecture + Chinese tutorial", ZH,
+        [SHARED / "papers/bert-1810.04805.pdf", SHARED / "lectures/lets-build-the-gpt-tokenizer.srt",
+         SHARED / "kb-zh/pretrained-language-models.md"]),
 }
 
 
@@ -123,8 +135,18 @@ def run(number: int, out: Path | None) -> None:
           f"attribution findings: {attribution}; bibliography errors: "
           f"{sum(1 for f in v.findings if f.kind == 'bibliography' and f.severity == 'error')}")
     if draft.language == "zh":
+        cited = [x for sec in draft.sections for para in sec.paragraphs for x in para.sentences
+                 if x.evidence is not None]
+        with_english = sum(1 for x in cited if stray_words(x.text))
+        long = sum(1 for x in cited
+                   if count_length(strip_markers(x.text), LengthUnit.zh_chars) > 40)
+        slips = [w for x in cited for w in magnitude_slips(x.text, [x.evidence.text])]
+        share = 100.0 / max(len(cited), 1)
         print(f"English words left untranslated in Chinese sentences: {len(stray)} "
-              f"({', '.join(stray[:12])})")
+              f"({', '.join(stray[:12])}); cited sentences with English words left in: "
+              f"{with_english}/{len(cited)} ({with_english * share:.0f}%)")
+        print(f"magnitude slips: {len(slips)} ({', '.join(slips[:6])}); cited sentences over "
+              f"40 字: {long}/{len(cited)} ({long * share:.0f}%)")
     print(f"wall time: {wall:.0f} s (writing {validating - t0:.0f} s, validation and repair "
           f"{t0 + wall - validating:.0f} s); {len(calls)} model calls, {generated} tokens "
           f"generated, {generated / max(in_model, 1e-9):.1f} tokens/s inside the model")

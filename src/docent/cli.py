@@ -692,10 +692,8 @@ def serve(
     run_server(web_app, host=host, port=port, banner=banner)
 
 
-@app.command("model-server", context_settings={"allow_extra_args": True,
-                                               "ignore_unknown_options": True})
+@app.command("model-server")
 def model_server(
-    ctx: typer.Context,
     model: Annotated[str | None, typer.Option(
         "--model", "-m", help="An embedded model name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b) "
         "or a GGUF path (default: DOCENT_LLM_MODEL).", show_default=False)] = None,
@@ -705,21 +703,24 @@ def model_server(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
     = 8600,
     threads: Annotated[int | None, typer.Option(
-        "--threads", min=1, help="CPU threads (default: DOCENT_LLM_THREADS or all cores).",
-        show_default=False)] = None,
+        "--threads", min=1, help="CPU threads (default: DOCENT_LLM_THREADS, or one less than "
+        "the cores).", show_default=False)] = None,
     ctx_tokens: Annotated[int | None, typer.Option(
-        "--ctx", min=512, help="Context window in tokens (default: DOCENT_LLM_CTX).",
-        show_default=False)] = None,
-    logprobs: Annotated[bool, typer.Option(
-        "--logprobs/--no-logprobs", help="Keep every token's logits so the judge can read "
-        "P(Yes) (--no-logprobs: faster, for a server only writers use).")] = True,
+        "--ctx", min=512, help="Context window of each request, in tokens (default: "
+        "DOCENT_LLM_CTX).", show_default=False)] = None,
+    parallel: Annotated[int, typer.Option(
+        "--parallel", min=1, max=64, help="Requests served at once (continuous batching; "
+        "memory grows with each).")] = 1,
+    gpu_layers: Annotated[int, typer.Option(
+        "--gpu-layers", min=-1, help="Layers on the GPU with a GPU build of xllamacpp "
+        "(-1: all).")] = 0,
     api_key: Annotated[str | None, typer.Option(
         "--api-key", envvar="DOCENT_MODEL_SERVER_API_KEY", show_default=False,
         help="Require this key of every request (workers: DOCENT_LLM_API_KEY).")] = None,
 ) -> None:
     """Serve one model to many workers (llama.cpp's OpenAI-compatible server).
 
-    Prints the settings each worker needs. Arguments after -- go to llama_cpp.server.
+    Prints the settings each worker needs.
 
     Example: docent model-server --model qwen2.5-coder-1.5b --host 0.0.0.0 --port 8600
     """
@@ -730,18 +731,18 @@ def model_server(
     check_server_installed()
     check_port_free(host, port)
     argv = server_argv(model or settings.llm_model, settings, host=host, port=port,
-                       threads=threads, ctx=ctx_tokens, logprobs=logprobs, extra=ctx.args)
+                       threads=threads, ctx=ctx_tokens, parallel=parallel,
+                       gpu_layers=gpu_layers)
     name = argv[argv.index("--model_alias") + 1]
     gguf = argv[argv.index("--model") + 1]
     n_threads, n_ctx = argv[argv.index("--n_threads") + 1], argv[argv.index("--n_ctx") + 1]
     workers = worker_settings(argv, api_key=bool(api_key))
-    err.print(f"model server: {name} ({gguf}), {n_threads} threads, context {n_ctx} tokens",
+    err.print(f"model server: {name} ({gguf}), {n_threads} threads, context {n_ctx} tokens, "
+              f"{parallel} request{'s' if parallel > 1 else ''} at once",
               highlight=False, soft_wrap=True, markup=False)
     err.print(f"workers: {workers}", highlight=False, soft_wrap=True, markup=False)
     judge = worker_settings(argv, api_key=bool(api_key), judge=True)
-    err.print(f"or as the judge only: {judge}" + ("" if logprobs else
-              " (without --logprobs the judge asks for a JSON verdict)"),
-              highlight=False, soft_wrap=True, markup=False)
+    err.print(f"or as the judge only: {judge}", highlight=False, soft_wrap=True, markup=False)
     if not api_key and host not in ("127.0.0.1", "localhost", "::1", "[::1]"):
         err.print(f"note: anyone who can reach port {port} can use the model; --api-key "
                   "requires a key", highlight=False, soft_wrap=True, markup=False)

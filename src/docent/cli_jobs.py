@@ -264,6 +264,10 @@ def worker(
     concurrency: Annotated[int, typer.Option(
         "--concurrency", min=1, max=16, help="Jobs at once in this process (1: one model "
         "in memory; run more processes for more).")] = 1,
+    threads: Annotated[int | None, typer.Option(
+        "--threads", min=1, help="CPU threads of this worker's local model (default: "
+        "DOCENT_LLM_THREADS, or one less than the cores). With several workers on one "
+        "machine, give each a share of the cores.", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Run the queue's jobs (checks and writes) on this machine until stopped.
@@ -277,6 +281,8 @@ def worker(
     from docent.jobs.queue import worker_main
 
     settings = _course_settings(workspace, database, queue)
+    if threads:
+        settings = settings.model_copy(update={"llm_threads": threads})
     if not settings.database_url:
         raise DocentError("a worker needs the database its jobs are in",
                           fix="give --database postgresql://... (or DOCENT_DATABASE_URL)")
@@ -285,8 +291,12 @@ def worker(
         err.print(f"{time.strftime('%H:%M:%S')} {line}", highlight=False, soft_wrap=True,
                   markup=False)
 
+    from docent.llm.local import default_threads
+
     log(f"worker: jobs from {settings.queue_url}, database "
-        f"{_describe(settings.database_url)}; Ctrl-C stops (a job it was on runs again)")
+        f"{_describe(settings.database_url)}, model threads: "
+        f"{settings.llm_threads or default_threads()}; Ctrl-C stops (a job it was on runs "
+        "again)")
     worker_main(settings, concurrency=concurrency, log=log)
 
 

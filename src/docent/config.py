@@ -15,6 +15,7 @@ Point Docent at any OpenAI-compatible ``/v1/embeddings`` endpoint instead with::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -93,7 +94,12 @@ class Settings(BaseSettings):
     llm_ctx: int = Field(8192, ge=512, description="context window (tokens), local models")
     repair_rounds: int = Field(2, ge=0, le=5, description="validate-and-repair rounds of "
                                "`docent write` (0: validate only, never change the draft)")
-    llm_threads: int | None = Field(None, description="CPU threads (default: all cores)")
+    llm_threads: int | None = Field(None, ge=1, description="CPU threads of a local model "
+                                    "(default: one less than the cores, at least 1)")
+    llm_binding: Literal["auto", "xllamacpp", "llama-cpp-python"] = Field(
+        "auto", description="llama.cpp binding of local models: xllamacpp (prebuilt wheel, "
+        "the default install) or llama-cpp-python (compiled, the [compiled] extra; faster on "
+        "CPUs with AVX-512); auto: the compiled one where it is installed")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL (.../v1)")
     llm_api_key: SecretStr | None = Field(None)
     llm_timeout: float = Field(300.0)

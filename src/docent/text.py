@@ -361,6 +361,8 @@ def unstated_numbers(claim: str, passages: list[str]) -> set[str]:
     set()
     >>> unstated_numbers("ALCE contains 5 datasets.", ["ALCE contains 3 datasets."])
     {'5'}
+    >>> unstated_numbers("该模型有 7 亿参数。", ["a 7B model"])
+    {'7'}
     >>> unstated_numbers("当词汇量为一千万个单词时，速度提高约两倍。", ["When the vocabulary size is "
     ...                  "one million words, this results in about two times speedup."])
     {'一千万'}
@@ -376,7 +378,9 @@ def unstated_numbers(claim: str, passages: list[str]) -> set[str]:
         raw = m.group(0).replace(",", "")
         forms = {raw, raw.rstrip("%"), _canon(float(raw.rstrip("%")))}
         if m.start() in scaled:
-            forms.add(scaled[m.start()])
+            # under a Chinese unit only the value counts: "7亿" is 700 million, and a passage's
+            # "7B" (70亿) does not state it
+            forms = {scaled[m.start()]}
         if not forms & stated:
             missing.add(raw)
     # counts in Chinese numerals ("一千万个单词" for "one million words") and percentages

@@ -32,6 +32,8 @@ REPORT = """《word2vec 阅读报告》
 CBOW根据上下文来预测当前词，而Skip-gram根据当前词预测它周围的词。模型使用层次softmax，词表表示为Huffman二叉树。
 两种模型都用负采样代替完整的softmax。[文档: pdf.pdf]
 
+在一个 1.6 亿词的数据集上，学习高质量的词向量不到一天。[文档: pdf.pdf]
+
 GloVe 在类比任务上与 Skip-gram 表现相当[long_context: "词向量大全！一文读懂。-某博客", chunk 2]。
 """
 
@@ -99,7 +101,16 @@ def test_the_uploaded_name_is_read_as_the_one_pdf_and_said_once(checked):
 
 def test_no_sentence_the_located_page_supports_is_red(checked):
     red = sorted(s.text[:6] for s in checked.sentences if s.status == "unsupported")
-    assert red == sorted(["发表会议：I", "两种模型都用", "GloVe "])
+    assert red == sorted(["发表会议：I", "两种模型都用", "GloVe ", "在一个 1."])
+
+
+def test_a_magnitude_kept_under_the_wrong_unit_is_red_with_the_right_one(checked):
+    """"1.6 billion words" is 16亿 词; 1.6 亿 is 160 million: the mantissa alone is no
+    support."""
+    record = _record(checked, "1.6 亿词")
+    assert record.status == "unsupported"
+    assert "states no 1.6" in record.reason
+    assert "1.6 亿 is 160 million; the source says 1.6 billion, which is 16亿" in record.reason
 
 
 def _word(path: Path, text: str) -> Path:

@@ -57,9 +57,9 @@ class Workers:
         self.tmp, self.db, self.queue = tmp, db, queue
         self.procs: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str) -> subprocess.Popen:
+    def start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "w")
-        proc = subprocess.Popen([*DOCENT, "worker"], env=_env(self.tmp, self.db, self.queue, name),
+        proc = subprocess.Popen([*DOCENT, "worker", *args], env=_env(self.tmp, self.db, self.queue, name),
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.procs[name] = proc
         return proc
@@ -120,7 +120,7 @@ def _wait(pred, timeout: float, what: str):
 def test_a_class_check_survives_a_worker_killed_mid_job(course):
     tmp, db, queue, workers = course
     reports = _reports(tmp / "subs", 6)
-    a, b = workers.start("a"), workers.start("b")
+    a, b = workers.start("a"), workers.start("b", "--threads", "1")  # a share of the cores
     checking = _check(tmp, db, queue, reports, tmp / "class.json", wait=False)
     victim = f":{a.pid}"
 
@@ -138,6 +138,7 @@ def test_a_class_check_survives_a_worker_killed_mid_job(course):
     with Store.open(tmp / "reader", db) as store:
         attempts = {r.id: store.run_attempts(r.id) for r in runs}
     assert attempts[held.id] == 2, (attempts, workers.log("b"))
+    assert ", model threads: 1;" in workers.log("b")
     assert all(n == 1 for rid, n in attempts.items() if rid != held.id), attempts
     assert f"run {held.id}: sent again" in workers.log("b")
     rows = json.loads((tmp / "class.json").read_text())

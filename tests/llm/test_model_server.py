@@ -16,8 +16,9 @@ from docent.config import Settings
 from docent.errors import DocentError
 from docent.llm import ChatModel, Message, get_model
 from docent.llm.base import TokenScores
-from docent.llm.local import LlamaCppModel, resolve_gguf
+from docent.llm.local import default_threads, resolve_gguf
 from docent.llm.openai import OpenAIChatModel
+from docent.llm.xllama import XLlamaModel
 from docent.llm.server import check_server_installed, server_argv, worker_settings
 from docent.types import Verdict
 
@@ -60,7 +61,7 @@ def server(tmp_path_factory):
                 time.sleep(0.2)
         yield url, log.read_text()
     finally:
-        proc.terminate()  # forwarded to llama_cpp.server, which it waits for
+        proc.terminate()  # forwarded to the server child, which it waits for
         try:
             assert proc.wait(timeout=20) == 0
         finally:
@@ -89,7 +90,7 @@ def test_the_endpoint_gives_p_yes_but_not_the_claim_tokens(server):
     scores = model.token_scores(ASK, span="ALCE contains three datasets.", answers=YES_NO)
     assert scores.span is None  # the chat API returns no probabilities of the prompt's tokens
     assert sum(scores.answers) == pytest.approx(1.0) and scores.answers[0] > 0.5
-    local = LlamaCppModel(resolve_gguf(SMALL, Settings().models_dir), n_ctx=2048)
+    local = XLlamaModel(resolve_gguf(SMALL, Settings().models_dir), n_ctx=2048)
     assert scores.answers[0] == pytest.approx(local.token_scores(ASK, answers=YES_NO).answers[0],
                                               abs=0.03)
     assert model.token_scores(ASK, answers=YES_NO).span == []  # no span asked
@@ -165,25 +166,35 @@ def test_unmeasured_gains_never_make_supported():
 
 def test_server_argv(tmp_path):
     argv = server_argv(SMALL, Settings(llm_ctx=4096, llm_threads=3), host="0.0.0.0", port=8700,
-                       extra=["--n_gpu_layers", "-1"])
-    assert argv[:3] == [sys.executable, "-m", "llama_cpp.server"]
-    opts = dict(zip(argv[3:-2:2], argv[4:-2:2]))
+                       parallel=2, gpu_layers=-1)
+    assert argv[:3] == [sys.executable, "-m", "docent.llm.server"]
+    opts = dict(zip(argv[3::2], argv[4::2]))
     assert opts["--model"] == str(resolve_gguf(SMALL, Settings().models_dir))
     assert (opts["--model_alias"], opts["--host"], opts["--port"]) == (SMALL, "0.0.0.0", "8700")
-    assert (opts["--n_ctx"], opts["--n_threads"], opts["--n_threads_batch"]) == ("4096", "3", "3")
-    assert (opts["--logits_all"], opts["--interrupt_requests"]) == ("true", "false")
-    assert argv[-2:] == ["--n_gpu_layers", "-1"]
+    assert (opts["--n_ctx"], opts["--n_threads"]) == ("4096", "3")
+    assert (opts["--parallel"], opts["--gpu_layers"]) == ("2", "-1")
     own = tmp_path / "tiny-model.gguf"
     own.write_bytes(b"GGUF")
-    argv = server_argv(str(own), Settings(), port=8701, threads=None, ctx=1024, logprobs=False)
+    argv = server_argv(str(own), Settings(), port=8701, threads=None, ctx=1024)
     opts = dict(zip(argv[3::2], argv[4::2]))
     assert (opts["--model"], opts["--model_alias"]) == (str(own), "tiny-model")
-    assert (opts["--n_ctx"], opts["--n_threads"]) == ("1024", str(os.cpu_count()))
-    assert opts["--logits_all"] == "false"
+    assert (opts["--n_ctx"], opts["--n_threads"]) == ("1024", str(default_threads()))
     assert worker_settings(argv, api_key=True) == (
         "DOCENT_LLM=openai DOCENT_LLM_BASE_URL=http://127.0.0.1:8701/v1 "
         "DOCENT_LLM_MODEL=tiny-model DOCENT_LLM_SMALL_MODEL=tiny-model "
         "DOCENT_LLM_API_KEY=<the server's key>")
+
+
+def test_a_file_that_is_not_a_model_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "notes.gguf"
+    bad.write_bytes(b"GGUF but not a model")
+    proc = _docent("model-server", "--model", str(bad), "--port", str(_free_port()),
+                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and out == ""
+    assert err.strip().splitlines()[-1] == (
+        f"error: {bad}: the model server cannot load the model (check that it is a GGUF file "
+        "llama.cpp supports)")
 
 
 def test_a_port_in_use_is_a_one_line_error():
@@ -199,14 +210,14 @@ def test_a_port_in_use_is_a_one_line_error():
                            "--port, or stop what listens there)")
 
 
-def test_a_missing_server_extra_is_a_one_line_error(monkeypatch):
+def test_a_missing_engine_is_a_one_line_error(monkeypatch):
     import importlib
 
     def missing(name, *args):
-        raise ModuleNotFoundError(f"No module named '{name}'", name="sse_starlette")
+        raise ModuleNotFoundError(f"No module named '{name}'", name=name)
 
     monkeypatch.setattr(importlib, "import_module", missing)
     with pytest.raises(DocentError) as info:
         check_server_installed()
-    assert str(info.value) == ("the model server needs llama-cpp-python's server (sse_starlette "
-                               "is not installed) (pip install 'llama-cpp-python[server]')")
+    assert str(info.value) == ("the model server needs xllamacpp (it is not installed) "
+                               "(pip install xllamacpp)")

@@ -889,3 +889,17 @@ def test_section_names_are_asked_in_the_papers_order_and_a_name_given_twice_is_a
     assert names == {"3.2 Continuous Skip-gram Model": "连续跳字模型",
                      "2.3 Parallel Training": "并行训练",
                      "2.1 Feedforward NNLM": "前馈神经网络语言模型"}
+
+
+def test_a_magnitude_under_the_wrong_chinese_unit_becomes_the_sources_number():
+    """English counts in thousands, Chinese in ten-thousands: "7B" is 70亿, "500 million" 5亿.
+    The model's "7亿" (the mantissa kept under 亿) is put right by the converter, the same
+    one the judge reads magnitudes with; a number the source does not state still drops the
+    line."""
+    from docent.write.sentences import clean_line
+
+    ev = _lecture_evidence("BERT-Large has 340M parameters and we train a 7B model on 500 "
+                           "million words.")
+    assert clean_line("BERT-Large 有 3.4 亿参数，7 亿参数的模型在 500 亿词上训练。", ev, "作者", True) \
+        == "BERT-Large 有 3.4 亿参数，70亿参数的模型在 5亿词上训练。"
+    assert clean_line("该模型有 9 亿参数。", ev, "作者", True) is None

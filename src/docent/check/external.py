@@ -27,6 +27,7 @@ import unicodedata
 from docent.check.judge import Judge, copied, role_of
 from docent.check.locate import EvidenceLocator, LocatedSentence
 from docent.lexicon import squashed
+from docent.magnitudes import slip_reason
 from docent.check.parse import ReportSentence, author_names
 from docent.check.resolve import ResolvedCitation
 from docent.text import detect_language
@@ -97,6 +98,8 @@ def never_stated(locator: EvidenceLocator, text: str, sources: list[Source]) -> 
     if unstated:
         parts.append(f"{names} states no {', '.join(unstated)} (in any writing; reference "
                      "numbers such as [12] are not counted)")
+        parts += slip_reason(text, [p.text for s in sources
+                                    for p in locator.store.passages(s.id)])
     if absent:
         parts.append(f"{', '.join(absent)} never appear{'s' if len(absent) == 1 else ''} "
                      f"in {names}")

@@ -1,4 +1,5 @@
-"""llama.cpp in-process (llama-cpp-python) running a GGUF model.
+"""llama.cpp in-process running a GGUF model: the compiled llama-cpp-python binding here,
+xllamacpp's prebuilt wheel in :mod:`docent.llm.xllama` (``DOCENT_LLM_BINDING``).
 
 Embedded defaults, assembled once from pinned PyPI parts and verified (see
 :mod:`docent.assets`): ``qwen2.5-coder-1.5b`` (writer and judge) and ``qwen2.5-coder-0.5b``
@@ -20,7 +21,7 @@ from docent.errors import ModelError
 from docent.llm.base import ChatModel, Completion, Message, TokenCallback, TokenScores
 from docent.llm.registry import register_provider
 
-__all__ = ["LlamaCppModel", "EMBEDDED_MODELS", "resolve_gguf"]
+__all__ = ["LlamaCppModel", "EMBEDDED_MODELS", "binding", "default_threads", "resolve_gguf"]
 
 EMBEDDED_MODELS: dict[str, ModelAsset] = {
     "qwen2.5-coder-1.5b": QWEN_CODER_15B,
@@ -50,7 +51,7 @@ class LlamaCppModel(ChatModel):
         super().__init__()
         self.path = gguf
         self.n_ctx = n_ctx
-        self.threads = threads or os.cpu_count() or 1
+        self.threads = threads or default_threads()
         self.name = f"llama.cpp/{label or gguf.name}"
 
     def _llama(self):
@@ -59,8 +60,9 @@ class LlamaCppModel(ChatModel):
             try:
                 from llama_cpp import Llama
             except ImportError as exc:
-                raise ModelError("llama-cpp-python is not installed",
-                                 fix="pip install llama-cpp-python") from exc
+                raise ModelError("llama-cpp-python (the compiled binding) is not installed",
+                                 fix="pip install 'docent[compiled]', or set "
+                                 "DOCENT_LLM_BINDING=xllamacpp") from exc
             try:
                 self._cache[key] = Llama(
                     model_path=str(self.path), n_ctx=self.n_ctx, n_threads=self.threads,
@@ -271,11 +273,38 @@ def _common(a, b: list[int], limit: int) -> int:
     return n
 
 
-def _factory(settings: Settings, role: str) -> LlamaCppModel:
+def default_threads() -> int:
+    """Threads of a local model when ``DOCENT_LLM_THREADS`` is unset: one less than the cores
+    this process may run on, at least 1 (see docs/install.md: on a shared machine a thread
+    per core collapses as soon as another process wants a core)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
+
+
+def binding(settings: Settings) -> str:
+    """The llama.cpp binding local models run on: ``settings.llm_binding``, where ``auto`` is
+    the compiled llama-cpp-python when it is installed (someone chose its speed), else the
+    prebuilt xllamacpp."""
+    if settings.llm_binding != "auto":
+        return settings.llm_binding
+    import importlib.util
+
+    return "llama-cpp-python" if importlib.util.find_spec("llama_cpp") else "xllamacpp"
+
+
+def _factory(settings: Settings, role: str) -> ChatModel:
     name = settings.llm_small_model if role == "small" else settings.llm_model
     gguf = resolve_gguf(name, settings.models_dir)
-    return LlamaCppModel(gguf, n_ctx=settings.llm_ctx, threads=settings.llm_threads,
-                         label=name if name in EMBEDDED_MODELS else None)
+    label = name if name in EMBEDDED_MODELS else None
+    threads = settings.llm_threads or default_threads()
+    if binding(settings) == "xllamacpp":
+        from docent.llm.xllama import XLlamaModel
+
+        return XLlamaModel(gguf, n_ctx=settings.llm_ctx, threads=threads, label=label)
+    return LlamaCppModel(gguf, n_ctx=settings.llm_ctx, threads=threads, label=label)
 
 
 register_provider("local", _factory, default=True)

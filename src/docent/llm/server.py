@@ -1,9 +1,9 @@
-"""One model for a whole course: llama.cpp's OpenAI-compatible server (llama-cpp-python's
-``llama_cpp.server``) on an embedded model or a GGUF file, so workers do not each load it.
+"""One model for a whole course: llama.cpp's own OpenAI-compatible server (llama-server, from
+xllamacpp's prebuilt wheel) on an embedded model or a GGUF file, so workers do not each load it.
 
 Usage::
 
-    docent model-server --model qwen2.5-coder-1.5b --host 0.0.0.0 --port 8600
+    docent model-server --model qwen2.5-coder-1.5b --host 0.0.0.0 --port 8600 --parallel 2
     # on each worker (what the command prints at start):
     DOCENT_LLM=openai DOCENT_LLM_BASE_URL=http://HOST:8600/v1 \
     DOCENT_LLM_MODEL=qwen2.5-coder-1.5b DOCENT_LLM_SMALL_MODEL=qwen2.5-coder-1.5b docent write ...
@@ -13,24 +13,23 @@ or from Python::
     argv = server_argv("qwen2.5-coder-0.5b", settings, port=8600)
     run_server(argv)          # blocks; SIGINT/SIGTERM stop the server
 
-One model per server: ``llama_cpp.server`` holds one model at a time and reloads it whenever a
-request names another (its config file's model list swaps, it does not serve side by side), and
-it answers a model name it does not know with its one model. So the workers' small model is the
-served one too (``DOCENT_LLM_SMALL_MODEL``, as printed); a judge on another model gets its own
-server (``DOCENT_JUDGE_BASE_URL``, ``DOCENT_JUDGE_MODEL``).
+One model per server, answering to its name (``--model_alias``); the workers' small model is
+the served one too (``DOCENT_LLM_SMALL_MODEL``, as printed), and a judge on another model gets
+its own server (``DOCENT_JUDGE_BASE_URL``, ``DOCENT_JUDGE_MODEL``). ``--parallel N`` serves N
+requests at once (continuous batching, each with the whole context window): several workers'
+drafts advance together instead of queueing. The judge reads ``P(Yes)`` from the replies'
+``top_logprobs`` (:meth:`docent.llm.openai.OpenAIChatModel.token_scores`), which the server
+computes only when a request asks.
 
-The server keeps every token's logits (``--logits_all true``, llama_cpp.server's own default) so
-that the judge can read ``P(Yes)`` from ``top_logprobs``
-(:meth:`docent.llm.openai.OpenAIChatModel.token_scores`); ``logprobs=False`` saves that work on
-a server only the writer uses. Requests are answered one at a time and never cut short by the
-next one (``--interrupt_requests false``: its default ends a streamed reply as soon as another
-request waits, which would truncate one worker's draft whenever another asks).
+The server itself runs in a child process (``python -m docent.llm.server ...``): the key, if
+any, reaches it in the environment (``DOCENT_MODEL_SERVER_API_KEY``), never on the command line
+where ``ps`` shows it.
 """
 
 from __future__ import annotations
 
+import argparse
 import errno
-import importlib
 import os
 import signal
 import socket
@@ -47,39 +46,33 @@ __all__ = ["DEFAULT_PORT", "check_port_free", "check_server_installed", "model_a
 
 DEFAULT_PORT = 8600
 
-# llama_cpp.server's own environment settings that would override the command line (uvicorn
-# takes HOST and PORT from the environment first) or replace it (CONFIG_FILE)
-_OVERRIDING_ENV = ("HOST", "PORT", "CONFIG_FILE", "API_KEY")
-
-_INSTALL = "pip install 'llama-cpp-python[server]'"
+_KEY_ENV = "DOCENT_MODEL_SERVER_API_KEY"
+_INSTALL = "pip install xllamacpp"
 
 
 def server_argv(model: str, settings: Settings, *, host: str = "127.0.0.1",
                 port: int = DEFAULT_PORT, threads: int | None = None, ctx: int | None = None,
-                logprobs: bool = True, python: str | None = None,
-                extra: list[str] | None = None) -> list[str]:
-    """The command line of ``python -m llama_cpp.server`` serving ``model`` (an embedded model
-    name, assembled and verified in ``settings.models_dir`` if need be, or a GGUF path) under
-    its own name (a path: the file's name without ``.gguf``).
+                parallel: int = 1, gpu_layers: int = 0, python: str | None = None) -> list[str]:
+    """The command line of the server child (``python -m docent.llm.server``) serving
+    ``model`` (an embedded model name, assembled and verified in ``settings.models_dir`` if
+    need be, or a GGUF path) under its own name (a path: the file's name without ``.gguf``).
 
-    ``threads`` defaults to ``settings.llm_threads`` or every core, ``ctx`` to
-    ``settings.llm_ctx``; ``extra`` is appended as is (e.g. ``["--n_gpu_layers", "-1"]`` on
-    a CUDA build of llama-cpp-python).
+    ``threads`` defaults to ``settings.llm_threads`` or one less than the cores, ``ctx`` (per
+    request) to ``settings.llm_ctx``; ``gpu_layers`` offloads that many layers on a GPU build
+    of xllamacpp (-1: all).
     """
+    from docent.llm.local import default_threads
+
     gguf = resolve_gguf(model, settings.models_dir)
     alias = model if model in EMBEDDED_MODELS else gguf.stem
-    threads = threads or settings.llm_threads or os.cpu_count() or 1
-    argv = [
-        python or sys.executable, "-m", "llama_cpp.server",
+    threads = threads or settings.llm_threads or default_threads()
+    return [
+        python or sys.executable, "-m", "docent.llm.server",
         "--model", str(gguf), "--model_alias", alias,
         "--host", host, "--port", str(port),
-        "--n_ctx", str(ctx or settings.llm_ctx),
-        "--n_threads", str(threads), "--n_threads_batch", str(threads),
-        "--logits_all", "true" if logprobs else "false",
-        "--interrupt_requests", "false",
-        "--verbose", "false",
+        "--n_ctx", str(ctx or settings.llm_ctx), "--n_threads", str(threads),
+        "--parallel", str(parallel), "--gpu_layers", str(gpu_layers),
     ]
-    return argv + list(extra or [])
 
 
 def model_alias(argv: list[str]) -> str:
@@ -88,14 +81,15 @@ def model_alias(argv: list[str]) -> str:
 
 
 def check_server_installed() -> None:
-    """Raise a one-line :class:`DocentError` unless ``llama_cpp.server`` (llama-cpp-python with
-    its ``[server]`` extra: FastAPI, uvicorn, sse-starlette) can be imported."""
+    """Raise a one-line :class:`DocentError` unless xllamacpp (llama.cpp's server engine) can
+    be imported."""
+    import importlib
+
     try:
-        importlib.import_module("llama_cpp.server.app")
+        importlib.import_module("xllamacpp")
     except ImportError as exc:
-        missing = getattr(exc, "name", None) or "llama_cpp.server"
-        raise DocentError(f"the model server needs llama-cpp-python's server ({missing} is not "
-                          "installed)", fix=_INSTALL) from exc
+        raise DocentError("the model server needs xllamacpp (it is not installed)",
+                          fix=_INSTALL) from exc
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -148,9 +142,9 @@ def run_server(argv: list[str], *, api_key: str | None = None) -> int:
     check_server_installed()
     host, port = argv[argv.index("--host") + 1], int(argv[argv.index("--port") + 1])
     check_port_free(host, port)
-    env = {k: v for k, v in os.environ.items() if k not in _OVERRIDING_ENV}
+    env = {k: v for k, v in os.environ.items() if k != _KEY_ENV}
     if api_key:
-        env["API_KEY"] = api_key  # not on the command line, where `ps` shows it
+        env[_KEY_ENV] = api_key  # not on the command line, where `ps` shows it
     try:
         proc = subprocess.Popen(argv, env=env)
     except OSError as exc:
@@ -176,5 +170,59 @@ def run_server(argv: list[str], *, api_key: str | None = None) -> int:
             proc.wait()
     if stopping or code in (0, -signal.SIGINT, -signal.SIGTERM):
         return 0
+    if code == 3:
+        raise DocentError(f"{argv[argv.index('--model') + 1]}: the model server cannot load "
+                          "the model", fix="check that it is a GGUF file llama.cpp supports")
     raise DocentError(f"the model server stopped with exit status {code}",
                       fix="see its messages above")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """The child: llama-server on the model until SIGINT or SIGTERM."""
+    import xllamacpp as xlc
+
+    params = xlc.CommonParams()
+    params.model.path = args.model
+    params.model_alias = args.model_alias
+    params.hostnames = [args.host.strip("[]")]
+    params.port = args.port
+    params.n_parallel = args.parallel
+    params.n_ctx = args.n_ctx * args.parallel  # each request has the whole window
+    params.cpuparams.n_threads = args.n_threads
+    params.cpuparams_batch.n_threads = args.n_threads
+    params.n_gpu_layers = args.gpu_layers
+    params.warmup = False
+    params.verbosity = -1
+    key = os.environ.get(_KEY_ENV)
+    if key:
+        params.api_keys = [key]
+    stop = threading.Event()
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, lambda *_: stop.set())
+    try:
+        server = xlc.Server(params)
+    except (RuntimeError, ValueError, OSError):
+        return 3
+    print(f"model server listening at {server.listening_address}", file=sys.stderr, flush=True)
+    while not stop.wait(1.0):
+        pass
+    del server  # waits for the engine's loop to end
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m docent.llm.server",
+                                 description="llama-server for `docent model-server`")
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--model_alias", required=True)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=DEFAULT_PORT)
+    ap.add_argument("--n_ctx", type=int, default=8192)
+    ap.add_argument("--n_threads", type=int, default=1)
+    ap.add_argument("--parallel", type=int, default=1)
+    ap.add_argument("--gpu_layers", type=int, default=0)
+    return _serve(ap.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from docent.glossary import Glossary
 from docent.llm import ChatModel, Message
+from docent.magnitudes import magnitude_slips
 from docent.text import (
     CJK_RE,
     lost_qualifiers,
@@ -465,6 +466,9 @@ def clean_line(line: str, evidence: Evidence | str, who: str, zh: bool) -> str |
         return None  # the speaker's (or the authors') "we" made others
     if zh and foreign_names(text, source):
         return None  # a name from another sentence: the line says more than its source
+    if zh:
+        for written, should in magnitude_slips(text, [source]).items():
+            text = text.replace(written, should)  # "7亿" for "7B": the source's number, 70亿
     if unstated_numbers(text, [source]):
         return None  # a number its source does not state
     if zh and lost_qualifiers(text, source):
