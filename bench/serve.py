@@ -1,7 +1,7 @@
 """A course on one server, measured (prints figures; asserts nothing).
 
     .venv/bin/python bench/serve.py [--checks 8] [--writes N] [--workers 1,2] [--pollers 50]
-                                    [--model qwen2.5-coder-1.5b] [--skip-writes]
+                                    [--model qwen2.5-coder-1.5b] [--skip-writes] [--parallel N]
 
 On a fresh PostgreSQL database (127.0.0.1:5432) and Redis (127.0.0.1:6379): ingests the word2vec
 paper, starts `docent model-server`, then for each worker count starts that many `docent worker`
@@ -193,6 +193,8 @@ def main() -> None:
     ap.add_argument("--pollers", type=int, default=50)
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
     ap.add_argument("--skip-writes", action="store_true")
+    ap.add_argument("--parallel", type=int, default=1,
+                    help="requests the model server serves at once (its --parallel)")
     args = ap.parse_args()
     import psycopg
     import redis
@@ -209,15 +211,17 @@ def main() -> None:
                DOCENT_LLM_BASE_URL=f"http://127.0.0.1:{port}/v1", DOCENT_LLM_MODEL=args.model,
                DOCENT_LLM_SMALL_MODEL=args.model, PYTHONUNBUFFERED="1")
     procs: list[subprocess.Popen] = []
-    print(f"cores: {os.cpu_count()}; model server: {args.model}; database {name}")
+    print(f"cores: {os.cpu_count()}; model server: {args.model}, {args.parallel} request(s) at "
+          f"once; database {name}")
     try:
         t = time.monotonic()
         subprocess.run([*DOCENT, "ingest", str(PAPER)], env=env, check=True,
                        capture_output=True)
         print(f"ingest: {time.monotonic() - t:.0f} s")
         server = subprocess.Popen([*DOCENT, "model-server", "--model", args.model, "--port",
-                                   str(port)], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, start_new_session=True)
+                                   str(port), "--parallel", str(args.parallel)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
         procs.append(server)
         import httpx
 

@@ -183,7 +183,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     params = xlc.CommonParams()
     params.model.path = args.model
-    params.model_alias = args.model_alias
+    params.model_alias = {args.model_alias}  # a set of names
     params.hostnames = [args.host.strip("[]")]
     params.port = args.port
     params.n_parallel = args.parallel

@@ -37,8 +37,9 @@ __all__ = ["XLlamaModel", "xllamacpp_installed"]
 # how many top log-probabilities the answer token reports: the answers' spellings ("Yes",
 # "yes", "No", ...) are among the top few whenever the question is put to the model
 _TOP = 40
-# and a byte token of a split character, where the engine reports none of its own
-_TOP_SPAN = 200
+# and, in turn, until a byte token of a split character is among them (the engine reports
+# none of its own): the last asks for the whole vocabulary
+_TOPS_SPAN = (2000, 40000, 1 << 20)
 
 
 def xllamacpp_installed() -> bool:
@@ -189,9 +190,8 @@ class XLlamaModel(ChatModel):
 
         A character that the tokenizer splits into byte tokens (a rare one, or a common one
         after a space: " 基") comes back from the engine as one entry, the probability of its
-        last token; each earlier token of it is read from the top log-probabilities at its
-        own position (a one-token request there; below the top ``_TOP_SPAN``, the lowest of
-        them, an upper bound).
+        last token; each earlier token of it is read from the log-probabilities at its own
+        position (:func:`_logprob_at`).
         """
         grammar = "%llguidance {}\nstart: " + " ".join(f"<[{t}]>" for t in body)
         out = eng.complete({"prompt": head, "n_predict": len(body), "n_probs": 1,
@@ -207,13 +207,7 @@ class XLlamaModel(ChatModel):
             lp[j] = float(entry["logprob"])
             j += 1
         for i in (i for i, v in enumerate(lp) if v is None):
-            filler = eng.filler()
-            one = eng.complete({"prompt": head + body[:i], "n_predict": 1, "n_probs": _TOP_SPAN,
-                                "temperature": 0.0, "cache_prompt": True,
-                                "grammar": f"%llguidance {{}}\nstart: <[{filler}]>"},
-                               chat=False)
-            top = {t["id"]: float(t["logprob"]) for t in _content(one)[0]["top_logprobs"]}
-            lp[i] = top.get(body[i], min(top.values()))
+            lp[i] = _logprob_at(eng, head + body[:i], body[i])
         return [float(v) for v in lp]
 
     def _first_ids(self, eng: _Engine, spellings: list[str]) -> list[int]:
@@ -285,6 +279,25 @@ class XLlamaModel(ChatModel):
             completion_tokens=usage.get("completion_tokens", 0),
             seconds=time.perf_counter() - start, finish_reason=state["finish"],
         )
+
+
+def _logprob_at(eng: _Engine, prompt: list[int], token: int) -> float:
+    """``log P(token | prompt)``, read from the top log-probabilities after ``prompt`` (a
+    whole-character token is forced there, so that the engine reports them), fetching more
+    of them until ``token`` is among them."""
+    grammar = f"%llguidance {{}}\nstart: <[{eng.filler()}]>"
+    lowest = 0.0
+    for k in _TOPS_SPAN:
+        out = eng.complete({"prompt": prompt, "n_predict": 1, "n_probs": k, "temperature": 0.0,
+                            "cache_prompt": True, "grammar": grammar}, chat=False)
+        top = _content(out)[0]["top_logprobs"]
+        for t in top:
+            if t["id"] == token:
+                return float(t["logprob"])
+        lowest = min((float(t["logprob"]) for t in top), default=lowest)
+        if len(top) < k:
+            break  # the whole vocabulary, and not in it
+    return lowest
 
 
 def _content(out: dict) -> list[dict]:
