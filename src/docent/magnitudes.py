@@ -97,9 +97,14 @@ def magnitude_slips(chinese: str, passages: list[str]) -> dict[str, str]:
     {}
     >>> magnitude_slips("语料有 500 亿词。", ["a corpus of 500 million words"])
     {'500 亿': '5亿'}
+    >>> magnitude_slips("大 1 万到 100 万倍。", ["between 10,000 and 1 million times bigger"])
+    {}
     """
+    from docent.text import number_values
+
     stated = [value for p in passages for _, value in en_magnitudes(p)]
     stated += [value for p in passages for _, _, value in zh_magnitudes(p)]
+    stated += [float(v.rstrip("%")) for v in number_values(" ".join(passages))]
     slips: dict[str, str] = {}
     for written, mantissa, value in zh_magnitudes(chinese):
         if any(_same(value, s) for s in stated):
