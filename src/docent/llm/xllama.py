@@ -32,7 +32,7 @@ from pathlib import Path
 from docent.errors import ModelError
 from docent.llm.base import ChatModel, Completion, Message, TokenCallback, TokenScores
 
-__all__ = ["XLlamaModel", "xllamacpp_installed"]
+__all__ = ["XLlamaModel"]
 
 # how many top log-probabilities the answer token reports: the answers' spellings ("Yes",
 # "yes", "No", ...) are among the top few whenever the question is put to the model
@@ -40,14 +40,6 @@ _TOP = 40
 # and, in turn, until a byte token of a split character is among them (the engine reports
 # none of its own): the last asks for the whole vocabulary
 _TOPS_SPAN = (2000, 40000, 1 << 20)
-
-
-def xllamacpp_installed() -> bool:
-    try:
-        import xllamacpp  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 class _Engine:
@@ -77,7 +69,11 @@ class _Engine:
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"{path}: cannot load the model ({exc})",
                              fix="check that it is a GGUF file llama.cpp supports") from exc
-        self.url = self.server.listening_address.rstrip("/")
+        import httpx
+
+        # one connection for the engine's tokenizer and template, not one a request
+        self.http = httpx.Client(base_url=self.server.listening_address.rstrip("/"),
+                                 timeout=60, headers={"Authorization": f"Bearer {self.key}"})
         self.lock = threading.Lock()  # one request at a time, as the compiled provider
         self.answer_ids: dict[tuple[str, ...], list[int]] = {}
         self._filler: int | None = None
@@ -93,8 +89,7 @@ class _Engine:
         import httpx
 
         try:
-            r = httpx.post(self.url + path, json=body, timeout=60,
-                           headers={"Authorization": f"Bearer {self.key}"})
+            r = self.http.post(path, json=body)
             r.raise_for_status()
         except httpx.HTTPError as exc:
             raise ModelError(f"llama.cpp (xllamacpp) {path}: {exc}") from exc
