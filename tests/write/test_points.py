@@ -113,9 +113,18 @@ def test_the_summary_leaves_out_what_the_conclusion_reports_of_other_work(tmp_pa
 def test_the_lecture_points_follow_the_lecture_with_time_ranges(example):
     *_, points = example
     media = points["media"]
-    assert len(media) >= 4
-    starts = [e.passage.locator.start for p in media for e in p.evidence]
-    assert starts == sorted(starts)
+    # 3-6 paragraphs' worth, each several sentences of one time range in their order (best
+    # first: the writer sets the paragraphs it uses in the lecture's order)
+    assert 3 <= len(media) <= 6
+    assert all(2 <= len(p.evidence) <= 4 for p in media), [len(p.evidence) for p in media]
+    for p in media:  # a part of the lecture: a few minutes, its sentences in their order
+        starts = [(e.passage.locator.start, e.start) for e in p.evidence]
+        assert starts == sorted(starts)
+        assert p.evidence[-1].passage.locator.end - p.evidence[0].passage.locator.start < 480
+    # from stretches spread over the lecture, not one part of it
+    times = sorted(p.evidence[0].passage.locator.start for p in media)
+    assert times[-1] - times[0] > 0.5 * max(e.passage.locator.end for p in media
+                                             for e in p.evidence)
     assert all(e.source.kind in (SourceKind.subtitles, SourceKind.media)
                for p in media for e in p.evidence)
     assert all(re.match(r"\d+:\d\d(:\d\d)?-\d+:\d\d", p.label) for p in media)
@@ -214,6 +223,12 @@ def test_written_sentences_carry_their_evidence_span_and_cite_its_passage(exampl
     media = draft.sections[3]
     lectured = [p for p in media.paragraphs if p.sentences and p.sentences[0].evidence]
     assert lectured and all(re.search(r"\d+:\d\d–\d+:\d\d", p.lead) for p in lectured)
+    assert 3 <= len(lectured) <= 6
+    # in the lecture's order
+    def start(p):
+        return store.passages_by_id([p.sentences[0].evidence.passage_id])[
+            p.sentences[0].evidence.passage_id].locator.start
+    assert [start(p) for p in lectured] == sorted(start(p) for p in lectured)
     assert all(not p.lead for s in draft.sections if s is not techniques and s is not media
                for p in s.paragraphs)
     # the terms of the evidence get their Chinese from the glossary, in the prompt

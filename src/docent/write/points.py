@@ -118,6 +118,19 @@ def evidence_text(evidence: Evidence) -> str:
     return tidy_spaces(_CITE_RE.sub("", evidence.text))
 
 
+# what a paper says about itself rather than its subject: acknowledgements, funding, author
+# notes, where its code is
+_NOT_CONTENT = re.compile(
+    r"\bwe (?:would like to |wish to )?thank\b|\bthanks? (?:to|go)\b|\bgrateful\b|"
+    r"^acknowledg|\b(?:research|work|project|study)\b[^.]{0,30}\b(?:supported|funded) by\b|"
+    r"\bfunded by\b|\bgrants?\b|"
+    r"\bequal contribution|\bwork (?:was )?done (?:while|during|as)\b|\bcorresponding author|"
+    r"\b(?:code|source code|implementation|our (?:models?|data|dataset|benchmark|toolkit))\b"
+    r"[^.]{0,60}\b(?:is|are|will be|has been|have been) (?:made )?(?:publicly |freely |openly )?"
+    r"(?:available|released)\b|\bavailable (?:at|on|from) (?:https?|www|github)|github\.com",
+    re.IGNORECASE)
+
+
 def usable(text: str) -> bool:
     """Whether a sentence can carry a report sentence: a whole sentence of prose, not a
     fragment, a question (an example's, a figure's: it states nothing), a table row, a URL, a
@@ -135,7 +148,7 @@ def usable(text: str) -> bool:
     letters = sum(c.isalpha() for c in text)
     if letters < 0.7 * len(text.replace(" ", "")):  # numbers and symbols: a table row
         return False
-    if _NOT_A_CLAIM.search(text) or _POINTER.search(text):
+    if _NOT_A_CLAIM.search(text) or _POINTER.search(text) or _NOT_CONTENT.search(text):
         return False
     capitals = sum(w[:1].isupper() for w in words[1:])
     if capitals > 0.5 * (len(words) - 1):  # a title-case list: figure text, an example answer
@@ -419,6 +432,10 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
 
         # the paper's proposed method first, its other techniques next, then the background
         names = sorted(names, key=rank)
+        # a technique a same-language source explains (a Chinese tutorial for a Chinese
+        # report) opens with that explanation, cited to it, then the paper's use of it
+        from docent.write.explain import explanations
+        explained = explanations(store, brief, names)
         for name in names:
             body = _leading(_dedupe([ev for p in passages if p.locator.section == name
                                      and p.role is PassageRole.body
@@ -426,6 +443,8 @@ def _technique(store: Store, brief: Brief, section_text: str, retrieve) -> list[
             opening, rest = body[:5], _leading(body[5:])[:12]
             if opening:
                 covered += " " + name + " " + " ".join(ev.text for ev in opening)
+                if explained.get(name):
+                    points.append(Point("technique", name, "document", explained[name]))
                 points.append(Point("technique", name, "paper", opening))
             if opening and rest:  # said only when the openings leave the report short
                 spare += [Point("technique", name, "paper", rest[i:i + 4])
@@ -504,11 +523,13 @@ def _informative(ev: Evidence, weight: dict[str, float]) -> float:
     return score * 0.6 ** len(_SCREEN.findall(ev.text))
 
 
-def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] = ()
-             ) -> list[Point]:
-    """About ``count`` points from the lectures, in the lecture's order, each from one time
-    range: the passages retrieved for the section first (what relates to the paper and the
-    assignment), then the most explanatory passage of each stretch of the lecture."""
+def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] = (),
+             size: int = 4) -> list[Point]:
+    """Up to ``count`` points from the lectures, each a paragraph's worth (up to ``size``
+    sentences, in their order) of one time range: the passages retrieved for the section (what
+    relates to the paper and the assignment; half of them at most), then the most explanatory
+    passage of each stretch of the lecture. Best first: the writer uses as many as the
+    section's length takes and sets their paragraphs in the lecture's order."""
     points: list[Point] = []
     for source in [s for s in store.sources() if s.kind in MEDIA]:
         passages = store.passages(source.id)
@@ -520,37 +541,50 @@ def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] =
         weight = {w: math.log1p(n) * (1.0 if w in paper or not paper else 0.2)
                   for w, n in df.items() if n < 0.5 * len(passages)}
 
-        def best_of(p: Passage) -> tuple[float, list[Evidence]]:
-            sents = [ev for ev in _sentences(p, source) if not _FILLER.match(ev.text)
-                     and not _ANAPHORA_ANY_CASE.match(ev.text) and not _CHATTER.search(ev.text)
-                     and len(ev.text.split()) >= 10
-                     and (not paper or len(_content(ev.text) & paper) >= 3)]
-            best = sorted(sents, key=lambda ev: -_informative(ev, weight))[:2]
-            return sum(_informative(ev, weight) for ev in best), best
+        def qualifying(p: Passage) -> list[Evidence]:
+            return [ev for ev in _sentences(p, source) if not _FILLER.match(ev.text)
+                    and not _ANAPHORA_ANY_CASE.match(ev.text) and not _CHATTER.search(ev.text)
+                    and len(ev.text.split()) >= 10
+                    and (not paper or len(_content(ev.text) & paper) >= 3)]
 
-        chosen: dict[int, tuple[float, Passage, list[Evidence]]] = {}
-        for p, s in retrieved:
-            if s.id == source.id and p.id is not None:
-                score, best = best_of(p)
-                if best:
-                    chosen[p.id] = (score, p, best)
-        size = max(len(passages) // max(count, 1), 1)
+        def best_of(k: int) -> tuple[float, list[Evidence]]:
+            """The best sentences of a stretch of up to eight passages from the ``k``-th
+            (a transcript passage is half a minute: a part of a lecture is a few minutes)."""
+            sents = [ev for q in passages[k:k + 8] for ev in qualifying(q)]
+            ranked = sorted(sents, key=lambda ev: -_informative(ev, weight))
+            if not ranked or not qualifying(passages[k]):
+                return 0.0, []
+            top = _informative(ranked[0], weight)
+            best = [ev for ev in ranked[:size] if _informative(ev, weight) >= 0.3 * top]
+            return sum(_informative(ev, weight) for ev in ranked[:2]), best
+
+        at = {p.id: k for k, p in enumerate(passages)}
+        chosen: dict[int, tuple[float, list[Evidence]]] = {}  # by the stretch's first passage
+        found = [(score, k, best) for p, s in retrieved if s.id == source.id and p.id in at
+                 for k in [at[p.id]] for score, best in [best_of(k)] if len(best) >= 2]
+        for score, k, best in sorted(found, key=lambda t: -t[0])[:max(count // 2, 1)]:
+            if all(abs(k - j) > 8 for j in chosen):
+                chosen[k] = (score, best)
+        stretch = max(len(passages) // max(count, 1), 1)
         windows = []
-        for i in range(0, len(passages), size):
-            scored = [(score, p, best) for p in passages[i:i + size]
-                      for score, best in [best_of(p)] if best]
+        for i in range(0, len(passages), stretch):
+            scored = [(score, k, best) for k in range(i, min(i + stretch, len(passages)))
+                      for score, best in [best_of(k)] if len(best) >= 2]
             if scored:
                 windows.append(max(scored, key=lambda t: t[0]))
         if windows:  # a stretch whose best is weak (small talk, a sign-off) says nothing
             floor = 0.5 * sorted(w[0] for w in windows)[len(windows) // 2]
-            for score, p, best in sorted(windows, key=lambda t: -t[0]):
+            for score, k, best in sorted(windows, key=lambda t: -t[0]):
                 if len(chosen) >= count:
                     break
-                if score >= floor and p.id not in chosen:
-                    chosen[p.id] = (score, p, best)
-        for _, p, best in sorted(chosen.values(), key=lambda t: t[1].locator.start or 0):
-            best.sort(key=lambda ev: ev.start)
-            points.append(Point("lecture", p.locator.label(), "lecture", best))
+                # one paragraph a stretch: none overlapping a stretch already chosen
+                if score >= floor and all(abs(k - j) > 8 for j in chosen):
+                    chosen[k] = (score, best)
+        for _, best in sorted(chosen.values(), key=lambda t: -t[0]):
+            best.sort(key=lambda ev: (ev.passage.ordinal, ev.start))
+            first, last = best[0].passage.locator, best[-1].passage.locator
+            span = first.model_copy(update={"end": last.end, "section": None, "page": None})
+            points.append(Point("lecture", span.label(), "lecture", best))
     return points
 
 
@@ -583,7 +617,7 @@ def plan_points(plan, store: Store, brief: Brief, retrieve=None, *, sentences: i
         return _summary(store)
     if plan.role == "technique" and _papers(store):
         return _technique(store, brief, section_text, retrieve or (lambda q: []))
-    if plan.role == "media":  # about 45 字 (30 words) a sentence, two a point, and as many
-        per = 45 if brief.language == "zh" else 30  # again in spare and more (lines fail checks)
-        return _lecture(store, max(int(plan.budget * 2 / per), 3), plan.evidence)
+    if plan.role == "media":  # 3-6 paragraphs of up to four sentences, about 45 字 (30 words)
+        per = 45 if brief.language == "zh" else 30  # each; some more (lines fail checks)
+        return _lecture(store, min(max(round(plan.budget / (2 * per)), 3), 6), plan.evidence)
     return _general(plan.evidence, section_text + " " + " ".join(plan.queries))

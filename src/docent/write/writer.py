@@ -12,6 +12,7 @@ evidence while the report is short, and trailing sentences are trimmed while it 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from docent.progress import Progress
 from docent.config import Settings
@@ -33,6 +34,7 @@ from docent.types import (
     SentenceEvidence,
 )
 from docent.write.compose import MARKER_RE, info_paragraphs, missing_paragraph, number_citations
+from docent.write.explain import restate
 from docent.write.points import Point, content_words, fresh, plan_points
 from docent.write.sentences import render_point
 from docent.write.plan import MEDIA_KINDS, PAPER_KINDS, SectionPlan, plan_report, target_length
@@ -82,8 +84,15 @@ def _term_lead(point: Point, language: str) -> str:
 
 
 def _bare(label: str) -> str:
-    """A section name without its number: "3.1 Fluency" -> "Fluency"."""
-    return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", label).strip() or label
+    """A section name without its number, and without the authors' first person (the report
+    is the student's): "3.1 Fluency" -> "Fluency", "4 Our Approach" -> "Approach".
+
+    >>> _bare("4.2 Our Proposed Method")
+    'Proposed Method'
+    """
+    name = re.sub(r"^\s*\d+(?:\.\d+)*\.?\s+", "", label).strip()
+    name = re.sub(r"^(?:Our|My)\s+(?=\w)", "", name)
+    return name[:1].upper() + name[1:] if name else label
 
 
 _NAMES_SYSTEM = ("你是学术翻译。把论文的小节标题译成准确、简短的中文术语，每行写“编号. 中文名称”，只输出这些行。\n"
@@ -159,6 +168,7 @@ def _ask_names(model: ChatModel, names: list[str], terms: str) -> list[str | Non
             continue
         zh = m.group(2).strip(" “”\"'。，,.*")
         zh = re.sub(r"\s*[（(][A-Za-z\d\-]+[)）]$", "", zh)  # 前馈神经网络语言模型（NNLM）
+        zh = re.sub(r"^(?:我们|本文|作者)的?", "", zh)  # the authors' first person: not the student's
         if re.fullmatch(r"[\u4e00-\u9fff]{1,12}", zh) and out[int(m.group(1)) - 1] is None:
             out[int(m.group(1)) - 1] = zh
     return out
@@ -224,6 +234,7 @@ class _Writer:
         self.labelled: set[str] = set()  # method sections whose first paragraph is written
         # each method section's last paragraph so far, where its next point goes
         self.homes: dict[str, DraftParagraph] = {}
+        self.starts: dict[int, float] = {}  # a lecture paragraph's (by id) start, in seconds
         self._glossary: Glossary | None = None
 
     def section(self, plan: SectionPlan) -> DraftSection:
@@ -301,8 +312,12 @@ class _Writer:
                           fresh(point.evidence, self.said))
             if not point.evidence:
                 continue
-            rendered = render_point(self.model, self.brief, point, said=self.sentences,
-                                    glossary=self.glossary)
+            if point.voice == "document" and point.kind == "technique":
+                # a same-language source's explanation: restated, not translated
+                rendered = restate(self.model, self.brief, point.evidence, said=self.sentences)
+            else:
+                rendered = render_point(self.model, self.brief, point, said=self.sentences,
+                                        glossary=self.glossary)
             if not rendered:
                 continue
             sentences = [self._glossed(_framed(r.text, point, k == 0 and self.framed < 2,
@@ -317,9 +332,14 @@ class _Writer:
                 for r, line in zip(rendered, sentences) for text in split_sentences(line)[1]]
             last = self.last_point.get(plan.index)
             if point.kind == "lecture":
-                # each of the lecture's points its paragraph, led by its time range and topic
-                out.paragraphs.append(DraftParagraph(sentences=written,
-                                                     lead=self._moment(point, rendered)))
+                # each of the lecture's points its paragraph, led by its time range and topic,
+                # in the lecture's order (the points come best first)
+                start = point.evidence[0].passage.locator.start or 0.0
+                at = next((k for k, p in enumerate(out.paragraphs)
+                           if self.starts.get(id(p), -1.0) > start), len(out.paragraphs))
+                paragraph = DraftParagraph(sentences=written, lead=self._moment(point, rendered))
+                out.paragraphs.insert(at, paragraph)
+                self.starts[id(paragraph)] = start
             elif (last is not None and out.paragraphs and point.kind not in ("technique", "term")
                     and last.kind not in ("technique", "term")
                     and len(out.paragraphs[-1].sentences) + len(sentences) <= 5):
@@ -355,11 +375,15 @@ class _Writer:
         speak of and its time range, "矩阵乘法（53:58–54:31）" ("53:58–54:31" when the glossary
         knows none of its terms); names and times only, nothing to check."""
         span = point.label.replace("-", "–")
-        terms = [(en, zh) for r in rendered for en, zh in self.glossary.terms_in(r.evidence.text)
-                 if en not in _GENERIC_TERMS and en not in self.moments]
+        # a topic the paragraph is about: a term at least half of its sentences speak of (a
+        # term one sentence of four mentions in passing labelled a paragraph about another)
+        said = Counter(en for r in rendered for en, _ in self.glossary.terms_in(r.evidence.text))
+        terms = [(en, self.glossary.terms[en]) for en, n in said.items()
+                 if en not in _GENERIC_TERMS and en not in self.moments
+                 and n >= max(1, (len(rendered) + 1) // 2)]
         if not terms:  # (a topic already heading an earlier moment does not head a second)
             return span
-        en, zh = max(terms, key=lambda t: len(t[0]))
+        en, zh = max(terms, key=lambda t: (said[t[0]], len(t[0])))
         self.moments.add(en)
         if self.brief.language != "zh":
             return f"{en[:1].upper()}{en[1:]} ({span})"
