@@ -5,9 +5,9 @@ renders "state-of-the-art" as 状态机 "state machine" and "shortcuts" as 短�
 without it), and the terms the workspace's own Chinese sources gloss, "使用前馈神经网络
 （FNN）"::
 
-    >>> g = Glossary.from_texts(["每层使用前馈神经网络（FNN）和奖励模型（Reward Model）。"])
-    >>> g.terms_in("The FNN and the reward model use state-of-the-art retrievers.")
-    [('fnn', '前馈神经网络'), ('reward model', '奖励模型'), ('state-of-the-art', '最先进的'), ('retriever', '检索器')]
+    >>> g = Glossary.from_texts(["每层使用前馈神经网络（FNN）和价值函数（Value Function）。"])
+    >>> g.terms_in("The FNN and the value function use state-of-the-art retrievers.")
+    [('fnn', '前馈神经网络'), ('value function', '价值函数'), ('state-of-the-art', '最先进的'), ('retriever', '检索器')]
     >>> g.prompt_lines("It prevents systems from exploiting shortcuts.")
     'shortcuts = 捷径'
     >>> print(g.prompt_lines("We divide the corpus into 100-word passages."))
@@ -15,7 +15,13 @@ without it), and the terms the workspace's own Chinese sources gloss, "使用前
     100-word = 100 词
 
 The writer puts the terms an evidence sentence uses into its rendering prompt, so a term is
-written the same way throughout a report.
+written the same way throughout a report. Where the model still gives a term its everyday
+sense ("token" as 代币 "coin", "dropout" as 辍学 "leaving school"), :meth:`Glossary.fix_senses`
+writes the standard Chinese back, if the source sentence uses the term (:data:`WRONG_SENSES`;
+the ``wrong_sense`` rule of :mod:`docent.write.rules`)::
+
+    >>> Glossary.fix_senses("训练时加入辍学层。", "Dropout layers are added during training.")
+    '训练时加入 dropout 层。'
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["BASE_TERMS", "Glossary"]
+__all__ = ["BASE_TERMS", "WRONG_SENSES", "Glossary"]
 
 #: Standard Chinese of terms the embedded model gets wrong or renders inconsistently.
 BASE_TERMS: dict[str, str] = {
@@ -75,6 +81,92 @@ BASE_TERMS: dict[str, str] = {
     "communication mechanism": "通信机制",
     # "preserve linear regularities among words" came out 保持单词之间线性正则化
     "linear regularities": "线性规律", "linear regularity": "线性规律",
+    # the field's common terms of architecture, training and evaluation, in the standard Chinese
+    # of its textbooks (a term's Chinese is what a correct rendering writes anyway: "pre-trained"
+    # is 预训练, which 预训练的 and 预训练模型 both contain; Glossary.lost checks the Chinese is there)
+    "loss": "损失", "loss function": "损失函数", "cross-entropy": "交叉熵",
+    "training objective": "训练目标", "objective function": "目标函数",
+    "reward model": "奖励模型", "pre-trained": "预训练", "pretrained": "预训练",
+    "fine-tuned": "微调", "instruction tuning": "指令微调",
+    "masked language model": "掩码语言模型", "masked language modeling": "掩码语言建模",
+    "next sentence prediction": "下一句预测", "downstream task": "下游任务",
+    # (not a word with several good renderings: "representation" 表示 / 表征, "encode",
+    # "vocabulary size" 词表大小 / 词汇量, "hidden layer" 隐藏层 / 隐层: the judge's Glossary.lost
+    # took the other rendering for a lost term)
+    "hidden state": "隐藏状态",
+    "parameter": "参数", "bidirectional": "双向", "unidirectional": "单向",
+    "sequence": "序列",
+    "subword": "子词", "sub-word": "子词", "wordpiece": "WordPiece", "byte-level": "字节级",
+    "word embedding": "词嵌入",
+    "attention head": "注意力头", "activation function": "激活函数",
+    "backpropagation": "反向传播", "optimizer": "优化器", "checkpoint": "检查点",
+    "beam search": "束搜索", "zero-shot": "零样本", "few-shot": "少样本",
+    "training set": "训练集", "test set": "测试集", "validation set": "验证集",
+}
+
+#: The everyday senses the small model gives a term of the field where its source means the
+#: field's ("token" as 代币 "coin", "dropout" as 辍学 "leaving school", "state-of-the-art" as
+#: 状态机 "state machine"): term -> {wrong rendering: the standard Chinese}. Each wrong
+#: rendering is one no sentence that uses the term in the field's sense needs (a rendering that
+#: can be right for another word is listed in :data:`_OTHER_WORD`).
+WRONG_SENSES: dict[str, dict[str, str]] = {
+    "token": {"代币": "词元", "令牌": "词元", "标记": "词元", "记号": "词元"},
+    "tokenizer": {"代币化器": "分词器", "令牌化器": "分词器", "标记化器": "分词器",
+                  "标记器": "分词器", "令牌生成器": "分词器", "代币生成器": "分词器"},
+    "tokenization": {"代币化": "分词", "令牌化": "分词", "标记化": "分词"},
+    "embedding": {"嵌入物": "嵌入", "嵌入式": "嵌入", "植入": "嵌入"},
+    "fine-tuning": {"精细调音": "微调", "精细调整": "微调", "精调整": "微调", "微调整": "微调"},
+    "fine-tune": {"精细调音": "微调", "精细调整": "微调", "精调整": "微调", "微调整": "微调"},
+    "fine-tuned": {"精细调音": "微调", "精细调整": "微调", "精调整": "微调", "微调整": "微调"},
+    "loss": {"损失物": "损失", "亏损": "损失"},
+    "loss function": {"丢失函数": "损失函数", "亏损函数": "损失函数", "损耗函数": "损失函数"},
+    "lossy compression": {"损失性压缩": "有损压缩", "丢失压缩": "有损压缩"},
+    "attention": {"关注力": "注意力", "留意力": "注意力"},
+    "self-attention": {"自我注意力": "自注意力", "自我关注": "自注意力", "自我注意": "自注意力"},
+    "benchmark": {"基准测试点": "基准", "基准点": "基准", "标杆": "基准"},
+    "state-of-the-art": {"状态机": "最先进的", "艺术状态": "最先进水平", "艺术水平": "最先进水平"},
+    "shortcut": {"快捷键": "捷径", "快捷方式": "捷径", "短路": "捷径"},
+    "dropout": {"辍学": "dropout", "退学": "dropout"},
+    "transformer": {"变压器": "Transformer", "变形金刚": "Transformer"},
+    "retriever": {"寻回犬": "检索器", "猎犬": "检索器"},
+    "ground truth": {"地面真相": "真实答案", "地面实况": "真实答案", "地面真值": "真实答案"},
+    "hallucination": {"幻象": "幻觉", "错觉": "幻觉"},
+    "hallucinate": {"幻象": "幻觉", "错觉": "幻觉"},
+    "log-linear": {"日志线性": "对数线性"},
+    "byte pair encoding": {"字对编码": "字节对编码"},
+    "open-domain": {"开放式": "开放域"},
+    "closed-book": {"闭源": "闭卷"},
+    "on-the-fly": {"在线": "即时"},
+    "retrieval-augmented": {"增强检索": "检索增强"},
+    "gradient": {"渐变": "梯度", "坡度": "梯度"},
+    "key": {"钥匙": "键"},
+    "weight": {"重量": "权重", "体重": "权重"},
+    "epoch": {"时代": "轮次", "纪元": "轮次"},
+    "checkpoint": {"检查站": "检查点"},
+    "beam search": {"光束搜索": "束搜索"},
+    "mask": {"口罩": "掩码", "面具": "掩码", "面罩": "掩码"},
+    "masked": {"口罩": "掩码", "面具": "掩码", "面罩": "掩码"},
+    "tensor": {"张力": "张量"},
+    "temperature": {"气温": "温度", "体温": "温度"},
+    "recall": {"回忆率": "召回率"},
+    "objective": {"客观函数": "目标函数", "训练客观": "训练目标"},
+    "residual connection": {"剩余连接": "残差连接"},
+}
+
+# a wrong rendering that is the right one for another word its source may use ("mark" is 标记,
+# "online" 在线, "open-ended" 开放式): where the source uses that word, it is left alone
+_OTHER_WORD: dict[str, re.Pattern] = {
+    "标记": re.compile(r"\b(?:mark|label|tag|annotat|flag)", re.IGNORECASE),
+    "记号": re.compile(r"\b(?:notation|symbol|sign|mark)", re.IGNORECASE),
+    "在线": re.compile(r"\bon-?line\b", re.IGNORECASE),
+    "开放式": re.compile(r"\bopen-?ended\b", re.IGNORECASE),
+    "闭源": re.compile(r"\bclosed-?source|\bproprietary\b", re.IGNORECASE),
+    "错觉": re.compile(r"\billusion", re.IGNORECASE),
+    "时代": re.compile(r"\b(?:era|age|times)\b", re.IGNORECASE),
+    "重量": re.compile(r"\bweigh(?:s|ed|ing)?\b|\bheav", re.IGNORECASE),
+    "短路": re.compile(r"\bshort[- ]circuit", re.IGNORECASE),
+    "植入": re.compile(r"\bimplant", re.IGNORECASE),
+    "状态机": re.compile(r"\bstate machine", re.IGNORECASE),
 }
 
 # a number and a unit joined by a hyphen ("100-word passages", rendered 100 字节 "bytes"
@@ -96,6 +188,31 @@ def _pattern(term: str) -> re.Pattern:
     """The term in English text, in any case, plural or not: "shortcut" finds "shortcuts"."""
     body = r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", term))
     return re.compile(rf"(?<![A-Za-z]){body}(?:e?s)?(?![A-Za-z])", re.IGNORECASE)
+
+
+def _sense_pattern(term: str) -> re.Pattern:
+    """The term in English text as :func:`_pattern` finds it, its parts also written together
+    ("CLOSEDBOOK", "finetuning")."""
+    body = r"[\s\-]?".join(re.escape(w) for w in re.split(r"[\s\-]+", term))
+    return re.compile(rf"(?<![A-Za-z]){body}(?:e?s)?(?![A-Za-z])", re.IGNORECASE)
+
+
+_SENSE_PATTERNS = {term: _sense_pattern(term) for term in WRONG_SENSES}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _put(line: str, written: str, right: str) -> str:
+    """``line`` with each ``written`` replaced by ``right``; Latin letters put next to a
+    Chinese character are set off by a space ("加入 dropout 层")."""
+    if _HAN.search(right):
+        return line.replace(written, right)
+    out, at = [], 0
+    for m in re.finditer(re.escape(written), line):
+        before = " " if m.start() and _HAN.match(line[m.start() - 1]) else ""
+        after = " " if m.end() < len(line) and _HAN.match(line[m.end()]) else ""
+        out += [line[at:m.start()], before, right, after]
+        at = m.end()
+    return "".join(out) + line[at:]
 
 
 class Glossary:
@@ -157,6 +274,38 @@ class Glossary:
         return [en for en, zh in self.terms_in(english)
                 if re.search(r"[\u4e00-\u9fff]", zh) and en not in low
                 and not all(part in chinese for part in zh.split("……"))]
+
+    @staticmethod
+    def fix_senses(line: str, source: str) -> str:
+        """``line``, a Chinese rendering of the English ``source``, with the everyday sense of a
+        term that ``source`` uses (:data:`WRONG_SENSES`) written as the field's standard
+        Chinese; a line whose source does not use the term is left as it is.
+
+        >>> Glossary.fix_senses("模型每次生成一个代币。", "The model generates one token at a time.")
+        '模型每次生成一个词元。'
+        >>> Glossary.fix_senses("模型每次生成一个代币。", "The machine dispenses one coin at a time.")
+        '模型每次生成一个代币。'
+        >>> Glossary.fix_senses("训练时在每层之后加入辍学。", "We apply dropout after every layer.")
+        '训练时在每层之后加入 dropout。'
+        >>> Glossary.fix_senses("这些标记器把每个标记映射为整数。", "These tokenizers map each token to an integer.")
+        '这些分词器把每个词元映射为整数。'
+
+        A rendering that is right for another word of the source stays (标记 for "label"):
+
+        >>> Glossary.fix_senses("每个标记都有一个标签。", "Each token is marked with a label.")
+        '每个标记都有一个标签。'
+        """
+        wrong: dict[str, str] = {}
+        for term, senses in WRONG_SENSES.items():
+            if not any(w in line for w in senses) or not _SENSE_PATTERNS[term].search(source):
+                continue
+            for w, right in senses.items():
+                other = _OTHER_WORD.get(w)
+                if w in line and not (other is not None and other.search(source)):
+                    wrong.setdefault(w, right)
+        for w in sorted(wrong, key=len, reverse=True):
+            line = _put(line, w, wrong[w])
+        return line
 
     def prompt_lines(self, *texts: str) -> str:
         """``en = 中文`` for the terms of ``texts`` whose Chinese is not the English itself,
