@@ -102,6 +102,13 @@ BASE_TERMS: dict[str, str] = {
     "backpropagation": "反向传播", "optimizer": "优化器", "checkpoint": "检查点",
     "beam search": "束搜索", "zero-shot": "零样本", "few-shot": "少样本",
     "training set": "训练集", "test set": "测试集", "validation set": "验证集",
+    # terms of results sections and of pre-training papers the small model renders word by
+    # word ("transfer learning" 转移学习, "leaderboard" left in English)
+    "transfer learning": "迁移学习", "leaderboard": "排行榜", "ensemble": "集成",
+    "absolute improvement": "绝对提升", "question answering": "问答",
+    "left-to-right": "从左到右", "right-to-left": "从右到左", "auto-encoder": "自编码器",
+    "autoencoder": "自编码器", "unlabeled": "无标注的", "unlabelled": "无标注的",
+    "unsupervised": "无监督", "feature-based": "基于特征的",
 }
 
 #: The everyday senses the small model gives a term of the field where its source means the

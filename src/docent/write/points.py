@@ -77,6 +77,10 @@ _FILLER = re.compile(r"^(?:so|okay|ok|um|uh|and|but|yeah|right|now|alright|all r
 _NOT_A_CLAIM = re.compile(
     r"^(?:Table|Figure|Fig\.|Algorithm)\s*\d|^\d+(?:\.\d+)*\s+[A-Z]|[:(]\s*(?:\(?\w\))?$|"
     r"^(?:In this (?:section|part|paper,? we (?:describe|discuss))|We (?:describe|discuss|list)\b|"
+    # a sentence announcing what a section holds ("We introduce X and its detailed
+    # implementation in this section.")
+    r"^We (?:\w+ ){0,2}(?:introduce|describe|present|discuss|detail|review|outline)\b.*"
+    r"\bin this (?:section|part)\b|"
     r"Below|In the following|As (?:shown|seen) in)|"
     r"^[A-Z][\w-]+(?: et al\.| and [A-Z][\w-]+)? \(\d{4}[a-z]?\)", re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:Table|Tables|Figure|Figures|Fig\.|Appendix|Section|Eq\.)\s*"
@@ -207,7 +211,10 @@ def fresh(items: list[Evidence], said: list[set[str]]) -> list[Evidence]:
 
 _ANAPHORA = re.compile(r"^(?:This|These|That|Those|It|They|Both|Such|Their|Its|Here|Then|"
                        r"Therefore|Thus|However|Though|Although|Also|Moreover|Furthermore|In "
-                       r"addition|Similarly|Specifically)\b"
+                       r"addition|Similarly|Specifically|As a result|Consequently|Hence|"
+                       r"Accordingly|In this way|To this end|Instead|Otherwise|On the other hand|"
+                       r"In particular|For this reason|Likewise|Nevertheless|Nonetheless|"
+                       r"Besides|Secondly|Second|Thirdly|Third|Finally|In contrast)\b"
                        # a clause whose subject is the sentence before's: "While they generate
                        # engaging responses, ..."
                        r"|^(?:While|When|Whereas|Because|Since|As|If|Once|Unless)\s+"

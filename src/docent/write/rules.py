@@ -310,6 +310,29 @@ def _magnitude(line: str, source: str, who: str = "作者", zh: bool = True) -> 
     return line
 
 
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORD = re.compile(r"(?<![A-Za-z])(" + "|".join(_NUMBER_WORDS) + r")(?![A-Za-z])",
+                          re.IGNORECASE)
+
+
+def _number_word(line: str, source: str, who: str = "作者", zh: bool = True) -> str:
+    """An English number word the model left in a Chinese line ("在 eleven 种任务上") in
+    digits, where the source spells that number so."""
+    def digits(m: re.Match) -> str:
+        word = m.group(1)
+        if not re.search(rf"\b{word}\b", source, re.IGNORECASE):
+            return word
+        return str(_NUMBER_WORDS[word.lower()])
+    bare = re.sub(r"[（(][^（）()]*[)）]|“[^”]*”|\"[^\"]*\"", lambda m: "\0" * len(m.group(0)), line)
+    out, last = [], 0
+    for m in _NUMBER_WORD.finditer(bare):
+        out += [line[last:m.start()], digits(m)]
+        last = m.end()
+    return "".join(out) + line[last:]
+
+
 def _unstated_number(line: str, source: str, who: str = "作者", zh: bool = True) -> bool:
     return bool(unstated_numbers(line, [source]))
 
@@ -329,7 +352,11 @@ def _prompt_leak(line: str, source: str, who: str = "作者", zh: bool = True) -
                 or re.search(r"语料上训练|词元（token）的语料", line)
                 and not re.search(r"\btrain", source, re.I)
                 or re.search(r"的语料上训练", line)
-                and not re.search(r"\bcorp(?:us|ora)\b|\bdata", source, re.I))
+                and not re.search(r"\bcorp(?:us|ora)\b|\bdata", source, re.I)
+                # the word-order examples ("Model A ... faster than model B", "most of the
+                # errors ... for each long input")
+                or re.search(r"模型 ?[AB]\b", line) and not re.search(r"\bmodel [AB]\b", source, re.I)
+                or re.search(r"较长的输入", line) and not re.search(r"\blong input", source, re.I))
 
 
 def _end_mark(line: str, source: str, who: str = "作者", zh: bool = True) -> str:
@@ -428,6 +455,9 @@ RULES: tuple[Rule, ...] = (
          "sense the model gave a term its source uses (token as 代币, dropout as 辍学, "
          "state-of-the-art as 状态机): glossary.WRONG_SENSES.",
          "模型每次生成一个代币。", "The model generates one token at a time."),
+    _fix("number_word", _number_word, "Write an English number word left in a Chinese line "
+         "in digits, where the source spells that number so.", "它在 eleven 种任务上取得了最好结果。",
+         "It obtains the best results on eleven tasks."),
     _fix("magnitude", _magnitude, "Write a magnitude in Chinese units as the source's value "
          "(\"7B\" is 70亿, never 7亿).", "这个模型有 7 亿参数。", "This is a 7B model."),
     _drop("unstated_number", _unstated_number, "Drop a line that states a number its source "

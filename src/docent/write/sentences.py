@@ -55,8 +55,12 @@ _SYSTEM_ZH = (
     "5. 语言正式、通顺，适合初学者。只输出编号的句子。\n\n"
     "示例资料句：\n1. We train the model on a corpus of 6 billion tokens.\n"
     "2. This does not improve accuracy on rare words.\n"
+    "3. Model A can be trained significantly faster than model B.\n"
+    "4. Most of the errors occur only for each long input.\n"
     "示例输出：\n1. {who}在一个包含 60 亿个词元（token）的语料上训练模型。\n"
-    "2. 这并不能提高模型在罕见词上的准确率。")
+    "2. 这并不能提高模型在罕见词上的准确率。\n"
+    "3. 模型 A 的训练速度明显快于模型 B。\n"
+    "4. 大多数错误只出现在每个较长的输入上。")
 _SYSTEM_EN = (
     "You restate source sentences one by one for a student's report. Rules:\n"
     "1. One sentence per numbered source sentence, same number, one per line;\n"
