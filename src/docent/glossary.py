@@ -191,10 +191,22 @@ _BEFORE_TERM = re.compile(r".*(?:的|了|和|与|及|是|在|为|对|将|把|会
                           r"称为|叫做|即|其|中|个|一种|这|该|被|由|用)")
 
 
+# a term's word in its everyday sense, by what follows it: "Recall that ..." (remember) is no
+# 召回率, "an attention to detail" no 注意力 mechanism
+_EVERYDAY = {"recall": r"\s+(?:that|how|what|when|where|why|from|the (?:earlier|previous))\b"}
+
+
 def _pattern(term: str) -> re.Pattern:
-    """The term in English text, in any case, plural or not: "shortcut" finds "shortcuts"."""
+    """The term in English text, in any case, plural or not: "shortcut" finds "shortcuts"
+    (and not a word of it in its everyday sense: "Recall that ...").
+
+    >>> remember, metric = "Recall that we used a bigram.", "Citation recall is high."
+    >>> bool(_pattern("recall").search(remember)), bool(_pattern("recall").search(metric))
+    (False, True)
+    """
     body = r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", term))
-    return re.compile(rf"(?<![A-Za-z]){body}(?:e?s)?(?![A-Za-z])", re.IGNORECASE)
+    everyday = f"(?!{_EVERYDAY[term]})" if term in _EVERYDAY else ""
+    return re.compile(rf"(?<![A-Za-z]){body}(?:e?s)?(?![A-Za-z]){everyday}", re.IGNORECASE)
 
 
 def _sense_pattern(term: str) -> re.Pattern:

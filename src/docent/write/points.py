@@ -229,6 +229,11 @@ _CHATTER = re.compile(
     r"\b(?:let me|let's|let us|I'm going to|I'm gonna|we're going to|we are going to|I'd like|"
     r"I will|I'll|for now|as I (?:explained|said|mentioned)|etc(?=\.)|and so on|kind of|sort of|I think|"
     r"I brought|I already|I ran|I'm kind|bothered|up top|down here|over here|right here|"
+    # the speaker narrating what he did off the topic ("I visited this blog post and took the
+    # first paragraph and pasted it here"), and fillers inside a sentence ("because of course")
+    r"I (?:went|took|copied|pasted|visited|opened|grabbed|downloaded|clicked|scrolled|"
+    r"typed|wrote down)|(?:paste|pasted|copy|copied) (?:it|this|that)|"
+    r"because of course|of course,|"
     r"this part here|you see (?:how|that)|notice that|Git|if we're|if we are|if you have|"
     r"if you can see|we're just|I'm just|we don't there's|I made|I changed|cosmetic)\b|"
     r"^(?:From|And|Or|Iterating|There's|Well|Number \w+|You'll|I still|[A-Z] we)\b|"

@@ -52,7 +52,7 @@ _SYSTEM_ZH = (
     "2. 意思与原句完全一致：不添加原句没有的信息，不遗漏否定、比较的方向和范围词（所有、大多数、仅）；\n"
     "3. 数字、名称照抄；专业术语第一次出现时写成“中文译名（English）”，拿不准的术语直接保留英文；\n"
     "4. {voice}\n"
-    "5. 语言正式、通顺，适合初学者。只输出编号的句子。\n\n"
+    "5. 语言正式、通顺，按中文的语序写，适合初学者；原句很长时，拆成两个短句写在同一行。只输出编号的句子。\n\n"
     "示例资料句：\n1. We train the model on a corpus of 6 billion tokens.\n"
     "2. This does not improve accuracy on rare words.\n"
     "3. Model A can be trained significantly faster than model B.\n"

@@ -207,7 +207,11 @@ def _keeps_terms(name: str, label: str, glossary: Glossary | None) -> bool:
 # terms too common to name what a lecture point is about
 _GENERIC_TERMS = {"token", "query", "queries", "prompt", "inference", "claim", "citation",
                   "distribution", "corpus", "language model", "is short for", "retrieval",
-                  "accuracy", "works better", "work better", "in contrast", "consistently"}
+                  "accuracy", "works better", "work better", "in contrast", "consistently",
+                  # metrics and verdicts name what a lecture measures, not what a part of it
+                  # is about ("Recall that ..." is no 召回率)
+                  "recall", "precision", "state-of-the-art", "state of the art", "sequence",
+                  "parameter", "outperform", "at the cost of", "extend beyond"}
 
 
 def _section_length(section: DraftSection, unit: LengthUnit) -> int:
