@@ -165,3 +165,16 @@ def test_the_embedded_model_restates_a_tutorial_sentence_faithfully(bert):
     assert out and re.search(r"[\u4e00-\u9fff]{10}", out[0].plain)
     assert "预训练" in out[0].plain and "微调" in out[0].plain
     assert "我们" not in out[0].plain
+
+
+def test_a_tutorial_sentence_quoted_word_for_word_is_supported_by_construction(bert):
+    """The judge needs no model for a sentence of its cited passage copied whole (the tutorial's
+    passage opens with its Markdown heading), and does not take a shortened one for a quote."""
+    from docent.check.judge import quoted
+
+    _, store = bert
+    found = explanations(store, parse_brief(ASSIGNMENT), _technique_names(store))
+    ev = found["3.2 Fine-tuning BERT"][0]
+    assert ev.passage.text.startswith("####")
+    assert quoted(ev.text, [ev.passage.text])
+    assert not quoted(ev.text[: len(ev.text) // 2] + "。", [ev.passage.text])

@@ -260,6 +260,38 @@ def copied(claim: str, passages: list[str]) -> bool:
         and all(re.sub(r"\s+", " ", p).lower() in hay for p in pieces)
 
 
+def _plain(text: str) -> str:
+    """Text as a quotation is compared: no Markdown emphasis, no spacing, no closing mark."""
+    text = re.sub(r"\*\*|__|`", "", text)
+    return re.sub(r"\s+", "", text).rstrip("。．.！!？?；;")
+
+
+def quoted(claim: str, passages: list[str]) -> bool:
+    """True when the claim is one whole sentence of a passage, word for word (a Chinese
+    tutorial's sentence quoted in a Chinese report): supported by construction.
+
+    >>> quoted("BERT 的模型架构是取了 Transformer 的 Encoder 部分堆叠而成。",
+    ...        ["BERT 的模型架构是取了 Transformer 的 Encoder 部分堆叠而成。其主要结构如下。"])
+    True
+    >>> quoted("BERT 的模型架构是 Encoder 部分堆叠而成。",
+    ...        ["BERT 的模型架构是取了 Transformer 的 Encoder 部分堆叠而成。"])
+    False
+    """
+    from docent.text import sentence_spans
+
+    mine = _plain(claim)
+    if len(mine) < 12:
+        return False
+    for passage in passages:
+        for a, b in sentence_spans(passage):
+            sentence = passage[a:b]
+            if "\n" in sentence.strip():  # a heading line before the sentence
+                sentence = sentence.strip().rsplit("\n", 1)[-1]
+            if _plain(sentence) == mine:
+                return True
+    return False
+
+
 @dataclass
 class Calibrations:
     """One :class:`Calibration` for claims in the evidence's language, one across languages
@@ -565,7 +597,8 @@ class ModelJudge:
         """The verdict on ``claim`` against ``passages``; ``rendered``: the claim is a sentence
         ``docent write`` rendered from a source sentence of these passages (its own
         calibration)."""
-        if copied(claim, passages) or rendered and _restates(claim, passages, roles):
+        if copied(claim, passages) or quoted(claim, passages) or rendered and _restates(
+                claim, passages, roles):
             # supported by construction: nothing to measure
             return Judgement(Verdict.supported, 1.0, passages[0][:240], 0)
         own = self.calibration.rendered if rendered and rendered_across(claim, passages) \

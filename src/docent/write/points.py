@@ -233,7 +233,10 @@ _CHATTER = re.compile(
     # first paragraph and pasted it here"), and fillers inside a sentence ("because of course")
     r"I (?:went|took|copied|pasted|visited|opened|grabbed|downloaded|clicked|scrolled|"
     r"typed|wrote down)|(?:paste|pasted|copy|copied) (?:it|this|that)|"
-    r"because of course|of course,|"
+    r"because of course|of course|basically|literally|ballpark|roughly speaking|you know|"
+    r"I mean|pretty much|what happens|\?|"
+    # numbers read off the screen ("merge 101, 32 into a new token, 256")
+    r"\d+, \d+\b|"
     r"this part here|you see (?:how|that)|notice that|Git|if we're|if we are|if you have|"
     r"if you can see|we're just|I'm just|we don't there's|I made|I changed|cosmetic)\b|"
     r"^(?:From|And|Or|Iterating|There's|Well|Number \w+|You'll|I still|[A-Z] we)\b|"
@@ -330,7 +333,11 @@ def _papers(store: Store) -> list[tuple[Source, list[Passage]]]:
 _COMPARES = re.compile(r"\b(?:outperform\w*|better|worse|best|higher|lower|improve[sd]?|"
                        r"improvements?|significantly|faster|slower|(?:more|less) accurate)\b",
                        re.IGNORECASE)
-_NOT_A_FINDING = re.compile(r"\b(?:previous (?:papers|work|studies)|typically|it is easy)\b|^To ",
+_NOT_A_FINDING = re.compile(r"\b(?:previous (?:papers|work|studies)|typically|it is easy)\b|^To |"
+                            # how an experiment was run ("For each task, we selected the best
+                            # learning rate on the Dev set"): its set-up, not what it found
+                            r"\bwe (?:selected|select|chose|choose|ran|run|set|tuned|trained|"
+                            r"used a batch|fine-tuned? (?:for|with))\b",
                             re.IGNORECASE)
 # a conclusion sentence that cites another work reports that work ("The publicly available
 # RNN vectors were used ... to achieve over 50% increase ... [31]"), not the paper's finding

@@ -169,7 +169,14 @@ def _ask_names(model: ChatModel, names: list[str], terms: str) -> list[str | Non
         zh = m.group(2).strip(" “”\"'。，,.*")
         zh = re.sub(r"\s*[（(][A-Za-z\d\-]+[)）]$", "", zh)  # 前馈神经网络语言模型（NNLM）
         zh = re.sub(r"^(?:我们|本文|作者)的?", "", zh)  # the authors' first person: not the student's
-        if re.fullmatch(r"[\u4e00-\u9fff]{1,12}", zh) and out[int(m.group(1)) - 1] is None:
+        english = names[int(m.group(1)) - 1]
+        # Chinese, with at most the English name's own names in it ("预训练 BERT")
+        latin = re.findall(r"[A-Za-z][A-Za-z0-9\-]*", zh)
+        if (re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9\- ]{1,20}", zh) and len(re.findall(
+                r"[\u4e00-\u9fff]", zh)) >= 2 and len(re.sub(r"[A-Za-z0-9\- ]", "", zh)) <= 12
+                and all(re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", english)
+                        and any(c.isupper() for c in w[1:]) for w in latin)
+                and out[int(m.group(1)) - 1] is None):
             out[int(m.group(1)) - 1] = zh
     return out
 
