@@ -703,8 +703,8 @@ def model_server(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
     = 8600,
     threads: Annotated[int | None, typer.Option(
-        "--threads", min=1, help="CPU threads (default: DOCENT_LLM_THREADS, or one less than "
-        "the cores).", show_default=False)] = None,
+        "--threads", min=1, help="CPU threads (default: DOCENT_LLM_THREADS, or the cores).",
+        show_default=False)] = None,
     ctx_tokens: Annotated[int | None, typer.Option(
         "--ctx", min=512, help="Context window of each request, in tokens (default: "
         "DOCENT_LLM_CTX).", show_default=False)] = None,

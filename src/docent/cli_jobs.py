@@ -266,7 +266,7 @@ def worker(
         "in memory; run more processes for more).")] = 1,
     threads: Annotated[int | None, typer.Option(
         "--threads", min=1, help="CPU threads of this worker's local model (default: "
-        "DOCENT_LLM_THREADS, or one less than the cores). With several workers on one "
+        "DOCENT_LLM_THREADS, or the cores). With several workers on one "
         "machine, give each a share of the cores.", show_default=False)] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:

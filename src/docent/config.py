@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     repair_rounds: int = Field(2, ge=0, le=5, description="validate-and-repair rounds of "
                                "`docent write` (0: validate only, never change the draft)")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads of a local model "
-                                    "(default: one less than the cores, at least 1)")
+                                    "(default: the cores; one less where other work runs beside it)")
     llm_binding: Literal["auto", "xllamacpp", "llama-cpp-python"] = Field(
         "auto", description="llama.cpp binding of local models: xllamacpp (prebuilt wheel, "
         "the default install) or llama-cpp-python (compiled, the [compiled] extra; faster on "

@@ -274,14 +274,15 @@ def _common(a, b: list[int], limit: int) -> int:
 
 
 def default_threads() -> int:
-    """Threads of a local model when ``DOCENT_LLM_THREADS`` is unset: one less than the cores
-    this process may run on, at least 1 (see docs/install.md: on a shared machine a thread
-    per core collapses as soon as another process wants a core)."""
+    """Threads of a local model when ``DOCENT_LLM_THREADS`` is unset: the cores this process
+    may run on (the main job on 2 cores: 6 minutes instead of 9½). Where other heavy work runs
+    beside it, give it one less (docs/install.md: a thread per core collapses as soon as
+    another process wants a core)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return max(1, cores - 1)
+    return max(1, cores)
 
 
 def binding(settings: Settings) -> str:

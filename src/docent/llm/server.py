@@ -57,7 +57,7 @@ def server_argv(model: str, settings: Settings, *, host: str = "127.0.0.1",
     ``model`` (an embedded model name, assembled and verified in ``settings.models_dir`` if
     need be, or a GGUF path) under its own name (a path: the file's name without ``.gguf``).
 
-    ``threads`` defaults to ``settings.llm_threads`` or one less than the cores, ``ctx`` (per
+    ``threads`` defaults to ``settings.llm_threads`` or the cores, ``ctx`` (per
     request) to ``settings.llm_ctx``; ``gpu_layers`` offloads that many layers on a GPU build
     of xllamacpp (-1: all).
     """
