@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from docent.sources.base import MEDIA_KINDS
+from docent.glossary import Glossary
 from docent.store import Store
 from docent.text import CJK_RE, normalize_space, sentence_spans, tidy_spaces
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
@@ -542,6 +543,9 @@ def _informative(ev: Evidence, weight: dict[str, float]) -> float:
     return score * 0.6 ** len(_SCREEN.findall(ev.text))
 
 
+_TERMS = Glossary()
+
+
 def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] = (),
              size: int = 4) -> list[Point]:
     """Up to ``count`` points from the lectures, each a paragraph's worth (up to ``size``
@@ -561,10 +565,13 @@ def _lecture(store: Store, count: int, retrieved: list[tuple[Passage, Source]] =
                   for w, n in df.items() if n < 0.5 * len(passages)}
 
         def qualifying(p: Passage) -> list[Evidence]:
+            # a sentence that explains something names a concept of the field (a glossary
+            # term): not an example read aloud ("the leaves fell from the tree"), nor small talk
             return [ev for ev in _sentences(p, source) if not _FILLER.match(ev.text)
                     and not _ANAPHORA_ANY_CASE.match(ev.text) and not _CHATTER.search(ev.text)
                     and len(ev.text.split()) >= 10
-                    and (not paper or len(_content(ev.text) & paper) >= 3)]
+                    and (not paper or len(_content(ev.text) & paper) >= 3)
+                    and _TERMS.terms_in(ev.text)]
 
         def best_of(k: int) -> tuple[float, list[Evidence]]:
             """The best sentences of a stretch of up to eight passages from the ``k``-th
