@@ -235,10 +235,9 @@ def restate(model, brief: Brief, evidence: list[Evidence], *, said: set[str] | N
     (:func:`faithful_restatement`) gives way to the source sentence itself. A sentence already
     in ``said`` (the report's so far; it grows) is not written again."""
     from docent.llm import Message
-    from docent.text import sentence_key
     from docent.write.compose import cite
     from docent.write.lines import numbered
-    from docent.write.sentences import Rendered
+    from docent.write.sentences import Rendered, _unsaid
 
     said = set() if said is None else said
     zh = brief.language == "zh"
@@ -256,12 +255,7 @@ def restate(model, brief: Brief, evidence: list[Evidence], *, said: set[str] | N
         if zh and line and line[-1] not in "。！？":
             line = line.rstrip("，,;；.") + "。"
         text = line if line and faithful_restatement(line, source) else source
-        pieces = []
-        for a, b in sentence_spans(text):
-            key = sentence_key(text[a:b])
-            if key not in said:
-                said.add(key)
-                pieces.append(text[a:b])
+        pieces = _unsaid(text, said)
         if pieces and ev.passage.id is not None:
             joiner = "" if zh else " "
             out.append(Rendered(joiner.join(cite(p, ev.passage.id) for p in pieces),
