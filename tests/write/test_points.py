@@ -229,6 +229,17 @@ def test_written_sentences_carry_their_evidence_span_and_cite_its_passage(exampl
         return store.passages_by_id([p.sentences[0].evidence.passage_id])[
             p.sentences[0].evidence.passage_id].locator.start
     assert [start(p) for p in lectured] == sorted(start(p) for p in lectured)
+    # each part opens with the concepts it explains, written without the model, each named in
+    # the passage its sentence cites (its English given once in the report, in parentheses)
+    openers = [p.sentences[0] for p in lectured if p.sentences[0].text.startswith("这一段讲解了")]
+    assert openers, [p.sentences[0].text for p in lectured]
+    for sentence in openers:
+        passage = store.passages_by_id([sentence.evidence.passage_id])[
+            sentence.evidence.passage_id]
+        for english in re.findall(r"（([A-Za-z][A-Za-z \-]+)）", sentence.text):
+            assert re.sub(r"[\s\-]+", " ", english.lower()) in re.sub(
+                r"[\s\-]+", " ", passage.text.lower()), (english, sentence.text)
+        assert re.search(r"\[\d+\]。$", sentence.text), sentence.text
     assert all(not p.lead for s in draft.sections if s is not techniques and s is not media
                for p in s.paragraphs)
     # the terms of the evidence get their Chinese from the glossary, in the prompt

@@ -331,8 +331,13 @@ class _Writer:
                                         glossary=self.glossary)
             if not rendered:
                 continue
-            sentences = [self._glossed(_framed(r.text, point, k == 0 and self.framed < 2,
-                                               self.brief.language) if k == 0 else r.text)
+            spoken = rendered
+            opener = self._explained(point) if point.kind == "lecture" else None
+            if opener is not None:  # the part's concepts say it is the lecture's: no 视频中
+                rendered = [opener, *rendered]
+            sentences = [self._glossed(_framed(r.text, point, k == 0 and self.framed < 2
+                                               and opener is None, self.brief.language)
+                                       if k == 0 else r.text)
                          for k, r in enumerate(rendered)]
             self.framed += sum(s.startswith(("视频中，", "In the lecture, ")) for s in sentences)
 
@@ -348,7 +353,7 @@ class _Writer:
                 start = point.evidence[0].passage.locator.start or 0.0
                 at = next((k for k, p in enumerate(out.paragraphs)
                            if self.starts.get(id(p), -1.0) > start), len(out.paragraphs))
-                paragraph = DraftParagraph(sentences=written, lead=self._moment(point, rendered))
+                paragraph = DraftParagraph(sentences=written, lead=self._moment(point, spoken))
                 out.paragraphs.insert(at, paragraph)
                 self.starts[id(paragraph)] = start
             elif (last is not None and out.paragraphs and point.kind not in ("technique", "term")
@@ -380,6 +385,60 @@ class _Writer:
             self.last_point[plan.index] = point
             return True
         return False
+
+    def _explained(self, point: Point):
+        """A lecture part's opening sentence, written without the model: the concepts of the
+        field its sentences speak of ("这一段讲解了词元（token）和字节对编码（byte pair
+        encoding）。"), cited to the first sentence that names one; None when they name none
+        but the generic ones. What a student looks for in a part of a lecture, in Chinese a
+        teacher accepts whatever the small model makes of the spoken sentences after it."""
+        from docent.write.compose import cite
+        from docent.write.sentences import Rendered
+
+        # the sentence cites one passage: the concepts of the part's sentences in the passage
+        # that names the most of them
+        by_passage: dict[int, tuple[Counter, dict]] = {}
+        for ev in point.evidence:
+            if ev.passage.id is None:
+                continue
+            counts, first = by_passage.setdefault(ev.passage.id, (Counter(), {}))
+            for en, _ in self.glossary.terms_in(ev.text):
+                if en not in _GENERIC_TERMS or en == "token":
+                    counts[en] += 1
+                    first.setdefault(en, ev)
+        if not by_passage:
+            return None
+        counts, first = max(by_passage.values(), key=lambda t: (len(t[0]), sum(t[0].values())))
+        if not counts:
+            return None
+        order = list(first)
+        # not a term inside another ("decoder" beside "decoder-only")
+        plain = {en: re.sub(r"[\s\-]+", " ", en) for en in counts}
+        kept = [en for en in counts if not any(o != en and plain[en] in plain[o] for o in counts)]
+        terms = sorted(kept, key=lambda en: (-counts[en], order.index(en)))[:3]
+        terms.sort(key=order.index)
+        ev = first[terms[0]]
+        zh = self.brief.language == "zh"
+        key = "explains:" + "|".join(terms)
+        if key in self.sentences:  # two parts on the same concepts: said once
+            return None
+        self.sentences.add(key)
+        if zh:
+            names = [self._term_zh(en) for en in terms]
+            text = "这一段讲解了" + ("、".join(names[:-1]) + "和" + names[-1] if len(names) > 1
+                                   else names[0]) + "。"
+        else:
+            text = "This part explains " + (", ".join(terms[:-1]) + " and " + terms[-1]
+                                          if len(terms) > 1 else terms[0]) + "."
+        return Rendered(cite(text, ev.passage.id), text, ev)
+
+    def _term_zh(self, en: str) -> str:
+        """A term as a Chinese sentence names it: its Chinese with the English in parentheses
+        (once in the report: :meth:`_glossed`), or the English name where the two are one."""
+        zh = self.glossary.terms[en].removesuffix("的")
+        if zh.lower() == en.lower() or not re.search(r"[\u4e00-\u9fff]", zh):
+            return zh
+        return f"{zh}（{en}）"
 
     def _moment(self, point: Point, rendered: list) -> str:
         """A lecture point's run-in heading: the most specific term its rendered sentences
