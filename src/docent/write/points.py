@@ -167,9 +167,40 @@ def usable(text: str) -> bool:
     return len(stripped.split()) >= 6
 
 
+# a paper's run-in paragraph heading the PDF text glued onto the sentence after it ("Input/Output
+# Representations To make BERT handle ...", "Task #1: Masked LM Intuitively, it is ..."): a run
+# of capitalised words (or "#1:") whose last is a word a sentence opens with
+_RUN_IN = re.compile(
+    r"^((?:[A-Z][\w/\-]*:?|#\d+:?|\d+:?)(?:\s+(?:[A-Z][\w/\-]*:?|#\d+:?|of|and|for|the|to))"
+    r"{1,6})\s+(?=(?:To|In|We|The|This|For|Unlike|Although|Given|Each|Our|A|An|As|Since|While|"
+    r"[A-Z][a-z]+ly,)\s+[a-z])")
+
+
+def run_in_heading(text: str) -> int:
+    """How many characters of ``text`` are a run-in heading glued onto its sentence (0: none).
+
+    >>> t = "Input/Output Representations To make BERT handle a variety of tasks, we use it."
+    >>> t[run_in_heading(t):]
+    'To make BERT handle a variety of tasks, we use it.'
+    >>> t = "Task #1: Masked LM Intuitively, it is reasonable to believe that it works."
+    >>> t[run_in_heading(t):]
+    'Intuitively, it is reasonable to believe that it works.'
+    >>> run_in_heading("Large Language Models (LLMs) have emerged as a widely-used tool.")
+    0
+    >>> run_in_heading("Retrieval In this work, we retrieve passages.")
+    0
+    """
+    m = _RUN_IN.match(text)
+    return m.end() if m else 0
+
+
 def _sentences(passage: Passage, source: Source) -> list[Evidence]:
-    return [Evidence(passage, source, s, e) for s, e in sentence_spans(passage.text)
-            if usable(passage.text[s:e])]
+    out = []
+    for s, e in sentence_spans(passage.text):
+        s += run_in_heading(passage.text[s:e])
+        if usable(passage.text[s:e]):
+            out.append(Evidence(passage, source, s, e))
+    return out
 
 
 def _content(text: str) -> set[str]:
