@@ -221,6 +221,12 @@ _GENERIC_TERMS = {"token", "query", "queries", "prompt", "inference", "claim", "
                   "parameter", "outperform", "at the cost of", "extend beyond"}
 
 
+# a piece of a line that is only a citation of other work, split off at its semicolon
+# ("……双向交叉注意力，如 Parikh 等人（2016）；Seo 等人（2017）。"): no sentence of the report
+_CITATION_ONLY = re.compile(r"^\s*(?:[A-Z][\w\-]+(?:\s*(?:等人|et al\.?|和|and|&)\s*"
+                            r"[A-Z]?[\w\-]*)?\s*[（(]\s*\d{4}[a-z]?\s*[)）][,，;；\s]*)+[。.;；]?\s*$")
+
+
 def _section_length(section: DraftSection, unit: LengthUnit) -> int:
     return report_length(MARKER_RE.sub("", section.markdown()), unit)
 
@@ -345,7 +351,10 @@ class _Writer:
             written = [DraftSentence(text=text, evidence=SentenceEvidence(
                 passage_id=r.evidence.passage.id, start=r.evidence.start, end=r.evidence.end,
                 text=r.evidence.text))
-                for r, line in zip(rendered, sentences) for text in split_sentences(line)[1]]
+                for r, line in zip(rendered, sentences) for text in split_sentences(line)[1]
+                if not _CITATION_ONLY.match(MARKER_RE.sub("", text))]
+            if not written:
+                continue
             last = self.last_point.get(plan.index)
             if point.kind == "lecture":
                 # each of the lecture's points its paragraph, led by its time range and topic,
