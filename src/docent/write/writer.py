@@ -33,10 +33,11 @@ from docent.types import (
     SectionStatus,
     SentenceEvidence,
 )
-from docent.write.compose import MARKER_RE, info_paragraphs, missing_paragraph, number_citations
+from docent.write.compose import (MARKER_RE, cite, info_paragraphs, missing_paragraph,
+                                  number_citations)
 from docent.write.explain import restate
 from docent.write.points import Point, content_words, fresh, plan_points
-from docent.write.sentences import render_point
+from docent.write.sentences import Rendered, render_point
 from docent.write.plan import MEDIA_KINDS, PAPER_KINDS, SectionPlan, plan_report, target_length
 
 __all__ = ["ReportWriter", "write_report"]
@@ -401,9 +402,6 @@ class _Writer:
         encoding）。"), cited to the first sentence that names one; None when they name none
         but the generic ones. What a student looks for in a part of a lecture, in Chinese a
         teacher accepts whatever the small model makes of the spoken sentences after it."""
-        from docent.write.compose import cite
-        from docent.write.sentences import Rendered
-
         # the sentence cites one passage: the concepts of the part's sentences in the passage
         # that names the most of them
         by_passage: dict[int, tuple[Counter, dict]] = {}
