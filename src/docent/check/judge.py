@@ -62,7 +62,7 @@ from docent.check.evidence import EvidenceSelector, Sentence, cross_lingual, sel
 from docent.check.restated import restated
 from docent.glossary import Glossary
 from docent.llm.base import ChatModel, Message
-from docent.text import CJK_RE, detect_language, lost_qualifiers, unstated_numbers
+from docent.text import CJK_RE, detect_language, lost_qualifiers, sentence_spans, unstated_numbers
 from docent.types import Verdict
 
 if TYPE_CHECKING:
@@ -277,8 +277,6 @@ def quoted(claim: str, passages: list[str]) -> bool:
     ...        ["BERT 的模型架构是取了 Transformer 的 Encoder 部分堆叠而成。"])
     False
     """
-    from docent.text import sentence_spans
-
     mine = _plain(claim)
     if len(mine) < 12:
         return False

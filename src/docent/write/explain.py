@@ -31,6 +31,7 @@ from docent.store import Store
 from docent.text import CJK_RE, normalize_space, sentence_spans, unstated_numbers
 from docent.types import Brief, Passage, PassageRole, Source, SourceKind
 from docent.write.points import Evidence
+from docent.write.rules import _DENIES_ZH
 
 __all__ = ["explanations", "faithful_restatement", "heading_keys", "tutorial_sentence"]
 
@@ -50,9 +51,14 @@ _MARKUP = re.compile(r"<[A-Za-z/!]|https?://|`|\$|\||\*\*|!\[|\]\(|^[>#\-*+]|^\d
 _LEANS = re.compile(r"^(?:这|该|其|此|它|他们|她们|因此|所以|但|而|同时|此外|另外|另一方面|"
                     r"例如|比如|具体来说|具体而言|也就是|即|然而|不过|当然|首先|其次|最后|"
                     r"通过上述|针对这|对此|由此|因而|于是|那么|同样|类似)")
-_DENIES = re.compile(r"不|没|无|非|未|别|否|免|缺|难以|仅|只|而是|绝")
 _CONTRASTS = re.compile(r"但|然而|不过|却|相反|而非|而是")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-+#.]*[A-Za-z0-9+#]|[A-Za-z]")
+
+
+def _unnumbered(name: str) -> str:
+    """A section name without its number: "A.2 Pre-training Procedure" -> "Pre-training
+    Procedure"."""
+    return re.sub(r"^\s*[A-Z]?\d+(?:\.\d+)*\.?\s+", "", name).strip()
 
 
 def heading_keys(name: str, glossary: Glossary) -> set[str]:
@@ -64,7 +70,7 @@ def heading_keys(name: str, glossary: Glossary) -> set[str]:
     >>> sorted(heading_keys("2.1 Feedforward Neural Net Language Model (NNLM)", Glossary()))
     ['feedforward', 'nnlm', '前馈', '语言模型']
     """
-    bare = re.sub(r"^\s*[A-Z]?\d+(?:\.\d+)*\.?\s+", "", name)
+    bare = _unnumbered(name)
     keys = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]+", bare)
             if w.lower() not in _GENERIC and len(w) >= 2}
     for _, zh in glossary.terms_in(bare):
@@ -157,7 +163,7 @@ def explanations(store: Store, brief: Brief, names: list[str],
     used: set[str] = set()
     scored = []
     for name, ks in keys.items():
-        bare = re.sub(r"^\s*[A-Z]?\d+(?:\.\d+)*\.?\s+", "", name).strip().lower()
+        bare = _unnumbered(name).lower()
         for order, (p, s) in enumerate(passages):
             levels = _levels(p.locator.section)
             if not levels:
@@ -206,7 +212,7 @@ def faithful_restatement(line: str, source: str) -> bool:
     low = source.lower()
     if any(w.lower() not in low for w in _LATIN.findall(line)):
         return False
-    if len(_DENIES.findall(line)) != len(_DENIES.findall(source)):
+    if len(_DENIES_ZH.findall(line)) != len(_DENIES_ZH.findall(source)):
         return False
     return not (_CONTRASTS.search(line) and not _CONTRASTS.search(source))
 
